@@ -1,0 +1,98 @@
+"""Building the demo archive: a desk's week of photos around the Kyiv article.
+
+The photos are generated (nothing is downloaded) with the metadata real
+agencies write, including the hard cases: the same photographer on another
+day, the same place by another photographer, the old spelling "Kiev",
+Cyrillic metadata, EXIF-only files and a capture just after midnight.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from pathlib import Path
+
+from archive.demo.photos import PhotoSpec, write_photo
+
+KYIV = _dt.timezone(_dt.timedelta(hours=2))
+LONDON = _dt.timezone.utc
+KYIV_GPS = (50.4501, 30.5234)
+
+
+def _t(y, mo, d, h, mi, tz=KYIV):
+    return _dt.datetime(y, mo, d, h, mi, 0, tzinfo=tz)
+
+
+def demo_specs() -> list[PhotoSpec]:
+    nyt = "The New York Times"
+    return [
+        PhotoSpec("hoffman_air_raid_kyiv.jpg", creator=["Brendan Hoffman"], credit=nyt, source=nyt,
+                  caption="Air raid sirens sounded through the night as people sheltered in a metro "
+                          "station in Kyiv, Ukraine.",
+                  headline="Drone attack on Kyiv", city="Kyiv", country="Ukraine", country_code="UA",
+                  keywords=["Ukraine", "war", "air raid"], taken=_t(2022, 12, 19, 2, 14), gps=KYIV_GPS),
+        PhotoSpec("boushnak_christmas_tree.jpg", creator=["Laura Boushnak"], credit=nyt, source=nyt,
+                  caption="Workers install a Christmas tree on Sofiyska Square in central Kyiv.",
+                  headline="Christmas in wartime Kyiv", city="Kyiv", country="Ukraine", country_code="UA",
+                  keywords=["Christmas", "Ukraine"], taken=_t(2022, 12, 17, 11, 5), gps=(50.4529, 30.5143)),
+        # Decoys: same photographer, another day; same place, another photographer; same day elsewhere.
+        PhotoSpec("hoffman_market_kyiv.jpg", creator=["Brendan Hoffman"], credit=nyt, source=nyt,
+                  caption="Shoppers at a market in Kyiv during a power cut.", city="Kyiv",
+                  country="Ukraine", taken=_t(2022, 12, 14, 15, 30), gps=KYIV_GPS),
+        PhotoSpec("reuters_metro_kiev.jpg", creator=["Gleb Garanich"], credit="Reuters", source="Reuters",
+                  caption="People shelter in a metro station during an air raid alert in Kiev, Ukraine.",
+                  city="Kiev", country="Ukraine", taken=_t(2022, 12, 19, 6, 40)),
+        PhotoSpec("boushnak_lviv.jpg", creator=["Laura Boushnak"], credit=nyt, source=nyt,
+                  caption="A Christmas market in Lviv, western Ukraine.", city="Lviv", country="Ukraine",
+                  taken=_t(2022, 12, 17, 16, 0), gps=(49.8397, 24.0297)),
+        PhotoSpec("afp_kyiv_cyrillic.jpg", creator=["Сергій Супінський"], credit="AFP via Getty Images",
+                  source="AFP", caption="Рятувальники працюють на місці удару в Києві.", city="Київ",
+                  country="Україна", taken=_t(2022, 12, 19, 9, 12)),
+        PhotoSpec("ap_kharkiv_midnight.jpg", creator=["Efrem Lukatsky"], credit="AP", source="AP",
+                  caption="Firefighters work through the night in Kharkiv.", city="Kharkiv",
+                  country="Ukraine", taken=_t(2022, 12, 19, 0, 40)),
+        PhotoSpec("exif_only_kyiv.jpg", exif_artist="Brendan Hoffman", xmp=False,
+                  taken=_t(2022, 12, 18, 23, 50), gps=KYIV_GPS),
+        PhotoSpec("pa_copenhagen.jpg", creator=["Martin Rickett"], credit="PA", source="PA Wire",
+                  caption="Cyclists in København on a winter morning.", city="København", country="Denmark",
+                  country_code="DK", taken=_t(2022, 12, 16, 8, 20, LONDON), gps=(55.6761, 12.5683)),
+        PhotoSpec("getty_minsk.jpg", creator=["Mikhail Metzel"], credit="Sputnik/AFP via Getty Images",
+                  source="AFP", caption="Vladimir Putin and Alexander Lukashenko meet in Minsk, Belarus.",
+                  city="Minsk", country="Belarus", taken=_t(2022, 12, 19, 14, 0),
+                  instructions="EMBARGOED UNTIL 00:01 GMT 20 December 2022"),
+    ]
+
+
+def build_demo(directory=None, *, progress=None) -> dict:
+    """Write the demo photos and article, import them into a fresh archive, return a summary."""
+    from archive.store import open_archive
+    from archive.sync import import_paths
+
+    if directory is None:
+        import platformdirs
+
+        directory = Path(platformdirs.user_data_dir("picturedesk")) / "demo"
+    directory = Path(directory)
+    photos_dir = directory / "photos"
+    photos_dir.mkdir(parents=True, exist_ok=True)
+    for seed, spec in enumerate(demo_specs()):
+        target = photos_dir / spec.name
+        if not target.exists():
+            write_photo(photos_dir, spec, seed=seed)
+    archive_dir = directory / "archive"
+    with open_archive(archive_dir) as archive:
+        report = import_paths(archive, [photos_dir], progress=progress)
+        total = archive.conn.execute("SELECT count(*) FROM photos").fetchone()[0]
+        rows = archive.conn.execute(
+            "SELECT id, taken_at, creator, place_city, caption FROM photos ORDER BY sort_key").fetchall()
+    lines = [f"Demo archive: {archive_dir}", f"{total} photos (from {photos_dir})", ""]
+    import json
+
+    for pid, taken, creator, city, caption in rows:
+        who = ", ".join(json.loads(creator)) or "-"
+        lines.append(f"  #{pid:<3} {(taken or '')[:16]:<16}  {who[:22]:<22} {(city or '-')[:12]:<12} "
+                     f"{(caption or '')[:50]}")
+    lines += ["", f"Try:  picturedesk --archive {archive_dir} search place:Kyiv",
+              f"      picturedesk --archive {archive_dir} search 'by:\"Laura Boushnak\" taken:2022-12'"]
+    return {"archive": str(archive_dir), "photos": total, "import": report.to_dict(),
+            "text": "\n".join(lines)}

@@ -1,0 +1,57 @@
+"""Editing a photo's working values in the archive (never the original file).
+
+An edit changes the working value, adds the field to ``edited`` (so a later
+sync keeps it), re-indexes the photo, and leaves the file's own value in
+``embedded`` for everyone to see.
+"""
+
+from __future__ import annotations
+
+import json
+
+from archive.derive import derive
+from archive.errors import NotFound, UsageError
+from archive.metadata.model import EDITABLE_FIELDS
+from archive.store import photos as store
+
+EDITABLE = EDITABLE_FIELDS + ("credit_line",)
+
+
+def edit_photo(archive, photo_id: int, changes: dict) -> dict:
+    """Apply ``changes`` (field -> new value; lists for creator/keywords) and return the record."""
+    unknown = [k for k in changes if k not in EDITABLE]
+    if unknown:
+        raise UsageError(f"cannot edit {', '.join(unknown)}: editable fields are {', '.join(EDITABLE)}")
+    conn = archive.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        record = store.get_record(conn, photo_id)
+        if record is None:
+            raise NotFound(f"no photo with id {photo_id} in the archive")
+        edited = set(record["edited"])
+        conflicts = dict(record["conflicts"])
+        sets = {}
+        for field, value in changes.items():
+            if field in store.LIST_FIELDS:
+                value = [v for v in (value or []) if v]
+                sets[field] = json.dumps(value, ensure_ascii=False)
+            else:
+                value = value or None
+                sets[field] = value
+            record[field] = value
+            edited.add(field)
+            conflicts.pop(field, None)
+        sets["edited"] = json.dumps(sorted(edited))
+        sets["conflicts"] = json.dumps(conflicts, ensure_ascii=False)
+        sets["updated_at"] = store.now_iso()
+        derived = derive(record)
+        sets["place_city"] = derived.place_city
+        conn.execute(f"UPDATE photos SET {','.join(f'{k}=?' for k in sets)} WHERE id=?",
+                     (*sets.values(), photo_id))
+        store.remove_index(conn, record["sort_key"])
+        store.write_index(conn, record["sort_key"], derived)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return store.get_record(conn, photo_id)

@@ -1,0 +1,68 @@
+"""Photo records as DESIGN.md prints them, and finding a photo by id or path."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+
+from archive.errors import NotFound
+from archive.store import photos as store
+
+
+def resolve_photo(archive, ref: str | int) -> int:
+    """The id of the photo named by an id or a path; NotFound names what was asked."""
+    conn = archive.conn
+    text = str(ref)
+    if text.isdigit():
+        if conn.execute("SELECT 1 FROM photos WHERE id=?", (int(text),)).fetchone():
+            return int(text)
+        if not os.path.exists(text):
+            raise NotFound(f"no photo with id {text} in the archive")
+    photo_id = store.id_for_path(conn, os.path.abspath(text))
+    if photo_id is None:
+        if os.path.exists(text):
+            raise NotFound(f"{text}: this file is not in the archive (import it first)")
+        raise NotFound(f"{text}: no such photo id or file")
+    return photo_id
+
+
+def photo_record(archive, photo_id: int, *, on: _dt.date | None = None) -> dict:
+    """The full record of one photo, with licence, clearance and violations when known."""
+    conn = archive.conn
+    record = store.get_record(conn, photo_id)
+    if record is None:
+        raise NotFound(f"no photo with id {photo_id} in the archive")
+    record.pop("_embedded_all", None)
+    record.pop("sort_key", None)
+    record["licence"] = None
+    record["clearance"] = None
+    record["violations"] = []
+    try:
+        from archive.licensing import clearance_record
+
+        licence, clearance = clearance_record(archive, photo_id, on=on or _dt.date.today())
+        record["licence"] = licence
+        record["clearance"] = clearance
+    except ImportError:
+        pass
+    rows = conn.execute("SELECT rule, severity, message, fix, field FROM violations "
+                        "WHERE photo_id=? ORDER BY rowid", (photo_id,)).fetchall()
+    record["violations"] = [{"rule": r, "severity": s, "message": m, "fix": f, "field": fl}
+                            for r, s, m, f, fl in rows]
+    return record
+
+
+def records(archive, photo_ids: list[int]) -> list[dict]:
+    """Records (without licence and clearance) for a page of ids, in the given order."""
+    if not photo_ids:
+        return []
+    marks = ",".join("?" * len(photo_ids))
+    found = {r["id"]: r for r in store.get_records(archive.conn, f"id IN ({marks})", tuple(photo_ids))}
+    out = []
+    for pid in photo_ids:
+        r = found[pid]
+        r.pop("_embedded_all", None)
+        r.pop("sort_key", None)
+        out.append(r)
+    return out

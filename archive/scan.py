@@ -1,0 +1,85 @@
+"""Walking folders for photos: what is there now, with the stat that says if it changed.
+
+A file's state is (size, mtime_ns, inode, newest sidecar mtime): when all four
+match the archive, the file is neither read nor hashed again.  Folders that
+cannot be read are reported and the walk goes on.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from archive.metadata import SUPPORTED_EXTENSIONS
+
+
+@dataclass
+class ScanResult:
+    files: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # path -> state
+    failed: list[tuple[str, str]] = field(default_factory=list)                 # (path, reason)
+    skipped: int = 0                                                             # not photos
+
+
+def _sidecar_state(name: str, sidecars: dict[str, int]) -> int:
+    stem, _ext = os.path.splitext(name)
+    return max(sidecars.get(stem.casefold() + ".xmp", 0), sidecars.get(name.casefold() + ".xmp", 0))
+
+
+def scan_folder(root: str, result: ScanResult, cancel=None) -> None:
+    """Add every photo under ``root`` (recursively) to ``result``."""
+    stack = [root]
+    while stack:
+        if cancel is not None and cancel.is_set():
+            return
+        folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            result.failed.append((folder, f"cannot read folder: {exc.strerror or exc}"))
+            continue
+        sidecars = {}
+        photos = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(entry.path)
+                    continue
+            except OSError:
+                continue
+            lower = name.casefold()
+            ext = os.path.splitext(lower)[1]
+            if ext == ".xmp":
+                try:
+                    sidecars[lower] = entry.stat().st_mtime_ns
+                except OSError:
+                    pass
+            elif ext in SUPPORTED_EXTENSIONS:
+                photos.append(entry)
+            else:
+                result.skipped += 1
+        for entry in photos:
+            try:
+                st = entry.stat()
+            except OSError as exc:
+                result.failed.append((entry.path, f"cannot read file: {exc.strerror or exc}"))
+                continue
+            result.files[entry.path] = (st.st_size, st.st_mtime_ns, st.st_ino,
+                                        _sidecar_state(entry.name, sidecars))
+
+
+def stat_file(path: str) -> tuple[int, int, int, int]:
+    """The state of a single file (imported by name, not through a folder)."""
+    st = os.stat(path)
+    folder, name = os.path.split(path)
+    sidecars = {}
+    stem = os.path.splitext(name)[0]
+    for candidate in (stem + ".xmp", name + ".xmp", stem + ".XMP", name + ".XMP"):
+        try:
+            sidecars[candidate.casefold()] = max(sidecars.get(candidate.casefold(), 0),
+                                                 os.stat(os.path.join(folder, candidate)).st_mtime_ns)
+        except OSError:
+            pass
+    return (st.st_size, st.st_mtime_ns, st.st_ino, _sidecar_state(name, sidecars))

@@ -1,0 +1,139 @@
+"""Opening an archive directory: archive.db, WAL, migrations, clear errors.
+
+An archive is a directory holding ``archive.db`` (the catalogue) and
+``thumbs.db`` (a disposable thumbnail cache).  SQLite comes from sqlean.py so
+every machine has the same modern SQLite (3.45+): FTS5's ``ORDER BY rowid``
+with a rowid bound is wrong before 3.42 and contentless-delete needs 3.43.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import sqlean as sqlite3
+import sqlite_utils
+
+from archive.errors import ArchiveError
+from archive.store.schema import MIGRATIONS, SCHEMA_VERSION
+
+ARCHIVE_DB = "archive.db"
+THUMBS_DB = "thumbs.db"
+
+
+def default_archive_dir() -> Path:
+    """The user's archive: $PICTUREDESK_ARCHIVE, else the platform data dir."""
+    env = os.environ.get("PICTUREDESK_ARCHIVE")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("picturedesk")) / "archive"
+
+
+class Archive:
+    """An open archive: its directory, its connection and its sqlite-utils view."""
+
+    def __init__(self, directory: Path, conn: sqlite3.Connection):
+        self.directory = directory
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+
+    @property
+    def path(self) -> Path:
+        return self.directory / ARCHIVE_DB
+
+    @property
+    def thumbs_path(self) -> Path:
+        return self.directory / THUMBS_DB
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Archive":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def connect(db_path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    if readonly:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30,
+                               isolation_level=None, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(str(db_path), timeout=30, isolation_level=None,
+                               check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout = 30000")
+    if not readonly:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")   # WAL + NORMAL: consistent after power loss
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA cache_size = -65536")      # 64 MiB page cache
+    conn.execute("PRAGMA temp_store = MEMORY")
+    conn.execute("PRAGMA mmap_size = 268435456")
+    return conn
+
+
+def open_archive(directory: str | os.PathLike | None = None, *, create: bool = True) -> Archive:
+    """Open (and create or migrate) the archive in ``directory``.
+
+    Raises ArchiveError naming the directory when it cannot be created, is not
+    writable, is not a Picture Desk archive, or is newer than this program.
+    """
+    directory = Path(directory) if directory is not None else default_archive_dir()
+    db_path = directory / ARCHIVE_DB
+    if not db_path.exists():
+        if not create:
+            raise ArchiveError(f"{directory}: no archive here (run 'picturedesk import PATH' to make one)")
+        if directory.exists() and not directory.is_dir():
+            raise ArchiveError(f"{directory}: is a file, not an archive directory")
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ArchiveError(f"{directory}: cannot create the archive directory: {exc.strerror}") from None
+    if not os.access(directory, os.W_OK):
+        raise ArchiveError(f"{directory}: the archive directory is read-only")
+    try:
+        conn = connect(db_path)
+        _migrate(conn, directory)
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"{db_path}: cannot open the archive: {_sqlite_reason(exc)}") from None
+    return Archive(directory, conn)
+
+
+def _migrate(conn: sqlite3.Connection, directory: Path) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise ArchiveError(
+            f"{directory}: archive schema version {version} is newer than this Picture Desk "
+            f"understands ({SCHEMA_VERSION}); update Picture Desk")
+    if version == SCHEMA_VERSION:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Another process may have migrated while we waited for the lock.
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        for target in range(version, SCHEMA_VERSION):
+            for statement in MIGRATIONS[target]:
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _sqlite_reason(exc: Exception) -> str:
+    text = str(exc)
+    if "not a database" in text:
+        return "not a Picture Desk archive (the file is not an SQLite database)"
+    if "disk is full" in text or "database or disk is full" in text:
+        return "the disk is full"
+    if "readonly" in text or "read-only" in text:
+        return "the archive is read-only"
+    return text

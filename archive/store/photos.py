@@ -1,0 +1,253 @@
+"""Photo rows: insert, refresh, move, mark missing, read back as records.
+
+The working values (caption, creator, ...) start as the file's own reconciled
+metadata; ``embedded`` always holds what the file says, and ``edited`` lists
+the fields a person changed in the archive, which a later sync never
+overwrites (it records the disagreement in ``conflicts`` instead).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+from typing import Iterable, Iterator
+
+from archive.metadata.model import EDITABLE_FIELDS
+from archive.store.sortkey import SLOTS, base_key, taken_seconds
+
+FILE_FIELDS = ("format", "width", "height", "orientation", "taken_at", "make", "model",
+               "lens", "gps_lat", "gps_lon", "gps_alt", "web_statement")
+LIST_FIELDS = ("creator", "keywords")
+RECORD_KEYS = (
+    "id", "path", "content_hash", "size", "format", "width", "height", "orientation",
+    "taken_at", "make", "model", "lens", "gps", "creator", "creator_title", "credit",
+    "source", "copyright", "caption", "headline", "title", "keywords", "city",
+    "sublocation", "state", "country", "country_code", "instructions", "usage_terms",
+    "credit_line",
+)
+
+
+def now_iso() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def allocate_sort_key(conn, taken_at: str | None) -> int:
+    """A free sort key for a capture time: the first unused slot of its second."""
+    base = base_key(taken_seconds(taken_at))
+    row = conn.execute("SELECT max(sort_key) FROM photos WHERE sort_key BETWEEN ? AND ?",
+                       (base, base + SLOTS - 1)).fetchone()
+    if row[0] is None:
+        return base
+    if row[0] + 1 < base + SLOTS:
+        return row[0] + 1
+    taken = {r[0] for r in conn.execute(
+        "SELECT sort_key FROM photos WHERE sort_key BETWEEN ? AND ?", (base, base + SLOTS - 1))}
+    for key in range(base, base + SLOTS):
+        if key not in taken:
+            return key
+    raise RuntimeError("more than a million photos in one second")
+
+
+def _row_values(meta: dict) -> dict:
+    """Columns of the photos table from a metadata dict (PhotoMetadata.to_dict())."""
+    row = {k: meta.get(k) for k in FILE_FIELDS}
+    for k in EDITABLE_FIELDS:
+        v = meta.get(k)
+        row[k] = json.dumps(v or [], ensure_ascii=False) if k in LIST_FIELDS else v
+    row["warnings"] = json.dumps(meta.get("warnings") or [], ensure_ascii=False)
+    return row
+
+
+def write_index(conn, sort_key: int, derived, *, old_sort_key: int | None = None) -> None:
+    """(Re)write a photo's full-text row, facets and places."""
+    if old_sort_key is not None:
+        remove_index(conn, old_sort_key)
+    f = derived.fts
+    conn.execute(
+        "INSERT INTO photo_fts(rowid, caption, headline, keywords, creator, credit, places) "
+        "VALUES (?,?,?,?,?,?,?)",
+        (sort_key, f["caption"], f["headline"], f["keywords"], f["creator"], f["credit"], f["places"]))
+    from archive.derive import fold
+
+    for kind, name in dict.fromkeys(derived.facets):
+        norm = fold(name)
+        if not norm:
+            continue
+        conn.execute("INSERT INTO facet_values(kind, name, norm, count) VALUES (?,?,?,1) "
+                     "ON CONFLICT(kind, norm) DO UPDATE SET count = count + 1", (kind, name, norm))
+        value_id = conn.execute("SELECT id FROM facet_values WHERE kind=? AND norm=?",
+                                (kind, norm)).fetchone()[0]
+        conn.execute("INSERT OR IGNORE INTO photo_facets(value_id, sort_key) VALUES (?,?)",
+                     (value_id, sort_key))
+    conn.executemany("INSERT OR IGNORE INTO photo_places(place_id, sort_key) VALUES (?,?)",
+                     [(pid, sort_key) for pid in derived.place_ids])
+
+
+def remove_index(conn, sort_key: int, kinds: tuple[str, ...] | None = None) -> None:
+    """Drop a photo's full-text row, facets (of ``kinds``, default the metadata ones) and places."""
+    kinds = kinds or ("creator", "agency", "place")
+    marks = ",".join("?" * len(kinds))
+    conn.execute(
+        f"UPDATE facet_values SET count = count - 1 WHERE kind IN ({marks}) AND id IN "
+        "(SELECT value_id FROM photo_facets WHERE sort_key = ?)", (*kinds, sort_key))
+    conn.execute(
+        f"DELETE FROM photo_facets WHERE sort_key = ? AND value_id IN "
+        f"(SELECT id FROM facet_values WHERE kind IN ({marks}))", (sort_key, *kinds))
+    if kinds == ("creator", "agency", "place"):
+        conn.execute("DELETE FROM photo_fts WHERE rowid = ?", (sort_key,))
+        conn.execute("DELETE FROM photo_places WHERE sort_key = ?", (sort_key,))
+
+
+def insert_photo(conn, *, path: str, folder_id: int | None, stat: tuple, meta: dict,
+                 derived, content_hash: str | None) -> int:
+    """Add a new photo; returns its id."""
+    size, mtime_ns, inode, sidecar_mtime_ns = stat
+    sort_key = allocate_sort_key(conn, meta.get("taken_at"))
+    row = _row_values(meta)
+    row.update(path=path, folder_id=folder_id, size=size, mtime_ns=mtime_ns, inode=inode,
+               sidecar_mtime_ns=sidecar_mtime_ns, content_hash=content_hash,
+               sort_key=sort_key, embedded=json.dumps(meta, ensure_ascii=False),
+               taken_date=derived.taken_date, place_city=derived.place_city,
+               updated_at=now_iso())
+    cols = ",".join(row)
+    cur = conn.execute(f"INSERT INTO photos({cols}) VALUES ({','.join('?' * len(row))})",
+                       tuple(row.values()))
+    write_index(conn, sort_key, derived)
+    return cur.lastrowid
+
+
+def refresh_photo(conn, photo_id: int, *, stat: tuple, meta: dict, derive_fn,
+                  content_hash: str | None, path: str | None = None) -> dict:
+    """A changed file: take its new metadata, keep the archive's edits.
+
+    Returns the conflicts recorded: field -> what the file says now, for every
+    edited field whose working value differs from the file's new value.
+    """
+    old = conn.execute("SELECT sort_key, edited, conflicts FROM photos WHERE id=?",
+                       (photo_id,)).fetchone()
+    old_sort_key, edited, conflicts = old[0], set(json.loads(old[1])), json.loads(old[2])
+    current = get_record(conn, photo_id)
+    row = _row_values(meta)
+    for fld in edited:
+        new_value = meta.get(fld)
+        if (new_value or None) != (current.get(fld) or None):
+            conflicts[fld] = new_value
+        else:
+            conflicts.pop(fld, None)
+        row.pop(fld, None)
+    size, mtime_ns, inode, sidecar_mtime_ns = stat
+    row.update(size=size, mtime_ns=mtime_ns, inode=inode, sidecar_mtime_ns=sidecar_mtime_ns,
+               content_hash=content_hash, embedded=json.dumps(meta, ensure_ascii=False),
+               conflicts=json.dumps(conflicts, ensure_ascii=False), missing_since=None,
+               updated_at=now_iso())
+    if path is not None:
+        row["path"] = path
+    working = {**current, **{k: meta.get(k) for k in row if k in meta}}
+    for fld in edited:
+        working[fld] = current.get(fld)
+    working["gps"] = ({"lat": meta.get("gps_lat"), "lon": meta.get("gps_lon"), "alt": meta.get("gps_alt")}
+                      if meta.get("gps_lat") is not None else None)
+    derived = derive_fn(working)
+    row["taken_date"] = derived.taken_date
+    row["place_city"] = derived.place_city
+    new_sort_key = old_sort_key
+    if taken_seconds(meta.get("taken_at")) != taken_seconds(current.get("taken_at")):
+        new_sort_key = allocate_sort_key(conn, meta.get("taken_at"))
+    remove_index(conn, old_sort_key)
+    if new_sort_key != old_sort_key:
+        _move_sort_key(conn, old_sort_key, new_sort_key)
+    row["sort_key"] = new_sort_key
+    sets = ",".join(f"{k}=?" for k in row)
+    conn.execute(f"UPDATE photos SET {sets} WHERE id=?", (*row.values(), photo_id))
+    write_index(conn, new_sort_key, derived)
+    return {k: conflicts[k] for k in conflicts if k in edited}
+
+
+def _move_sort_key(conn, old: int, new: int) -> None:
+    """Carry the facets that are not metadata (licence, rules, ...) to a new sort key."""
+    conn.execute("UPDATE photo_facets SET sort_key=? WHERE sort_key=?", (new, old))
+
+
+def move_photo(conn, photo_id: int, *, path: str, folder_id: int | None, stat: tuple) -> None:
+    """Same content at a new path: the id, edits and links stay."""
+    size, mtime_ns, inode, sidecar_mtime_ns = stat
+    conn.execute("UPDATE photos SET path=?, folder_id=?, size=?, mtime_ns=?, inode=?, "
+                 "sidecar_mtime_ns=?, missing_since=NULL, updated_at=? WHERE id=?",
+                 (path, folder_id, size, mtime_ns, inode, sidecar_mtime_ns, now_iso(), photo_id))
+
+
+def mark_missing(conn, photo_ids: Iterable[int]) -> None:
+    stamp = now_iso()
+    conn.executemany("UPDATE photos SET missing_since=? WHERE id=? AND missing_since IS NULL",
+                     [(stamp, pid) for pid in photo_ids])
+
+
+def set_content_hashes(conn, pairs: Iterable[tuple[int, str]]) -> None:
+    conn.executemany("UPDATE photos SET content_hash=? WHERE id=?", [(h, i) for i, h in pairs])
+
+
+def file_states(conn) -> Iterator[tuple]:
+    """(id, path, size, mtime_ns, inode, sidecar_mtime_ns, content_hash, missing) of every photo."""
+    yield from conn.execute(
+        "SELECT id, path, size, mtime_ns, inode, sidecar_mtime_ns, content_hash, "
+        "missing_since IS NOT NULL FROM photos")
+
+
+def unhashed(conn) -> list[tuple[int, str]]:
+    return conn.execute("SELECT id, path FROM photos WHERE content_hash IS NULL "
+                        "AND missing_since IS NULL ORDER BY id").fetchall()
+
+
+def _record_from_row(row: dict) -> dict:
+    record = {k: row.get(k) for k in RECORD_KEYS if k != "gps"}
+    record["gps"] = ({"lat": row["gps_lat"], "lon": row["gps_lon"], "alt": row["gps_alt"]}
+                     if row.get("gps_lat") is not None else None)
+    for k in LIST_FIELDS:
+        record[k] = json.loads(row[k]) if row.get(k) else []
+    embedded = json.loads(row.get("embedded") or "{}")
+    edited = json.loads(row.get("edited") or "[]")
+    # `embedded` keeps the file's own values wherever an edit differs from them.
+    record["embedded"] = {k: embedded.get(k) for k in edited
+                          if (embedded.get(k) or None) != (record.get(k) or None)}
+    record["edited"] = edited
+    record["conflicts"] = json.loads(row.get("conflicts") or "{}")
+    record["missing"] = row.get("missing_since") is not None
+    record["missing_since"] = row.get("missing_since")
+    record["place_city"] = row.get("place_city")
+    record["taken_date"] = row.get("taken_date")
+    record["warnings"] = json.loads(row.get("warnings") or "[]")
+    record["sort_key"] = row.get("sort_key")
+    record["_embedded_all"] = embedded
+    return record
+
+
+def get_record(conn, photo_id: int) -> dict | None:
+    cur = conn.execute("SELECT * FROM photos WHERE id=?", (photo_id,))
+    row = cur.fetchone()
+    if row is None:
+        return None
+    return _record_from_row(dict(zip([d[0] for d in cur.description], row)))
+
+
+def get_records(conn, where: str, params: tuple = ()) -> list[dict]:
+    cur = conn.execute(f"SELECT * FROM photos WHERE {where}", params)
+    names = [d[0] for d in cur.description]
+    return [_record_from_row(dict(zip(names, row))) for row in cur]
+
+
+def id_for_path(conn, path: str) -> int | None:
+    row = conn.execute("SELECT id FROM photos WHERE path=?", (path,)).fetchone()
+    return row[0] if row else None
+
+
+def folder_id(conn, path: str, *, create: bool) -> int | None:
+    row = conn.execute("SELECT id FROM folders WHERE path=?", (path,)).fetchone()
+    if row:
+        return row[0]
+    if not create:
+        return None
+    return conn.execute("INSERT INTO folders(path) VALUES (?)", (path,)).lastrowid
+
+
+def folders(conn) -> list[str]:
+    return [r[0] for r in conn.execute("SELECT path FROM folders ORDER BY path")]

@@ -1,0 +1,147 @@
+"""The archive schema and its forward migrations.
+
+Each migration is a list of SQL statements that takes the archive from one
+version to the next; ``PRAGMA user_version`` records where an archive stands.
+Opening an archive runs the missing migrations in one transaction, so an
+archive is never left between versions, and nothing is ever dropped: a column
+that goes out of use stays until a migration copies its data elsewhere.
+"""
+
+from __future__ import annotations
+
+# Version 1: photos, folders, full text, facets, places.
+_V1 = [
+    """CREATE TABLE folders (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+    )""",
+    """CREATE TABLE photos (
+        id INTEGER PRIMARY KEY,
+        sort_key INTEGER NOT NULL UNIQUE,      -- FTS rowid; ascending = newest first
+        path TEXT NOT NULL UNIQUE,
+        folder_id INTEGER REFERENCES folders(id),
+        size INTEGER, mtime_ns INTEGER, inode INTEGER,
+        sidecar_mtime_ns INTEGER,              -- newest XMP sidecar's mtime, 0 when none
+        content_hash TEXT,
+        missing_since TEXT,                    -- set when the file is gone; never deleted
+        format TEXT, width INTEGER, height INTEGER, orientation INTEGER,
+        taken_at TEXT, taken_date TEXT,        -- ISO; taken_date is the local calendar day
+        make TEXT, model TEXT, lens TEXT,
+        gps_lat REAL, gps_lon REAL, gps_alt REAL,
+        creator TEXT NOT NULL DEFAULT '[]',    -- JSON list
+        creator_title TEXT, credit TEXT, source TEXT, copyright TEXT,
+        caption TEXT, headline TEXT, title TEXT,
+        keywords TEXT NOT NULL DEFAULT '[]',   -- JSON list
+        city TEXT, sublocation TEXT, state TEXT, country TEXT, country_code TEXT,
+        instructions TEXT, usage_terms TEXT, web_statement TEXT,
+        credit_line TEXT,
+        embedded TEXT NOT NULL DEFAULT '{}',   -- JSON: the file's own reconciled metadata
+        edited TEXT NOT NULL DEFAULT '[]',     -- JSON list of fields edited in the archive
+        conflicts TEXT NOT NULL DEFAULT '{}',  -- JSON: field -> what the file says now, where it disagrees with an edit
+        warnings TEXT NOT NULL DEFAULT '[]',
+        place_city TEXT,                       -- canonical city (gazetteer), from metadata or GPS
+        thumb_hash TEXT,                       -- content_hash the thumbnail was made from
+        added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+        updated_at TEXT
+    )""",
+    "CREATE INDEX photos_hash ON photos(content_hash)",
+    "CREATE INDEX photos_folder ON photos(folder_id)",
+    "CREATE INDEX photos_taken_date ON photos(taken_date)",
+    "CREATE INDEX photos_place_city ON photos(place_city)",
+    """CREATE VIRTUAL TABLE photo_fts USING fts5(
+        caption, headline, keywords, creator, credit, places,
+        content='', contentless_delete=1,
+        tokenize='unicode61 remove_diacritics 2'
+    )""",
+    # Facets: one row per (value, photo); counts kept beside the values so the
+    # whole-archive counts and the planner's choice of driving table are free.
+    """CREATE TABLE facet_values (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL,                    -- creator, place, agency, licence, clearance, rules
+        name TEXT NOT NULL,                    -- as shown
+        norm TEXT NOT NULL,                    -- folded key
+        count INTEGER NOT NULL DEFAULT 0,
+        UNIQUE(kind, norm)
+    )""",
+    """CREATE TABLE photo_facets (
+        value_id INTEGER NOT NULL,
+        sort_key INTEGER NOT NULL,
+        PRIMARY KEY (value_id, sort_key)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX photo_facets_by_photo ON photo_facets(sort_key)",
+    # Places a photo is at or names, by gazetteer id (districts also list their city).
+    """CREATE TABLE photo_places (
+        place_id INTEGER NOT NULL,
+        sort_key INTEGER NOT NULL,
+        PRIMARY KEY (place_id, sort_key)
+    ) WITHOUT ROWID""",
+    "CREATE INDEX photo_places_by_photo ON photo_places(sort_key)",
+]
+
+# Version 2: articles, their captions, and caption-to-photo pairs.
+_V2 = [
+    """CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        title TEXT, date TEXT, source_path TEXT, format TEXT, body TEXT,
+        added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+    )""",
+    """CREATE TABLE captions (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        idx INTEGER NOT NULL,
+        text TEXT NOT NULL, credit_line TEXT, credit TEXT NOT NULL DEFAULT '{}',  -- JSON
+        paragraph INTEGER,
+        PRIMARY KEY (article_id, idx)
+    )""",
+    # One row per caption: the pairing the matcher proposed and what a person decided.
+    """CREATE TABLE pairs (
+        article_id INTEGER NOT NULL, idx INTEGER NOT NULL,
+        photo_id INTEGER REFERENCES photos(id),
+        score REAL, status TEXT NOT NULL,         -- auto, suggested, none
+        decision TEXT,                            -- accepted, confirmed, rejected or NULL
+        reasons TEXT NOT NULL DEFAULT '[]', candidates TEXT NOT NULL DEFAULT '[]',
+        decided_at TEXT,
+        PRIMARY KEY (article_id, idx),
+        FOREIGN KEY (article_id, idx) REFERENCES captions(article_id, idx) ON DELETE CASCADE
+    )""",
+    "CREATE INDEX pairs_photo ON pairs(photo_id)",
+]
+
+# Version 3: licences, leases, stored rule violations and clearance.
+_V3 = [
+    """CREATE TABLE licences (
+        id INTEGER PRIMARY KEY,
+        licensor TEXT NOT NULL, aliases TEXT NOT NULL DEFAULT '[]',
+        kind TEXT NOT NULL, cost TEXT,
+        quota_count INTEGER, quota_period TEXT,
+        reference TEXT, valid_from TEXT, valid_until TEXT,
+        territories TEXT NOT NULL DEFAULT '[]', media TEXT NOT NULL DEFAULT '[]',
+        restrictions TEXT, creators TEXT NOT NULL DEFAULT '[]',
+        added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+    )""",
+    """CREATE TABLE leases (
+        id INTEGER PRIMARY KEY,
+        photo_id INTEGER NOT NULL REFERENCES photos(id),
+        allow INTEGER NOT NULL, valid_from TEXT, valid_until TEXT, note TEXT,
+        added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now'))
+    )""",
+    "CREATE INDEX leases_photo ON leases(photo_id)",
+    """CREATE TABLE violations (
+        photo_id INTEGER NOT NULL REFERENCES photos(id),
+        rule TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL,
+        fix TEXT, field TEXT
+    )""",
+    "CREATE INDEX violations_photo ON violations(photo_id)",
+    "ALTER TABLE photos ADD COLUMN licence_id INTEGER",        # assigned by hand
+    "ALTER TABLE photos ADD COLUMN licence_resolved INTEGER",  # the covering licence, stored
+    "ALTER TABLE photos ADD COLUMN clearance_status TEXT",
+    "ALTER TABLE photos ADD COLUMN clearance_on TEXT",
+    "ALTER TABLE photos ADD COLUMN clearance TEXT",            # JSON: cost, reasons
+    "ALTER TABLE photos ADD COLUMN rule_status TEXT",          # ok, warning, error; NULL unchecked
+    "ALTER TABLE photos ADD COLUMN checked_profile TEXT",
+    "CREATE INDEX photos_clearance ON photos(clearance_status, clearance_on)",
+    "CREATE INDEX photos_rule_status ON photos(rule_status)",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3]
+SCHEMA_VERSION = len(MIGRATIONS)

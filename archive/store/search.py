@@ -1,0 +1,299 @@
+"""Search: the query language compiled to SQL over the archive, in keyset pages.
+
+Newest first is the sort key's order, which is also the full-text index's
+rowid order, so the first page of any query is a walk along an index that
+stops after ``limit`` rows: no ``OFFSET``, no ``rank``, no sort of the hits.
+Field terms become conditions on the photo row or on the narrow facet and
+place tables; words and phrases become one FTS5 MATCH expression.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+
+from archive.errors import QueryError
+from archive.query import (ArticleRef, DateRange, Field, Has, Is, Or, Query, Text,
+                           parse_query)
+from archive.store.sortkey import base_key, SLOTS
+
+FACET_KINDS = ("creator", "place", "agency", "licence", "clearance", "rules")
+
+_HAS_SQL = {
+    "gps": "p.gps_lat IS NOT NULL",
+    "caption": "coalesce(p.caption, '') <> ''",
+    "creator": "p.creator <> '[]'",
+    "credit": "(coalesce(p.credit, '') <> '' OR coalesce(p.credit_line, '') <> '')",
+    "keywords": "p.keywords <> '[]'",
+    "city": "coalesce(p.city, '') <> ''",
+    "country": "(coalesce(p.country, '') <> '' OR coalesce(p.country_code, '') <> '')",
+    "licence": "p.licence_resolved IS NOT NULL",
+    "thumbnail": "p.thumb_hash IS NOT NULL AND p.thumb_hash IS p.content_hash",
+    "headline": "coalesce(p.headline, '') <> ''",
+    "title": "coalesce(p.title, '') <> ''",
+    "instructions": "coalesce(p.instructions, '') <> ''",
+    "taken": "p.taken_at IS NOT NULL",
+}
+
+
+@dataclass
+class Compiled:
+    match: str | None = None                  # FTS5 expression for the positive text terms
+    where: list[str] = field(default_factory=list)
+    params: list = field(default_factory=list)
+    key_low: int | None = None                # sort-key bounds from taken: ranges
+    key_high: int | None = None
+
+
+def _fts_quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _fts_text(term: Text) -> str | None:
+    words = term.text.split()
+    if not words:
+        return None
+    if term.phrase:
+        return _fts_quote(" ".join(words))
+    return " AND ".join(_fts_quote(w) for w in words)
+
+
+def _fts_column(column: str, value: str) -> str:
+    return f"{column} : ({' AND '.join(_fts_quote(w) for w in value.split())})"
+
+
+class _Compiler:
+    def __init__(self, conn, today: _dt.date):
+        self.conn = conn
+        self.today = today
+
+    def compile(self, query: Query) -> Compiled:
+        out = Compiled()
+        positive, negative = [], []
+        for term in query.terms:
+            if isinstance(term, Text) and _fts_text(term):
+                (negative if term.negated else positive).append(_fts_text(term))
+            elif isinstance(term, DateRange) and not term.negated:
+                low, high = self._date_bounds(term)
+                out.key_low = low if out.key_low is None else max(out.key_low, low)
+                out.key_high = high if out.key_high is None else min(out.key_high, high)
+                sql, params = self.condition(term)
+                out.where.append(sql)
+                out.params.extend(params)
+            else:
+                sql, params = self.condition(term)
+                out.where.append(sql)
+                out.params.extend(params)
+        if positive:
+            out.match = " AND ".join(f"({p})" for p in positive)
+            if negative:
+                out.match += " NOT " + " NOT ".join(f"({n})" for n in negative)
+        elif negative:
+            for n in negative:
+                out.where.append("p.sort_key NOT IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?)")
+                out.params.append(n)
+        return out
+
+    # Each term as one condition on `p` (used alone, negated, or inside OR).
+    def condition(self, term) -> tuple[str, list]:
+        sql, params = self._positive(term)
+        if getattr(term, "negated", False):
+            return f"NOT ({sql})", params
+        return sql, params
+
+    def _positive(self, term) -> tuple[str, list]:
+        if isinstance(term, Text):
+            expr = _fts_text(term)
+            if expr is None:
+                return "1", []
+            return "p.sort_key IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?)", [expr]
+        if isinstance(term, Field):
+            return self._field(term)
+        if isinstance(term, DateRange):
+            start = term.start.isoformat() if term.start else "0000-00-00"
+            end = term.end.isoformat() if term.end else "9999-99-99"
+            return "p.taken_date BETWEEN ? AND ?", [start, end]
+        if isinstance(term, Is):
+            return self._is(term.flag)
+        if isinstance(term, Has):
+            if term.field not in _HAS_SQL:
+                raise QueryError(f"has:{term.field} is not something the archive records")
+            return _HAS_SQL[term.field], []
+        if isinstance(term, ArticleRef):
+            return ("p.id IN (SELECT photo_id FROM pairs WHERE article_id = ? AND photo_id IS NOT NULL "
+                    "AND coalesce(decision, '') <> 'rejected')", [term.article_id])
+        if isinstance(term, Or):
+            parts = [self.condition(t) for t in term.terms]
+            return "(" + " OR ".join(s for s, _ in parts) + ")", [x for _, ps in parts for x in ps]
+        raise QueryError(f"cannot search for {term!r}")
+
+    def _is(self, flag: str) -> tuple[str, list]:
+        if flag == "missing":
+            return "p.missing_since IS NOT NULL", []
+        if flag == "licensed":
+            return "p.licence_resolved IS NOT NULL", []
+        if flag == "unlicensed":
+            return "p.licence_resolved IS NULL", []
+        if flag == "cleared":
+            return "(p.clearance_status = 'cleared' AND p.clearance_on = ?)", [self.today.isoformat()]
+        if flag == "flagged":
+            return "p.rule_status = 'error'", []
+        if flag == "matched":
+            return ("p.id IN (SELECT photo_id FROM pairs WHERE photo_id IS NOT NULL "
+                    "AND decision IN ('accepted', 'confirmed'))", [])
+        raise QueryError(f"is:{flag} is not a known flag")
+
+    def _field(self, term: Field) -> tuple[str, list]:
+        from archive.derive import fold
+
+        value = term.value.strip()
+        if term.name == "by":
+            ids = self._creator_ids(value)
+            fts = _fts_column("creator", value)
+            if not ids:
+                return "p.sort_key IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?)", [fts]
+            marks = ",".join("?" * len(ids))
+            return (f"p.sort_key IN (SELECT sort_key FROM photo_facets WHERE value_id IN ({marks}))", ids)
+        if term.name == "credit":
+            return ("p.sort_key IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?)",
+                    [_fts_column("credit", value)])
+        if term.name in ("place", "city", "country"):
+            from archive.derive import gazetteer
+
+            gaz = gazetteer()
+            place = gaz.country_for(value) if term.name == "country" else gaz.best(value)
+            if term.name == "city" and place is not None and place.kind == "country":
+                place = None
+            ids = [place.id] if place is not None else []
+            fts = _fts_column("places", value)
+            if ids:
+                return ("(p.sort_key IN (SELECT sort_key FROM photo_places WHERE place_id = ?) OR "
+                        "p.sort_key IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?))", [ids[0], fts])
+            return "p.sort_key IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?)", [fts]
+        raise QueryError(f"unknown field {term.name}:")
+
+    def _creator_ids(self, value: str) -> list[int]:
+        """Photographer facet values that the name names: whole words, accents, scripts, spellings."""
+        from rapidfuzz import fuzz
+
+        from archive.derive import fold
+
+        wanted = fold(value)
+        if not wanted:
+            return []
+        ids = []
+        for vid, norm in self.conn.execute("SELECT id, norm FROM facet_values WHERE kind='creator'"):
+            if norm == wanted or f" {wanted} " in f" {norm} " or (
+                    len(wanted) > 5 and fuzz.ratio(norm, wanted) >= 88):
+                ids.append(vid)
+        return ids
+
+    def _date_bounds(self, term: DateRange) -> tuple[int, int]:
+        """Sort-key bounds of a local-date range, a day wider each side for time zones."""
+        epoch = _dt.date(1970, 1, 1)
+        start = term.start or _dt.date(1, 1, 1)
+        end = term.end or _dt.date(9999, 12, 30)
+        first = (start - epoch).days * 86400 - 86400
+        last = (end - epoch).days * 86400 + 2 * 86400
+        return base_key(last), base_key(first) + SLOTS - 1
+
+
+@dataclass
+class Page:
+    total: int
+    photo_ids: list[int]
+    next: str | None
+    facets: dict | None = None
+
+
+def _cursor_key(cursor: str | None) -> int | None:
+    if cursor is None:
+        return None
+    try:
+        return int(cursor.removeprefix("k"))
+    except ValueError:
+        raise QueryError(f'bad cursor "{cursor}": pass the "next" value of the previous page') from None
+
+
+def search(conn, query: str | Query, *, limit: int = 50, after: str | None = None,
+           facets: bool = False, today: _dt.date | None = None, count: bool = True) -> Page:
+    """One page of photo ids matching ``query``, newest first, and the total."""
+    today = today or _dt.date.today()
+    if isinstance(query, str):
+        query = parse_query(query, today=today)
+    if limit < 1:
+        raise QueryError("--limit must be at least 1")
+    compiled = _Compiler(conn, today).compile(query)
+    after_key = _cursor_key(after)
+    rows = _page(conn, compiled, limit + 1, after_key)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = f"k{rows[-1][1]}" if more and rows else None
+    total = _count(conn, compiled) if count else -1
+    page = Page(total=total, photo_ids=[r[0] for r in rows], next=next_cursor)
+    if facets:
+        page.facets = facet_counts(conn, compiled)
+    return page
+
+
+def _base_sql(compiled: Compiled, select: str) -> tuple[str, list]:
+    where = list(compiled.where)
+    params = list(compiled.params)
+    if compiled.match:
+        sql = f"SELECT {select} FROM photo_fts JOIN photos p ON p.sort_key = photo_fts.rowid"
+        where.insert(0, "photo_fts MATCH ?")
+        params.insert(0, compiled.match)
+        key = "photo_fts.rowid"
+    else:
+        sql = f"SELECT {select} FROM photos p"
+        key = "p.sort_key"
+    if compiled.key_low is not None:
+        where.append(f"{key} BETWEEN ? AND ?")
+        params.extend([compiled.key_low, compiled.key_high])
+    return sql, where, params, key
+
+
+def _page(conn, compiled: Compiled, limit: int, after_key: int | None) -> list[tuple[int, int]]:
+    sql, where, params, key = _base_sql(compiled, "p.id, p.sort_key")
+    if after_key is not None:
+        where.append(f"{key} > ?")
+        params.append(after_key)
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += f" ORDER BY {key} LIMIT ?"
+    params.append(limit)
+    return conn.execute(sql, params).fetchall()
+
+
+def _count(conn, compiled: Compiled) -> int:
+    if not compiled.match and not compiled.where and compiled.key_low is None:
+        return conn.execute("SELECT count(*) FROM photos").fetchone()[0]
+    sql, where, params, _key = _base_sql(compiled, "count(*)")
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    return conn.execute(sql, params).fetchone()[0]
+
+
+def facet_counts(conn, compiled: Compiled, *, top: int = 20) -> dict:
+    """Exact counts per photographer, place, agency, licence, clearance and rule status."""
+    result = {}
+    everything = not compiled.match and not compiled.where and compiled.key_low is None
+    for kind in FACET_KINDS:
+        if everything:
+            rows = conn.execute(
+                "SELECT name, count FROM facet_values WHERE kind=? AND count > 0 "
+                "ORDER BY count DESC, name LIMIT ?", (kind, top)).fetchall()
+        else:
+            sql, where, params, key = _base_sql(compiled, f"{key_of(compiled)}")
+            if where:
+                sql += " WHERE " + " AND ".join(where)
+            rows = conn.execute(
+                f"SELECT v.name, count(*) AS n FROM photo_facets f JOIN facet_values v ON v.id = f.value_id "
+                f"WHERE v.kind = ? AND f.sort_key IN ({sql}) GROUP BY v.id ORDER BY n DESC, v.name LIMIT ?",
+                [kind, *params, top]).fetchall()
+        result[kind] = [[name, n] for name, n in rows]
+    return result
+
+
+def key_of(compiled: Compiled) -> str:
+    return "photo_fts.rowid" if compiled.match else "p.sort_key"

@@ -1,0 +1,320 @@
+"""Keeping folders and the archive in sync: import and sync.
+
+Stages, each resumable:
+
+1. scan: walk the folders, stat every photo (a file whose size, mtime, inode
+   and sidecar mtime match the archive is skipped: not read, not hashed);
+2. read: metadata from the file's head on every core, written in batched
+   transactions, so photos are searchable as soon as their metadata is in;
+   files that might be moves (same size as a photo that vanished) are hashed
+   here so a move keeps its id, edits and links;
+3. missing: photos whose file is gone are marked missing, never deleted;
+4. hash: the content hash of every photo that has none yet;
+5. thumbnails (optional), after the metadata.
+
+An interrupted import (Ctrl-C, kill -9, power cut) leaves every committed
+batch whole, and the next run carries on from the files not yet in.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+
+from archive.errors import PictureDeskError, UsageError
+from archive.jobs import Cancelled, check_cancel, no_progress
+from archive.scan import ScanResult, scan_folder, stat_file
+from archive.store import photos as store
+
+BATCH = 500            # rows per write transaction
+CHUNK = 32             # files per task sent to a worker
+POOL_THRESHOLD = 48    # below this many files, work in-process
+
+
+@dataclass
+class SyncReport:
+    added: int = 0
+    updated: int = 0
+    moved: int = 0
+    missing: int = 0
+    unchanged: int = 0
+    hashed: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    conflicts: list[tuple[int, str, str]] = field(default_factory=list)  # (id, path, field)
+    thumbnails: dict | None = None
+
+    def to_dict(self) -> dict:
+        return {"added": self.added, "updated": self.updated, "moved": self.moved,
+                "missing": self.missing, "unchanged": self.unchanged, "hashed": self.hashed,
+                "failed": [{"path": p, "reason": r} for p, r in self.failed],
+                "conflicts": [{"id": i, "path": p, "field": f} for i, p, f in self.conflicts],
+                "thumbnails": self.thumbnails}
+
+
+# -- worker side -------------------------------------------------------------
+
+def _read_file(item: tuple[str, bool]):
+    path, want_hash = item
+    from archive.derive import derive
+    from archive.hashing import content_hash
+    from archive.metadata import read_metadata
+
+    try:
+        meta = read_metadata(path).to_dict()
+        record = dict(meta)
+        record["gps"] = ({"lat": meta["gps_lat"], "lon": meta["gps_lon"], "alt": meta["gps_alt"]}
+                         if meta.get("gps_lat") is not None else None)
+        derived = derive(record)
+        digest = content_hash(path) if want_hash else None
+        return path, meta, derived, digest, None
+    except PictureDeskError as exc:
+        return path, None, None, None, getattr(exc, "reason", str(exc))
+    except OSError as exc:
+        return path, None, None, None, f"cannot read file: {exc.strerror or exc}"
+    except Exception as exc:  # a reader bug must not stop the import: report it
+        return path, None, None, None, f"unexpected error reading the file: {type(exc).__name__}: {exc}"
+
+
+def _read_chunk(items):
+    return [_read_file(item) for item in items]
+
+
+def _hash_chunk(items):
+    from archive.hashing import content_hash
+
+    out = []
+    for photo_id, path in items:
+        try:
+            out.append((photo_id, content_hash(path), None))
+        except OSError as exc:
+            out.append((photo_id, None, f"{path}: cannot read file: {exc.strerror or exc}"))
+    return out
+
+
+def _chunks(items, size):
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _run_parallel(fn, items, processes):
+    """Yield fn's results for chunks of items, on a process pool when it pays."""
+    chunks = _chunks(items, CHUNK)
+    if processes == 1 or len(items) < POOL_THRESHOLD:
+        for chunk in chunks:
+            yield fn(chunk)
+        return
+    ctx = multiprocessing.get_context("fork")
+    pool = ctx.Pool(processes or os.cpu_count())
+    try:
+        yield from pool.imap_unordered(fn, chunks)
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+# -- parent side -------------------------------------------------------------
+
+class _Batch:
+    """Writes in transactions of BATCH rows; a failure or kill loses one open batch at most."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.pending = 0
+
+    def begin_if_needed(self):
+        if self.pending == 0:
+            self.conn.execute("BEGIN IMMEDIATE")
+
+    def done_one(self):
+        self.pending += 1
+        if self.pending >= BATCH:
+            self.commit()
+
+    def commit(self):
+        if self.pending:
+            self.conn.execute("COMMIT")
+            self.pending = 0
+
+    def rollback(self):
+        if self.pending or self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+            self.pending = 0
+
+
+def import_paths(archive, paths, *, thumbnails: bool = True, progress=None, cancel=None,
+                 processes: int | None = None) -> SyncReport:
+    """Add or refresh the photos at ``paths`` (files or folders, recursive)."""
+    resolved = []
+    for p in paths:
+        absolute = os.path.abspath(os.fspath(p))
+        if not os.path.exists(absolute):
+            raise UsageError(f"{p}: no such file or folder")
+        resolved.append(absolute)
+    folder_roots = [p for p in resolved if os.path.isdir(p)]
+    single_files = [p for p in resolved if not os.path.isdir(p)]
+    conn = archive.conn
+    conn.execute("BEGIN IMMEDIATE")
+    for root in folder_roots:
+        store.folder_id(conn, root, create=True)
+    conn.execute("COMMIT")
+    return _sync(archive, folder_roots, single_files, full=False, thumbnails=thumbnails,
+                 progress=progress, cancel=cancel, processes=processes)
+
+
+def sync_archive(archive, *, thumbnails: bool = True, progress=None, cancel=None,
+                 processes: int | None = None) -> SyncReport:
+    """Rescan every known folder and file: new, changed, moved, missing."""
+    roots = store.folders(archive.conn)
+    return _sync(archive, roots, [], full=True, thumbnails=thumbnails, progress=progress,
+                 cancel=cancel, processes=processes)
+
+
+def _under(path: str, roots: list[str]) -> bool:
+    return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
+def _sync(archive, roots, single_files, *, full, thumbnails, progress, cancel, processes):
+    progress = progress or no_progress
+    conn = archive.conn
+    report = SyncReport()
+
+    progress(0, None, "scanning folders")
+    scan = ScanResult()
+    for root in roots:
+        if os.path.isdir(root):
+            scan_folder(root, scan, cancel)
+        else:
+            scan.failed.append((root, "folder is gone or cannot be reached"))
+    for path in single_files:
+        try:
+            scan.files[path] = stat_file(path)
+        except OSError as exc:
+            scan.failed.append((path, f"cannot read file: {exc.strerror or exc}"))
+    check_cancel(cancel)
+    report.failed.extend(scan.failed)
+    unreachable_roots = [p for p, _ in scan.failed if p in roots]
+
+    known = {row[1]: row for row in store.file_states(conn)}
+    by_folder = {}
+    for root in roots:
+        by_folder[root] = store.folder_id(conn, root, create=False)
+
+    # What vanished: known photos in the scanned scope that the scan did not see.
+    vanished = {}
+    for path, row in known.items():
+        if path in scan.files:
+            continue
+        in_scope = (_under(path, roots) and not _under(path, unreachable_roots)) or path in single_files
+        if full and not in_scope and not _under(path, roots):
+            # A photo imported as a single file: still there?
+            in_scope = not os.path.exists(path)
+        if in_scope:
+            vanished[path] = row
+    vanished_sizes = {}
+    for path, row in vanished.items():
+        vanished_sizes.setdefault(row[2], []).append(row)
+    # Photos already marked missing may turn up again at a new path.
+    for row in known.values():
+        if row[7] and row[1] not in vanished:
+            vanished_sizes.setdefault(row[2], []).append(row)
+
+    to_read = []
+    for path, state in scan.files.items():
+        row = known.get(path)
+        if row is not None and tuple(row[2:6]) == state and not row[7]:
+            report.unchanged += 1
+            continue
+        might_move = row is None and state[0] in vanished_sizes
+        to_read.append((path, might_move or row is not None))
+    to_read.sort()
+
+    def folder_for(path):
+        best = None
+        for root, fid in by_folder.items():
+            if _under(path, [root]) and (best is None or len(root) > len(best[0])):
+                best = (root, fid)
+        return best[1] if best else None
+
+    from archive.derive import derive
+
+    moved_ids = set()
+    batch = _Batch(conn)
+    total = len(to_read)
+    done = 0
+    progress(0, total, "reading metadata")
+    try:
+        for results in _run_parallel(_read_chunk, to_read, processes):
+            for path, meta, derived, digest, error in results:
+                done += 1
+                if error is not None:
+                    report.failed.append((path, error))
+                    continue
+                state = scan.files[path]
+                batch.begin_if_needed()
+                row = known.get(path)
+                if row is None and digest is not None:
+                    twin = next((r for r in vanished_sizes.get(state[0], ())
+                                 if r[6] == digest and r[0] not in moved_ids), None)
+                    if twin is not None:
+                        store.move_photo(conn, twin[0], path=path, folder_id=folder_for(path), stat=state)
+                        moved_ids.add(twin[0])
+                        report.moved += 1
+                        batch.done_one()
+                        continue
+                if row is None:
+                    store.insert_photo(conn, path=path, folder_id=folder_for(path), stat=state,
+                                       meta=meta, derived=derived, content_hash=digest)
+                    report.added += 1
+                else:
+                    conflicts = store.refresh_photo(conn, row[0], stat=state, meta=meta,
+                                                    derive_fn=derive, content_hash=digest)
+                    report.conflicts.extend((row[0], path, f) for f in conflicts)
+                    report.updated += 1
+                batch.done_one()
+            batch.commit()
+            progress(done, total, "reading metadata")
+            check_cancel(cancel)
+        batch.commit()
+
+        gone = [row[0] for path, row in vanished.items() if row[0] not in moved_ids and not row[7]]
+        if gone:
+            conn.execute("BEGIN IMMEDIATE")
+            store.mark_missing(conn, gone)
+            conn.execute("COMMIT")
+        report.missing = len(gone)
+
+        pending = store.unhashed(conn)
+        progress(0, len(pending), "hashing")
+        done = 0
+        for results in _run_parallel(_hash_chunk, pending, processes):
+            batch.begin_if_needed()
+            good = [(i, h) for i, h, err in results if err is None]
+            store.set_content_hashes(conn, good)
+            report.hashed += len(good)
+            batch.pending += len(good) or 1
+            if batch.pending >= BATCH:
+                batch.commit()
+            done += len(results)
+            progress(done, len(pending), "hashing")
+            check_cancel(cancel)
+        batch.commit()
+    except BaseException:
+        batch.rollback()
+        raise
+
+    if thumbnails:
+        report.thumbnails = make_missing_thumbnails(archive, progress=progress, cancel=cancel,
+                                                    processes=processes)
+    return report
+
+
+def make_missing_thumbnails(archive, *, progress=None, cancel=None, processes=None) -> dict:
+    """Thumbnails for every present photo that has none for its current content."""
+    from archive.thumbnails import make_thumbnails
+
+    items = [(pid, path, digest, orientation) for pid, path, digest, orientation in archive.conn.execute(
+        "SELECT id, path, content_hash, orientation FROM photos WHERE missing_since IS NULL ORDER BY sort_key")]
+    result = make_thumbnails(str(archive.thumbs_path), items, processes=processes,
+                             progress=progress, cancel=cancel)
+    return result.to_dict() if hasattr(result, "to_dict") else dict(vars(result))

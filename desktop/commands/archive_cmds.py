@@ -1,0 +1,142 @@
+"""import, sync, show, search, demo: thin calls into archive/."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import threading
+
+from archive.errors import UsageError
+from desktop.commands.output import err, print_json
+from desktop.terminal import TerminalProgress
+
+
+def open_from_args(args, *, create=False):
+    from archive.store import open_archive
+
+    return open_archive(args.archive, create=create)
+
+
+def parse_date(text: str | None, option: str = "--on") -> _dt.date | None:
+    if text is None:
+        return None
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f'{option} "{text}": not a date (use YYYY-MM-DD)') from None
+
+
+def _print_report(report, args) -> int:
+    data = report.to_dict()
+    if getattr(args, "json", False):
+        print_json(data)
+    else:
+        err(f"added {report.added}, updated {report.updated}, moved {report.moved}, "
+            f"missing {report.missing}, unchanged {report.unchanged}, failed {len(report.failed)}")
+        for path, reason in report.failed:
+            err(f"  failed: {path}: {reason}")
+        for photo_id, path, fld in report.conflicts:
+            err(f"  kept your edit of {fld} for photo {photo_id} ({path}); the file now says otherwise")
+        if report.thumbnails:
+            t = report.thumbnails
+            err(f"thumbnails: made {t.get('made', 0)}, skipped {t.get('skipped', 0)}, "
+                f"failed {len(t.get('failed', []))}")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from archive.sync import import_paths
+
+    progress = TerminalProgress()
+    with open_from_args(args, create=True) as archive:
+        report = import_paths(archive, args.paths, thumbnails=not args.no_thumbnails,
+                              progress=progress, cancel=threading.Event(), processes=args.jobs)
+    progress.finish_line()
+    return _print_report(report, args)
+
+
+def cmd_sync(args) -> int:
+    from archive.sync import sync_archive
+
+    progress = TerminalProgress()
+    with open_from_args(args) as archive:
+        report = sync_archive(archive, thumbnails=not args.no_thumbnails, progress=progress,
+                              processes=args.jobs)
+    progress.finish_line()
+    return _print_report(report, args)
+
+
+def cmd_show(args) -> int:
+    from archive.records import photo_record, resolve_photo
+
+    on = parse_date(args.on)
+    with open_from_args(args) as archive:
+        record = photo_record(archive, resolve_photo(archive, args.photo), on=on)
+    if args.json:
+        print_json(record)
+    else:
+        _print_record(record)
+    return 0
+
+
+def _print_record(record: dict) -> None:
+    lines = [f"#{record['id']}  {record['path']}" + ("  (MISSING)" if record.get("missing") else "")]
+    for key in ("taken_at", "creator", "credit", "source", "copyright", "credit_line", "headline",
+                "caption", "city", "sublocation", "state", "country", "country_code", "keywords",
+                "instructions", "usage_terms", "make", "model", "lens", "gps"):
+        value = record.get(key)
+        if value in (None, [], ""):
+            continue
+        if isinstance(value, list):
+            value = "; ".join(value)
+        if isinstance(value, dict):
+            value = ", ".join(f"{k} {v}" for k, v in value.items() if v is not None)
+        lines.append(f"  {key:<13} {value}")
+    if record.get("clearance"):
+        c = record["clearance"]
+        lines.append(f"  {'clearance':<13} {c['status']} on {c['on']} ({c.get('cost') or 'cost unknown'})")
+        lines.extend(f"                - {r}" for r in c.get("reasons", []))
+    for v in record.get("violations", []):
+        lines.append(f"  {v['severity']:<13} {v['rule']}: {v['message']}")
+    for k, v in (record.get("conflicts") or {}).items():
+        lines.append(f"  {'conflict':<13} {k}: the file now says {v!r}; your edit is kept")
+    print("\n".join(lines))
+
+
+def cmd_search(args) -> int:
+    from archive.records import records
+    from archive.store.search import search
+
+    text = " ".join(args.query)
+    with open_from_args(args) as archive:
+        page = search(archive.conn, text, limit=args.limit, after=args.after, facets=args.facets)
+        photos = records(archive, page.photo_ids)
+    if args.json:
+        out = {"total": page.total, "photos": photos, "next": page.next}
+        if page.facets is not None:
+            out["facets"] = page.facets
+        print_json(out)
+        return 0
+    for r in photos:
+        who = ", ".join(r["creator"]) or "-"
+        place = r.get("place_city") or r.get("city") or "-"
+        caption = (r.get("caption") or "").replace("\n", " ")
+        print(f"#{r['id']:<7} {(r.get('taken_at') or '')[:16]:<16}  {who[:24]:<24} {place[:16]:<16} {caption[:60]}")
+    err(f"{page.total} photos" + (f"; more with --after {page.next}" if page.next else ""))
+    if page.facets:
+        for kind, values in page.facets.items():
+            if values:
+                err(f"  {kind}: " + ", ".join(f"{n} ({c})" for n, c in values[:8]))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from archive.demo import build_demo
+
+    progress = TerminalProgress()
+    summary = build_demo(args.archive, progress=progress)
+    progress.finish_line()
+    if args.json:
+        print_json(summary)
+        return 0
+    print(summary["text"])
+    return 0
