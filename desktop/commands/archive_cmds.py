@@ -2,21 +2,62 @@
 
 from __future__ import annotations
 
+import argparse
 import datetime as _dt
 import threading
 
-from archive.errors import UsageError
 from desktop.commands.output import err, print_json
 from desktop.terminal import TerminalProgress
+
+
+def register(sub, archive_option) -> None:
+    p = sub.add_parser("import", help="add or refresh photos and folders (recursive)")
+    archive_option(p)
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--no-thumbnails", action="store_true", help="skip making thumbnails")
+    p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
+    p.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: every core)")
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("sync", help="rescan every known folder: new, changed, moved, missing")
+    archive_option(p)
+    p.add_argument("--no-thumbnails", action="store_true", help="skip making thumbnails")
+    p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
+    p.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: every core)")
+    p.set_defaults(handler=cmd_sync)
+
+    p = sub.add_parser("show", help="print one photo's record")
+    archive_option(p)
+    p.add_argument("photo", metavar="ID|PATH")
+    p.add_argument("--on", metavar="DATE", help="publication date for clearance (default today)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("search", help="search the archive (see README for the query language)")
+    archive_option(p)
+    p.add_argument("query", nargs="*", metavar="QUERY")
+    p.add_argument("--limit", type=int, default=50, metavar="N")
+    p.add_argument("--after", metavar="CURSOR", help="the 'next' cursor of the previous page")
+    p.add_argument("--facets", action="store_true", help="also count photographers, places, agencies ...")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_search)
+
+    p = sub.add_parser("demo", help="build the demo archive and show what is in it")
+    p.add_argument("--archive", metavar="DIR", default=argparse.SUPPRESS,
+                   help="where to build it (default: the user data dir's demo)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_demo)
 
 
 def open_from_args(args, *, create=False):
     from archive.store import open_archive
 
-    return open_archive(args.archive, create=create)
+    return open_archive(getattr(args, "archive", None), create=create)
 
 
 def parse_date(text: str | None, option: str = "--on") -> _dt.date | None:
+    from archive.errors import UsageError
+
     if text is None:
         return None
     try:
@@ -133,7 +174,7 @@ def cmd_demo(args) -> int:
     from archive.demo import build_demo
 
     progress = TerminalProgress()
-    summary = build_demo(args.archive, progress=progress)
+    summary = build_demo(getattr(args, "archive", None), progress=progress)
     progress.finish_line()
     if args.json:
         print_json(summary)

@@ -1,0 +1,196 @@
+"""Search at a million photos: median and p95 of the first page for each query form.
+
+Builds (once, cached under bench/out/) an archive of N photos through the
+store's own tables with a realistic spread: a word in half the archive, a rare
+word, 2,000 photographers on a Zipf curve, 300 places with alternate names,
+ten years of capture times, rule and clearance states.  Then times
+``archive.store.search.search`` for each query form, the second and the
+hundredth page (by chaining cursors), and facet counts.
+
+    python bench/search.py [--photos 1000000] [--rebuild]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from archive.derive import fold, gazetteer  # noqa: E402
+from archive.store import open_archive  # noqa: E402
+from archive.store.search import search  # noqa: E402
+from archive.store.sortkey import SLOTS, base_key  # noqa: E402
+
+OUT = Path(__file__).resolve().parent / "out"
+CITIES = ["Kyiv", "London", "Paris", "Berlin", "Warsaw", "Lviv", "Kharkiv", "Odesa", "Minsk", "Moscow",
+          "Copenhagen", "Madrid", "Rome", "Vienna", "Prague", "Budapest", "Bucharest", "Istanbul",
+          "Cairo", "Beirut", "Jerusalem", "Washington", "New York", "Chicago", "Los Angeles",
+          "Mexico City", "Bogota", "Lima", "Tokyo", "Seoul", "Beijing", "Delhi", "Mumbai", "Lagos",
+          "Nairobi", "Johannesburg", "Sydney", "Toronto", "Dublin", "Edinburgh"]
+WORDS = ("police protest market river bridge station school hospital parliament football crowd rain "
+         "snow fire flood election court church train airport harbour museum festival concert").split()
+AGENCIES = ["Reuters", "AFP", "Getty Images", "AP", "EPA", "PA", "The New York Times", "The Guardian"]
+
+
+def build(path: Path, n: int) -> None:
+    rng = random.Random(7)
+    gaz = gazetteer()
+    places = []
+    for name in CITIES:
+        p = gaz.best(name)
+        if p is not None:
+            places.append((p, gaz.country_for(p.country_code)))
+    alt_for = {"Kyiv": ["Kiev", "Київ", "Kyiv"], "Copenhagen": ["København", "Copenhagen"]}
+    photographers = [f"Photographer{i:04d} Surname{i % 97}" for i in range(2000)]
+    photographers[0] = "Brendan Hoffman"
+    photographers[1] = "Laura Boushnak"
+    weights = [1 / (i + 1) for i in range(len(photographers))]
+    start = dt.datetime(2015, 1, 1, tzinfo=dt.timezone.utc).timestamp()
+    span = 10 * 365 * 86400
+    with open_archive(path) as archive:
+        conn = archive.conn
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("BEGIN")
+        facet_ids = {}
+
+        def facet(kind, name):
+            key = (kind, fold(name))
+            if key not in facet_ids:
+                cur = conn.execute("INSERT INTO facet_values(kind, name, norm, count) VALUES (?,?,?,0)",
+                                   (kind, name, key[1]))
+                facet_ids[key] = cur.lastrowid
+            return facet_ids[key]
+
+        counts = {}
+        photo_rows, fts_rows, facet_rows, place_rows = [], [], [], []
+        used_keys = set()
+        creators_drawn = rng.choices(photographers, weights, k=n)
+        for i in range(n):
+            seconds = int(start + rng.random() * span)
+            key = base_key(seconds)
+            while key in used_keys:
+                key += 1
+            used_keys.add(key)
+            taken = dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
+            creator = creators_drawn[i]
+            place, country = places[rng.randrange(len(places))] if rng.random() < 0.9 else (None, None)
+            city_text = rng.choice(alt_for.get(place.name, [place.name])) if place else None
+            words = rng.sample(WORDS, 6)
+            if rng.random() < 0.5:
+                words.append("ukraine")
+            if rng.random() < 0.00005:
+                words.append("zanzibar")
+            caption = " ".join(words)
+            agency = AGENCIES[i % len(AGENCIES)]
+            rule_status = "error" if rng.random() < 0.03 else "ok"
+            missing = "2024-01-01T00:00:00Z" if rng.random() < 0.001 else None
+            photo_rows.append((i + 1, key, f"/photos/{i // 1000:04d}/img_{i:07d}.jpg", caption,
+                               json.dumps([creator]), agency, city_text, country.name if country else None,
+                               taken.isoformat(), taken.date().isoformat(), place.name if place else None,
+                               rule_status, missing, 1 + (i % 7 != 0) * 0))
+            fts_rows.append((key, caption, "", "", creator, agency, " ".join(filter(None, [city_text, place and place.name]))))
+            for kind, name in (("creator", creator), ("agency", agency), ("place", place.name if place else None)):
+                if name:
+                    vid = facet(kind, name)
+                    facet_rows.append((vid, key))
+                    counts[vid] = counts.get(vid, 0) + 1
+            if place:
+                place_rows.append((place.id, key))
+                if country:
+                    place_rows.append((country.id, key))
+            if len(photo_rows) >= 50000:
+                _flush(conn, photo_rows, fts_rows, facet_rows, place_rows)
+                print(f"  built {i + 1:,} photos", file=sys.stderr)
+        _flush(conn, photo_rows, fts_rows, facet_rows, place_rows)
+        conn.executemany("UPDATE facet_values SET count=? WHERE id=?", [(c, v) for v, c in counts.items()])
+        conn.execute("COMMIT")
+        conn.execute("INSERT INTO photo_fts(photo_fts) VALUES ('optimize')")
+        conn.execute("ANALYZE")
+
+
+def _flush(conn, photo_rows, fts_rows, facet_rows, place_rows):
+    conn.executemany(
+        "INSERT INTO photos(id, sort_key, path, caption, creator, credit, city, country, taken_at, taken_date, "
+        "place_city, rule_status, missing_since, licence_resolved) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        photo_rows)
+    conn.executemany("INSERT INTO photo_fts(rowid, caption, headline, keywords, creator, credit, places) "
+                     "VALUES (?,?,?,?,?,?,?)", fts_rows)
+    conn.executemany("INSERT INTO photo_facets(value_id, sort_key) VALUES (?,?)", facet_rows)
+    conn.executemany("INSERT OR IGNORE INTO photo_places(place_id, sort_key) VALUES (?,?)", place_rows)
+    for rows in (photo_rows, fts_rows, facet_rows, place_rows):
+        rows.clear()
+
+
+QUERIES = {
+    "word in half the archive": "ukraine",
+    "rare word": "zanzibar",
+    "by: (common)": 'by:"Brendan Hoffman"',
+    "by: (rare)": "by:Photographer1999",
+    "place: alternate name": "place:Kiev",
+    "place: Cyrillic": "place:Київ",
+    "taken: month": "taken:2022-12",
+    "taken: range": "taken:2019-03-01..2019-06-30",
+    "-negation": "ukraine -police",
+    "is:flagged": "is:flagged",
+    "is:missing": "is:missing",
+    "-has:caption": "-has:caption",
+    "combination": 'ukraine by:"Brendan Hoffman" place:Kyiv taken:2018..2024',
+    "phrase": '"police protest"',
+}
+
+
+def timed(fn, repeat):
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return result, statistics.median(times), sorted(times)[max(0, int(len(times) * 0.95) - 1)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--photos", type=int, default=1_000_000)
+    parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    path = OUT / f"search-{args.photos}"
+    if args.rebuild or not (path / "archive.db").exists():
+        import shutil
+
+        shutil.rmtree(path, ignore_errors=True)
+        t0 = time.perf_counter()
+        build(path, args.photos)
+        print(f"built {args.photos:,} photos in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
+    with open_archive(path) as archive:
+        conn = archive.conn
+        gazetteer().best("Kyiv")  # warm the gazetteer like a running app
+        print(f"{args.photos:,} photos; first page of 50, ms (median / p95 of {args.repeat})")
+        print(f"{'query':<28} {'hits':>9} {'page med':>9} {'page p95':>9} {'total med':>10} {'facets p95':>11}")
+        for label, q in QUERIES.items():
+            page, med, p95 = timed(lambda: search(conn, q, limit=50, count=False), args.repeat)
+            hits, cmed, _ = timed(lambda: search(conn, q, limit=1).total, max(3, args.repeat // 5))
+            _, _, fp95 = timed(lambda: search(conn, q, limit=1, count=False, facets=True), max(3, args.repeat // 5))
+            print(f"{label:<28} {hits:>9,} {med:>9.2f} {p95:>9.2f} {cmed:>10.1f} {fp95:>11.1f}")
+        for label, q in (("ukraine", "ukraine"), ("by: common", 'by:"Brendan Hoffman"')):
+            cursor = None
+            for n in range(1, 101):
+                page = search(conn, q, limit=50, after=cursor, count=False)
+                if n == 2:
+                    _, med2, p952 = timed(lambda: search(conn, q, limit=50, after=cursor, count=False), args.repeat)
+                cursor = page.next
+                if cursor is None:
+                    break
+            _, med100, p95100 = timed(lambda: search(conn, q, limit=50, after=cursor, count=False), args.repeat)
+            print(f"{label + ' page 2 / 100':<28} {'':>9} {med2:>9.2f} {p952:>9.2f}   page 100: {med100:.2f} / {p95100:.2f}")
+
+
+if __name__ == "__main__":
+    main()
