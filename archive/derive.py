@@ -45,7 +45,7 @@ def gazetteer():
 
 def agency_of(record: dict) -> str | None:
     """The canonical agency a photo comes from: credit line, credit, source, copyright."""
-    from archive.articles.credit import canonical_agency, parse_credit
+    from archive.articles import canonical_agency, parse_credit
 
     for key in ("credit_line", "credit", "source"):
         value = record.get(key)

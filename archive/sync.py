@@ -62,6 +62,8 @@ def _read_file(item: tuple[str, bool]):
 
     try:
         meta = read_metadata(path).to_dict()
+        if not meta.get("width") and any("truncated" in w for w in meta.get("warnings", ())):
+            return path, None, None, None, "no image data: the file is truncated"
         record = dict(meta)
         record["gps"] = ({"lat": meta["gps_lat"], "lon": meta["gps_lon"], "alt": meta["gps_alt"]}
                          if meta.get("gps_lat") is not None else None)

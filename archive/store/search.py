@@ -181,10 +181,22 @@ class _Compiler:
         wanted = fold(value)
         if not wanted:
             return []
+        wanted_tokens = wanted.split()
+
+        def token_matches(token: str, tokens: list[str]) -> bool:
+            # Short tokens (initials, numbers) must be exact; longer ones may differ by a
+            # romanisation (Oleksii / Oleksiy) or an accent the folding kept.
+            if len(token) < 5:
+                return token in tokens
+            return any(fuzz.ratio(token, t) >= 80 for t in tokens if len(t) >= 4)
+
         ids = []
         for vid, norm in self.conn.execute("SELECT id, norm FROM facet_values WHERE kind='creator'"):
-            if norm == wanted or f" {wanted} " in f" {norm} " or (
-                    len(wanted) > 5 and fuzz.ratio(norm, wanted) >= 88):
+            if norm == wanted or f" {wanted} " in f" {norm} ":
+                ids.append(vid)
+                continue
+            tokens = norm.split()
+            if all(token_matches(t, tokens) for t in wanted_tokens):
                 ids.append(vid)
         return ids
 

@@ -1,0 +1,382 @@
+"""Credit lines: who made a picture and who supplies it.
+
+A caption ends in a credit line ("Photograph: Laura Boushnak/The New York
+Times"); agencies write their own ("(AP Photo/Efrem Lukatsky)", "REUTERS/Gleb
+Garanich", "Mandatory Credit: Photo by Jose Breton/NurPhoto/Shutterstock
+(16507315bs)").  The matcher compares the creators with the photo's by-line and
+the rules compare the agency with its credit field, so both must come out
+clean: person names in a person's case, agencies in their canonical form.
+
+How a line is read: an optional label gives the kind; the rest splits into
+segments at "/", " via ", "#", " - ", ";" and ","; each segment is a person, an
+organisation (known agency, publication or any name with an organisation word
+such as "Ministry", "Press", "Images") or a token with no name in it (Handout,
+Pool, Stringer...).  Persons become ``creators``; organisations, in order, the
+``agencies`` chain, whose last member is the principal ``agency``.
+
+Decisions worth knowing:
+ - An organisation that made the picture ("Photograph: Ministry of Defence/PA")
+   is not a creator: creators are empty and the chain is ("Ministry of
+   Defence", "PA").  ``handout`` is set when a handout token appears or an
+   organisation carries a handout-issuer word (Ministry, Police, Presidential...).
+ - A single word is taken as an organisation ("Photograph: Netflix"); bylines
+   of one name are rare and organisations of one word are not.
+ - "Name for the Guardian" and "Name/The Guardian" are staff; "Name for <known
+   publication>" puts that publication in the chain; "Getty Images for <brand>"
+   drops the brand (a client, not a supplier).
+ - SHOUTED and lowercase person names are title-cased (McX, O'X, D'X, hyphens,
+   lowercase van/de/der particles); "Mac" names cannot be told from "Mack" and
+   are left as "Macleod".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from archive.articles.agencies import (
+    is_house, load_agency_data, lookup_agency, normalise_key, tidy_name)
+
+KINDS = ("Photograph", "Photo", "Picture", "Composite", "Illustration",
+         "Video still", "Screengrab", "Handout")
+
+
+@dataclass(frozen=True)
+class Credit:
+    """One credit line, read.  ``agency`` is ``agencies[-1]`` or None."""
+
+    kind: str | None = None
+    creators: tuple[str, ...] = ()
+    agency: str | None = None
+    agencies: tuple[str, ...] = ()
+    staff: bool = False
+    handout: bool = False
+    raw: str = ""
+    pool: bool = False                # a pool picture ("Pool/Getty Images")
+    reference: str | None = None      # supplier's reference: "(16507315bs)"
+    see_caption: bool = False         # "(Credit too long, see caption)"
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "creators": list(self.creators), "agency": self.agency,
+                "agencies": list(self.agencies), "staff": self.staff,
+                "handout": self.handout}
+
+    @property
+    def empty(self) -> bool:
+        return not (self.creators or self.agencies or self.handout or self.see_caption)
+
+
+# --- cleaning a segment -----------------------------------------------------
+
+_SEE_CAPTION = re.compile(r"\(?\s*credit too long,?\s*see caption\s*\)?\.?", re.I)
+_REFERENCE = re.compile(r"\s*\((\d{5,}[a-z]{0,3})\)\s*$", re.I)
+_COPYRIGHT = re.compile(
+    r"^(?:(?:\u00a9|\(c\)|copyright(?:\s+of)?|\d{4}(?:\s*[-\u2013]\s*\d{4})?)\s*[:.,]?\s*)+",
+    re.I)
+_RESERVED = re.compile(r"[\s.,]*all rights reserved\.?\s*$", re.I)
+_COURTESY = re.compile(r"^(?:courtesy(?:\s+of)?|provided\s+by|supplied\s+by)(?:\s+the)?\s+", re.I)
+_SEPARATORS = re.compile(
+    r"\s*(?:/|#|;|,|\s[-\u2013\u2014]\s|(?<![\w])via(?![\w])|\|)\s*", re.I)
+# Secondary credits after the picture's own: ". Food styling: Aya Nishimura".
+_ROLES = re.compile(r"(?:\.\s+[A-Z][A-Za-z]*(?: (?:and )?[a-z]+){0,3}:\s+[^.:/]+)+\.?$")
+_SEGMENT_PUNCTUATION = " \t!?*|:;,.~_-\u2013\u2014"
+_FOR = re.compile(r"^(.+?)\s+for\s+(?:the\s+)?(.+)$", re.I)
+_AND = re.compile(r"\s+(?:and|&)\s+", re.I)
+_NAME_WORD = re.compile(r"^(?:[^\W\d_]\.?|[^\W\d_][^\W\d_'\u2019\-.]*(?:['\u2019\-][^\W\d_]+)*\.?)$")
+PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "la", "le", "du", "da",
+             "di", "dos", "das", "ter", "ten", "bin", "al", "el"}
+
+
+def _strip_copyright(text: str) -> str:
+    text = _RESERVED.sub("", text.replace("\u00a9", " \u00a9 ").strip())
+    return _COPYRIGHT.sub("", text.strip()).strip(" .,:;")
+
+
+def fix_name_case(name: str) -> str:
+    """Title-case a SHOUTED or lowercase person name; leave mixed case alone."""
+    letters = [c for c in name if c.isalpha()]
+    if not letters or not (name.isupper() or name.islower()):
+        return name
+    words = name.split()
+    out = []
+    for i, word in enumerate(words):
+        if 0 < i < len(words) - 1 and word.lower() in PARTICLES:
+            out.append(word.lower())
+        else:
+            out.append("-".join(_cap_part(p) for p in word.split("-")))
+    return " ".join(out)
+
+
+def _cap_part(part: str) -> str:
+    low = part.lower()
+    m = re.match(r"^([a-z])['\u2019](\w+)$", low)
+    if m:  # O'Reilly, D'Alessandro
+        return f"{m.group(1).upper()}{part[1]}{m.group(2).capitalize()}"
+    if low.startswith("mc") and len(low) > 3:
+        return "Mc" + low[2:].capitalize()
+    return low[:1].upper() + low[1:]
+
+
+def _is_organisation(seg: str) -> bool:
+    data = load_agency_data()
+    words = [w.strip(".,()'\u2019").casefold() for w in seg.split()]
+    if any(w in data.organisation_words for w in words):
+        return True
+    if len(words) == 1 or words[0] == "the":
+        return True
+    return bool(re.search(r"\d|&|@|\.com|\.\w{2,}", seg))
+
+
+def _is_person(seg: str) -> bool:
+    words = seg.split()
+    if not 2 <= len(words) <= 6 or not all(_NAME_WORD.match(w) for w in words):
+        return False
+    if seg.islower() or seg.isupper():
+        return True
+    return all(w[0].isupper() or w.lower() in PARTICLES for w in words)
+
+
+# --- reading a whole line ---------------------------------------------------
+
+class _Reading:
+    """The parts of one credit line as segments are read, in order."""
+
+    def __init__(self) -> None:
+        self.kind: str | None = None
+        self.creators: list[str] = []
+        self.agencies: list[str] = []
+        self.handout = False
+        self.pool = False
+
+    def add_agency(self, name: str) -> None:
+        data = load_agency_data()
+        words = {w.strip(".,").casefold() for w in name.split()}
+        if words & data.handout_words:
+            self.handout = True
+        if "pool" in words:
+            self.pool = True
+        if name not in self.agencies:
+            self.agencies.append(name)
+
+    def add_creator(self, name: str) -> None:
+        name = fix_name_case(name)
+        if name not in self.creators:
+            self.creators.append(name)
+
+    def read(self, seg: str) -> None:
+        seg = _strip_copyright(seg)
+        m = _COURTESY.match(seg)
+        if m:
+            self.handout = True
+            seg = seg[m.end():]
+        if not seg:
+            return
+        data = load_agency_data()
+        key = normalise_key(seg)
+        if key in data.handout_tokens:
+            self.handout = True
+            return
+        if key in data.pool_tokens:
+            self.pool = True
+            return
+        if key in data.junk_tokens:
+            return
+        known = lookup_agency(seg)
+        if known:
+            if key == normalise_key(known) + " photo" and self.kind is None:
+                self.kind = "Photo"  # "AP Photo/Name"
+            self.add_agency(known)
+            return
+        if self._read_for(seg) or self._read_trailing_agency(seg):
+            return
+        parts = _AND.split(seg)
+        if len(parts) > 1 and all(_is_person(p) for p in parts):
+            for part in parts:
+                self.add_creator(part)
+        elif not _is_organisation(seg) and _is_person(seg):
+            self.add_creator(seg)
+        else:
+            self.add_agency(tidy_name(seg))
+
+    def _read_for(self, seg: str) -> bool:
+        """"Name for the Guardian", "Name for The New York Times",
+        "Getty Images for Brand"."""
+        m = _FOR.match(seg)
+        if not m:
+            return False
+        left, right = m.group(1), m.group(2).strip(" .")
+        publication = lookup_agency(right) or lookup_agency("The " + right) or _truncated_house(right)
+        if publication:
+            self.read(left)
+            self.add_agency(publication)
+            return True
+        supplier = lookup_agency(left)
+        if supplier:
+            self.add_agency(supplier)
+            return True
+        return False
+
+    def _read_trailing_agency(self, seg: str) -> bool:
+        """"Gleb Garanich REUTERS": an agency written after a name, no separator."""
+        head, _, last = seg.rpartition(" ")
+        if not head:
+            return False
+        known = lookup_agency(last)
+        if not known or not (last.isupper() or known == "Reuters"):
+            return False
+        self.read(head)
+        self.add_agency(known)
+        return True
+
+
+def _truncated_house(text: str) -> str | None:
+    """"the Gua" -> The Guardian: old cameras cut the by-line field short."""
+    word = text.strip(" .").casefold()
+    if not word:
+        return None
+    for name in load_agency_data().truncated_house:
+        bare = name.casefold().removeprefix("the ")
+        if bare.startswith(word):
+            return name
+    return None
+
+
+_LABEL = re.compile(r"^\(?\s*([A-Za-z][A-Za-z ]{0,24}?)\s*:\s*|^\(?\s*([A-Za-z][A-Za-z ]{0,24}?\bby)\s+")
+
+
+def _take_label(text: str) -> tuple[str | None, str, bool]:
+    """Strip the leading labels ("Mandatory Credit: Photo by"); return the kind."""
+    kind, found = None, False
+    labels = load_agency_data().kind_labels
+    for _ in range(3):
+        m = _LABEL.match(text)
+        if not m:
+            break
+        key = normalise_key(m.group(1) or m.group(2))
+        if key not in labels:
+            break
+        found = True
+        kind = kind or labels[key]
+        text = text[m.end():]
+    return kind, text, found
+
+
+def parse_credit(text: str | None) -> Credit:
+    """Read one credit line into kind, creators and the agency chain."""
+    raw = text or ""
+    line = " ".join(raw.split()).strip()
+    if _SEE_CAPTION.fullmatch(line):
+        return Credit(raw=raw, see_caption=True)
+    line, reference = _split_reference(line)
+    if line.startswith("(") and line.endswith(")"):
+        line = line[1:-1].strip()
+    kind, line, _ = _take_label(line)
+    line = _ROLES.sub("", line)
+    reading = _Reading()
+    reading.kind = kind
+    for seg in _SEPARATORS.split(line.rstrip(" .")):
+        seg = (seg or "").strip(_SEGMENT_PUNCTUATION)
+        if seg:
+            reading.read(seg)
+    agencies = tuple(reading.agencies)
+    return Credit(
+        kind=reading.kind, creators=tuple(reading.creators),
+        agency=agencies[-1] if agencies else None, agencies=agencies,
+        staff=any(is_house(a) for a in agencies), handout=reading.handout,
+        raw=raw, pool=reading.pool, reference=reference)
+
+
+def _split_reference(line: str) -> tuple[str, str | None]:
+    m = _REFERENCE.search(line)
+    if not m:
+        return line, None
+    return line[:m.start()].rstrip(), m.group(1)
+
+
+# --- finding the credit at the end of a caption ------------------------------
+
+_LABEL_AT = re.compile(
+    r"(?:^|(?<=[\s(\[]))\(?(?:Mandatory [Cc]redit|MANDATORY CREDIT|Photograph(?:s|y)?|"
+    r"PHOTOGRAPH|Photo(?:s)?|PHOTO|Picture(?:s)?|PICTURE|Pic|Composite|COMPOSITE|"
+    r"Illustration(?:s)?|ILLUSTRATION|Video (?:still|grab)s?|VIDEO STILL|Screen ?(?:grab|shot)s?|"
+    r"Screengrab|SCREENGRAB|Handout(?: photo)?|HANDOUT|Graphic|Credit|CREDIT|"
+    r"(?:Photo|Picture|Image) credit|Image)(?:\s*:|\s+by\s)")
+_PAREN_END = re.compile(r"\(([^()]{2,200})\)\s*[.\]]?\s*$")
+_SENTENCE_BREAK = re.compile(r"[.!?\u2026][\"'\u201d\u2019]?\s+\S+\s+[a-z]")
+_MAX_CREDIT = 220
+
+
+def _credible(credit_text: str) -> bool:
+    if len(credit_text) > _MAX_CREDIT or "\n\n" in credit_text:
+        return False
+    credit = parse_credit(credit_text)
+    if credit.creators or credit.handout or credit.see_caption:
+        return True
+    # an organisation must at least be written as a name ("Photo: none" is prose)
+    return any(lookup_agency(a) or a[:1].isupper() or a[:1].isdigit() for a in credit.agencies)
+
+
+def find_credit(paragraph: str) -> tuple[str, str] | None:
+    """Split a caption paragraph into (caption_text, credit_line) when it ends in
+    a credit line; None for an ordinary paragraph."""
+    text = paragraph.rstrip()
+    if not text:
+        return None
+    for finder in (_labelled, _parenthesised, _agency_style):
+        start = finder(text)
+        if start is not None:
+            return text[:start].rstrip(), text[start:].strip()
+    return None
+
+
+def _labelled(text: str) -> int | None:
+    """"... on Saturday. Photograph: Name/Agency"; the earliest label whose
+    tail is a credit and no more sentences."""
+    window = max(0, len(text) - _MAX_CREDIT - 30)
+    for m in _LABEL_AT.finditer(text, window):
+        tail = text[m.start():]
+        after = _ROLES.sub("", tail[m.end() - m.start():])
+        if "\n" in after.strip() or _SENTENCE_BREAK.search(after):
+            continue
+        if _credible(tail):
+            return m.start()
+    return None
+
+
+def _parenthesised(text: str) -> int | None:
+    """"(AP Photo/Name)", "(Reuters/Name)", "(Name/AFP via Getty Images)"."""
+    m = _PAREN_END.search(text)
+    if not m:
+        return None
+    inner = m.group(1).strip()
+    if re.match(r"^[A-Z][\w.\- ]{0,30} Photo\b", inner) or _agency_tail(inner):
+        return m.start()
+    return None
+
+
+def _agency_tail(tail: str) -> bool:
+    """A bare chain such as "REUTERS/Gleb Garanich" or "Name/AFP via Getty Images":
+    short, only names, separated by "/" or " via ", and naming a known agency."""
+    if len(tail) > 120 or not re.search(r"/|\svia\s", tail):
+        return False
+    if not re.fullmatch(r"[\w\s/.'\u2019&,\-\u2013]+", tail):
+        return False
+    for word in re.split(r"[\s/]+", tail):
+        if word and word[0].islower() and word not in PARTICLES | {"via", "for", "the"}:
+            return False
+    credit = parse_credit(tail)
+    return any(lookup_agency(a) for a in credit.agencies)
+
+
+_BOUNDARY = re.compile(r"(?:[.!?\u2026][\"'\u201d\u2019)]?\s+|\n)")
+_CAPS_AGENCY = re.compile(r"\b[A-Z]{2,}(?:[ -][A-Z]{2,})*/")
+
+
+def _agency_style(text: str) -> int | None:
+    starts = [m.end() for m in _BOUNDARY.finditer(text)]
+    last = starts[-1] if starts else 0
+    candidates = [last] + [m.start() for m in _CAPS_AGENCY.finditer(text, last)]
+    for start in candidates:
+        if _agency_tail(text[start:].strip()):
+            return start
+    return None
