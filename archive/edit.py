@@ -49,7 +49,7 @@ def edit_photo(archive, photo_id: int, changes: dict) -> dict:
         conn.execute(f"UPDATE photos SET {','.join(f'{k}=?' for k in sets)} WHERE id=?",
                      (*sets.values(), photo_id))
         store.remove_index(conn, record["sort_key"])
-        store.write_index(conn, record["sort_key"], derived)
+        store.write_index(conn, record["sort_key"], derived, photo_id)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")

@@ -58,7 +58,7 @@ def _row_values(meta: dict) -> dict:
     return row
 
 
-def write_index(conn, sort_key: int, derived, *, old_sort_key: int | None = None) -> None:
+def write_index(conn, sort_key: int, derived, photo_id: int, *, old_sort_key: int | None = None) -> None:
     """(Re)write a photo's full-text row, facets and places."""
     if old_sort_key is not None:
         remove_index(conn, old_sort_key)
@@ -77,10 +77,10 @@ def write_index(conn, sort_key: int, derived, *, old_sort_key: int | None = None
                      "ON CONFLICT(kind, norm) DO UPDATE SET count = count + 1", (kind, name, norm))
         value_id = conn.execute("SELECT id FROM facet_values WHERE kind=? AND norm=?",
                                 (kind, norm)).fetchone()[0]
-        conn.execute("INSERT OR IGNORE INTO photo_facets(value_id, sort_key) VALUES (?,?)",
-                     (value_id, sort_key))
-    conn.executemany("INSERT OR IGNORE INTO photo_places(place_id, sort_key) VALUES (?,?)",
-                     [(pid, sort_key) for pid in derived.place_ids])
+        conn.execute("INSERT OR IGNORE INTO photo_facets(value_id, sort_key, photo_id) VALUES (?,?,?)",
+                     (value_id, sort_key, photo_id))
+    conn.executemany("INSERT OR IGNORE INTO photo_places(place_id, sort_key, photo_id) VALUES (?,?,?)",
+                     [(pid, sort_key, photo_id) for pid in derived.place_ids])
 
 
 def remove_index(conn, sort_key: int, kinds: tuple[str, ...] | None = None) -> None:
@@ -112,7 +112,7 @@ def insert_photo(conn, *, path: str, folder_id: int | None, stat: tuple, meta: d
     cols = ",".join(row)
     cur = conn.execute(f"INSERT INTO photos({cols}) VALUES ({','.join('?' * len(row))})",
                        tuple(row.values()))
-    write_index(conn, sort_key, derived)
+    write_index(conn, sort_key, derived, cur.lastrowid)
     return cur.lastrowid
 
 
@@ -159,7 +159,7 @@ def refresh_photo(conn, photo_id: int, *, stat: tuple, meta: dict, derive_fn,
     row["sort_key"] = new_sort_key
     sets = ",".join(f"{k}=?" for k in row)
     conn.execute(f"UPDATE photos SET {sets} WHERE id=?", (*row.values(), photo_id))
-    write_index(conn, new_sort_key, derived)
+    write_index(conn, new_sort_key, derived, photo_id)
     return {k: conflicts[k] for k in conflicts if k in edited}
 
 

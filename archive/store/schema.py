@@ -67,6 +67,7 @@ _V1 = [
     """CREATE TABLE photo_facets (
         value_id INTEGER NOT NULL,
         sort_key INTEGER NOT NULL,
+        photo_id INTEGER NOT NULL,             -- dense id, for the bitmap counts
         PRIMARY KEY (value_id, sort_key)
     ) WITHOUT ROWID""",
     "CREATE INDEX photo_facets_by_photo ON photo_facets(sort_key)",
@@ -74,9 +75,21 @@ _V1 = [
     """CREATE TABLE photo_places (
         place_id INTEGER NOT NULL,
         sort_key INTEGER NOT NULL,
+        photo_id INTEGER NOT NULL,
         PRIMARY KEY (place_id, sort_key)
     ) WITHOUT ROWID""",
     "CREATE INDEX photo_places_by_photo ON photo_places(sort_key)",
+    # Bitmaps of photo ids for big result sets (totals and facet counts at a million
+    # photos), kept with the data generation they were made at; any write to the
+    # tables they are made from moves the generation on (triggers below).
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+    "INSERT INTO meta(key, value) VALUES ('generation', 0)",
+    """CREATE TABLE bitmap_cache (
+        key TEXT PRIMARY KEY, generation INTEGER NOT NULL, data BLOB NOT NULL
+    )""",
+    *[f"""CREATE TRIGGER {table}_{op.lower()}_generation AFTER {op} ON {table}
+          BEGIN UPDATE meta SET value = value + 1 WHERE key = 'generation'; END"""
+      for table in ("photos", "photo_facets", "photo_places") for op in ("INSERT", "UPDATE", "DELETE")],
 ]
 
 # Version 2: articles, their captions, and caption-to-photo pairs.
@@ -105,6 +118,9 @@ _V2 = [
         FOREIGN KEY (article_id, idx) REFERENCES captions(article_id, idx) ON DELETE CASCADE
     )""",
     "CREATE INDEX pairs_photo ON pairs(photo_id)",
+    *[f"""CREATE TRIGGER pairs_{op.lower()}_generation AFTER {op} ON pairs
+          BEGIN UPDATE meta SET value = value + 1 WHERE key = 'generation'; END"""
+      for op in ("INSERT", "UPDATE", "DELETE")],
 ]
 
 # Version 3: licences, leases, stored rule violations and clearance.

@@ -18,6 +18,8 @@ from archive.query import (ArticleRef, DateRange, Field, Has, Is, Or, Query, Tex
 from archive.store.sortkey import base_key, SLOTS
 
 FACET_KINDS = ("creator", "place", "agency", "licence", "clearance", "rules")
+BIG = 20_000          # above this many photos, a condition is probed row by row, and
+                      # totals and facets are counted with bitmaps instead of rows
 
 _HAS_SQL = {
     "gps": "p.gps_lat IS NOT NULL",
@@ -39,10 +41,21 @@ _HAS_SQL = {
 @dataclass
 class Compiled:
     match: str | None = None                  # FTS5 expression for the positive text terms
-    where: list[str] = field(default_factory=list)
-    params: list = field(default_factory=list)
+    conds: list[tuple[str, list]] = field(default_factory=list)   # conditions on `p`, ANDed
     key_low: int | None = None                # sort-key bounds from taken: ranges
     key_high: int | None = None
+
+    @property
+    def where(self) -> list[str]:
+        return [sql for sql, _ in self.conds]
+
+    @property
+    def params(self) -> list:
+        return [x for _, ps in self.conds for x in ps]
+
+    @property
+    def everything(self) -> bool:
+        return not self.match and not self.conds
 
 
 def _fts_quote(text: str) -> str:
@@ -77,21 +90,16 @@ class _Compiler:
                 low, high = self._date_bounds(term)
                 out.key_low = low if out.key_low is None else max(out.key_low, low)
                 out.key_high = high if out.key_high is None else min(out.key_high, high)
-                sql, params = self.condition(term)
-                out.where.append(sql)
-                out.params.extend(params)
+                out.conds.append(self.condition(term))
             else:
-                sql, params = self.condition(term)
-                out.where.append(sql)
-                out.params.extend(params)
+                out.conds.append(self.condition(term))
         if positive:
             out.match = " AND ".join(f"({p})" for p in positive)
             if negative:
                 out.match += " NOT " + " NOT ".join(f"({n})" for n in negative)
         elif negative:
             for n in negative:
-                out.where.append("p.sort_key NOT IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?)")
-                out.params.append(n)
+                out.conds.append(("p.sort_key NOT IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?)", [n]))
         return out
 
     # Each term as one condition on `p` (used alone, negated, or inside OR).
@@ -153,6 +161,11 @@ class _Compiler:
             if not ids:
                 return "p.sort_key IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?)", [fts]
             marks = ",".join("?" * len(ids))
+            size = self.conn.execute(f"SELECT sum(count) FROM facet_values WHERE id IN ({marks})", ids).fetchone()[0]
+            if (size or 0) > BIG:
+                # Many photos: walk the page in order and probe the facet's primary key.
+                return (f"EXISTS (SELECT 1 FROM photo_facets pf WHERE pf.value_id IN ({marks}) "
+                        "AND pf.sort_key = p.sort_key)", ids)
             return (f"p.sort_key IN (SELECT sort_key FROM photo_facets WHERE value_id IN ({marks}))", ids)
         if term.name == "credit":
             return ("p.sort_key IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?)",
@@ -167,6 +180,11 @@ class _Compiler:
             ids = [place.id] if place is not None else []
             fts = _fts_column("places", value)
             if ids:
+                size = self.conn.execute("SELECT count(*) FROM (SELECT 1 FROM photo_places WHERE place_id = ? "
+                                         "LIMIT ?)", (ids[0], BIG + 1)).fetchone()[0]
+                if size > BIG:
+                    return ("(EXISTS (SELECT 1 FROM photo_places pp WHERE pp.place_id = ? AND pp.sort_key = p.sort_key)"
+                            " OR p.sort_key IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?))", [ids[0], fts])
                 return ("(p.sort_key IN (SELECT sort_key FROM photo_places WHERE place_id = ?) OR "
                         "p.sort_key IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?))", [ids[0], fts])
             return "p.sort_key IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?)", [fts]
@@ -186,7 +204,7 @@ class _Compiler:
         def token_matches(token: str, tokens: list[str]) -> bool:
             # Short tokens (initials, numbers) must be exact; longer ones may differ by a
             # romanisation (Oleksii / Oleksiy) or an accent the folding kept.
-            if len(token) < 5:
+            if len(token) < 5 or any(ch.isdigit() for ch in token):
                 return token in tokens
             return any(fuzz.ratio(token, t) >= 80 for t in tokens if len(t) >= 4)
 
@@ -228,8 +246,9 @@ def _cursor_key(cursor: str | None) -> int | None:
 
 
 def search(conn, query: str | Query, *, limit: int = 50, after: str | None = None,
-           facets: bool = False, today: _dt.date | None = None, count: bool = True) -> Page:
-    """One page of photo ids matching ``query``, newest first, and the total."""
+           facets: bool = False, today: _dt.date | None = None, count: bool = True,
+           db_path: str = "") -> Page:
+    """One page of photo ids matching ``query``, newest first, the total and the facets."""
     today = today or _dt.date.today()
     if isinstance(query, str):
         query = parse_query(query, today=today)
@@ -241,14 +260,31 @@ def search(conn, query: str | Query, *, limit: int = 50, after: str | None = Non
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = f"k{rows[-1][1]}" if more and rows else None
-    total = _count(conn, compiled) if count else -1
-    page = Page(total=total, photo_ids=[r[0] for r in rows], next=next_cursor)
+    page = Page(total=-1, photo_ids=[r[0] for r in rows], next=next_cursor)
+    if not (count or facets):
+        return page
+    if compiled.everything:
+        page.total = conn.execute("SELECT count(*) FROM photos").fetchone()[0]
+        if facets:
+            page.facets = facet_counts(conn, compiled)
+        return page
+    small = _small_count(conn, compiled)
+    result = None
+    if small is not None:
+        page.total = small
+    else:
+        from archive.store.bitmaps import Bitmaps
+
+        bitmaps = Bitmaps(conn, db_path)
+        result = result_bitmap(bitmaps, compiled)
+        page.total = len(result)
     if facets:
-        page.facets = facet_counts(conn, compiled)
+        page.facets = (facet_counts(conn, compiled) if result is None
+                       else facet_counts_bitmap(conn, bitmaps, result))
     return page
 
 
-def _base_sql(compiled: Compiled, select: str) -> tuple[str, list]:
+def _base_sql(compiled: Compiled, select: str):
     where = list(compiled.where)
     params = list(compiled.params)
     if compiled.match:
@@ -277,26 +313,56 @@ def _page(conn, compiled: Compiled, limit: int, after_key: int | None) -> list[t
     return conn.execute(sql, params).fetchall()
 
 
-def _count(conn, compiled: Compiled) -> int:
-    if not compiled.match and not compiled.where and compiled.key_low is None:
-        return conn.execute("SELECT count(*) FROM photos").fetchone()[0]
-    sql, where, params, _key = _base_sql(compiled, "count(*)")
+def _small_count(conn, compiled: Compiled) -> int | None:
+    """The exact total when it is at most BIG (counted row by row), else None."""
+    if compiled.everything:
+        return None
+    sql, where, params, key = _base_sql(compiled, "1")
     if where:
         sql += " WHERE " + " AND ".join(where)
-    return conn.execute(sql, params).fetchone()[0]
+    n = conn.execute(f"SELECT count(*) FROM ({sql} LIMIT ?)", [*params, BIG + 1]).fetchone()[0]
+    return n if n <= BIG else None
+
+
+def result_bitmap(bitmaps, compiled: Compiled):
+    """The ids of every photo the query matches, as the intersection of its conditions."""
+    parts = []
+    if compiled.match:
+        parts.append(bitmaps.of("SELECT p.id FROM photo_fts JOIN photos p ON p.sort_key = photo_fts.rowid "
+                                "WHERE photo_fts MATCH ?", [compiled.match]))
+    for sql, params in compiled.conds:
+        parts.append(bitmaps.of(f"SELECT p.id FROM photos p WHERE {sql}", params))
+    if not parts:
+        return bitmaps.all_photos()
+    parts.sort(key=len)
+    result = parts[0].copy()
+    for part in parts[1:]:
+        result &= part
+    return result
+
+
+def facet_counts_bitmap(conn, bitmaps, result, *, top: int = 20) -> dict:
+    from archive.store.bitmaps import top_counts
+
+    out = {}
+    for kind in FACET_KINDS:
+        values = conn.execute("SELECT id, name, count FROM facet_values WHERE kind=? AND count > 0 "
+                              "ORDER BY count DESC", (kind,)).fetchall()
+        out[kind] = top_counts(result, values, lambda vid: bitmaps.of(
+            "SELECT photo_id FROM photo_facets WHERE value_id = ?", [vid]), top)
+    return out
 
 
 def facet_counts(conn, compiled: Compiled, *, top: int = 20) -> dict:
-    """Exact counts per photographer, place, agency, licence, clearance and rule status."""
+    """Exact counts per photographer, place, agency, licence, clearance and rule status (small results)."""
     result = {}
-    everything = not compiled.match and not compiled.where and compiled.key_low is None
     for kind in FACET_KINDS:
-        if everything:
+        if compiled.everything:
             rows = conn.execute(
                 "SELECT name, count FROM facet_values WHERE kind=? AND count > 0 "
                 "ORDER BY count DESC, name LIMIT ?", (kind, top)).fetchall()
         else:
-            sql, where, params, key = _base_sql(compiled, f"{key_of(compiled)}")
+            sql, where, params, key = _base_sql(compiled, "p.sort_key")
             if where:
                 sql += " WHERE " + " AND ".join(where)
             rows = conn.execute(
@@ -305,7 +371,3 @@ def facet_counts(conn, compiled: Compiled, *, top: int = 20) -> dict:
                 [kind, *params, top]).fetchall()
         result[kind] = [[name, n] for name, n in rows]
     return result
-
-
-def key_of(compiled: Compiled) -> str:
-    return "photo_fts.rowid" if compiled.match else "p.sort_key"
