@@ -121,8 +121,18 @@ def derive(record: dict) -> Derived:
         "credit": credit_text,
         "places": " ".join(place_names),
     }
+    fts = {column: with_ascii(text) for column, text in fts.items()}
     return Derived(fts=fts, facets=facets, place_ids=sorted(place_ids),
                    place_city=place_city, taken_date=local_date(record.get("taken_at")))
+
+
+def with_ascii(text: str) -> str:
+    """Text plus its ASCII transliteration when that differs, so the full-text index
+    finds "København" by "kobenhavn" and "Київ" by "Kyiv" (unicode61 folds accents
+    but not letters such as ø, and never transliterates scripts)."""
+    if text.isascii():
+        return text
+    return f"{text} {anyascii(text)}"
 
 
 def local_date(taken_at: str | None) -> str | None:
