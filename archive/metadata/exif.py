@@ -1,0 +1,234 @@
+"""Decode the EXIF values Picture Desk needs, with exifread.
+
+exifread is driven at the IFD level (``ExifHeader.dump_ifd``) on a block the
+container walker already found, with MakerNote decoding off: IFD0, the EXIF
+sub-IFD and the GPS sub-IFD are all we need, and skipping the thumbnail IFD
+and the maker notes is what makes it fast.  Strings are decoded the way the
+MWG asks (UTF-8), falling back to Windows-1252 for old cameras that wrote
+Latin-1 bytes, so no value comes out as mojibake.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import struct
+from dataclasses import dataclass
+from typing import Optional
+
+from exifread.core.exif_header import ExifHeader
+from exifread.tags import DEFAULT_STOP_TAG
+from exifread.tags.exif import EXIF_TAGS, GPS_TAGS
+
+from .containers import ExifBlock
+
+# exifread logs damaged fields as warnings; the reader reports problems in
+# PhotoMetadata.warnings instead, and archive/ never prints.
+logging.getLogger("exifread").addHandler(logging.NullHandler())
+logging.getLogger("exifread").propagate = False
+
+
+@dataclass
+class ExifFacts:
+    make: Optional[str] = None
+    model: Optional[str] = None
+    orientation: Optional[int] = None
+    artist: Optional[str] = None
+    copyright: Optional[str] = None
+    description: Optional[str] = None
+    image_width: Optional[int] = None       # IFD0 ImageWidth/ImageLength
+    image_height: Optional[int] = None
+    pixel_x: Optional[int] = None           # EXIF PixelXDimension/PixelYDimension
+    pixel_y: Optional[int] = None
+    date_original: Optional[str] = None     # "YYYY:MM:DD HH:MM:SS" as written
+    subsec_original: Optional[str] = None
+    offset_original: Optional[str] = None
+    lens_model: Optional[str] = None
+    lens_make: Optional[str] = None
+    gps_lat: Optional[float] = None
+    gps_lon: Optional[float] = None
+    gps_alt: Optional[float] = None
+
+
+def decode_text(value) -> Optional[str]:
+    """EXIF ASCII as text: UTF-8 when valid, else Windows-1252 (Latin-1 for its holes)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(v, int) and 0 <= v < 256 for v in value):
+        value = bytes(value)        # a string stored as UNDEFINED or BYTE
+    if isinstance(value, (bytes, bytearray)):
+        return _decode(bytes(value).split(b"\0", 1)[0])
+    return None
+
+
+def read_exif(blocks: list[ExifBlock], warnings: list[str]) -> ExifFacts:
+    facts = ExifFacts()
+    tags: dict = {}
+    for block in blocks:
+        try:
+            _dump(block, tags)
+        except Exception as exc:  # exifread on damaged data: keep what was read
+            warnings.append(f"EXIF: damaged block ({type(exc).__name__}: {exc}); partly read")
+    if not tags:
+        return facts
+
+    def text(key):
+        tag = tags.get(key)
+        return decode_text(tag.values) if tag is not None else None
+
+    def num(key):
+        tag = tags.get(key)
+        if tag is None or isinstance(tag.values, (str, bytes)) or not tag.values:
+            return None
+        v = tag.values[0]
+        return v if isinstance(v, int) else None
+
+    facts.make = text("Image Make")
+    facts.model = text("Image Model")
+    facts.orientation = num("Image Orientation")
+    facts.artist = text("Image Artist")
+    facts.description = text("Image ImageDescription")
+    facts.image_width = num("Image ImageWidth")
+    facts.image_height = num("Image ImageLength")
+    facts.pixel_x = num("EXIF ExifImageWidth")
+    facts.pixel_y = num("EXIF ExifImageLength")
+    facts.date_original = text("EXIF DateTimeOriginal")
+    facts.subsec_original = text("EXIF SubSecTimeOriginal")
+    facts.offset_original = text("EXIF OffsetTimeOriginal")
+    facts.lens_model = text("EXIF LensModel")
+    facts.lens_make = text("EXIF LensMake")
+    copyright_tag = tags.get("Image Copyright")
+    if copyright_tag is not None:
+        facts.copyright = _copyright(copyright_tag)
+    _gps(tags, facts, warnings)
+    return facts
+
+
+# The tags we use, per IFD.  Everything else (maker notes, thumbnails,
+# interoperability, strip offsets of a 100 MB TIFF) is skipped unread.
+_WANTED = {
+    "Image": {0x010E, 0x010F, 0x0110, 0x0112, 0x013B, 0x8298, 0x0100, 0x0101, 0x8769, 0x8825},
+    "EXIF": {0x9003, 0x9291, 0x9011, 0xA433, 0xA434, 0xA002, 0xA003},
+    "GPS": {0x0001, 0x0002, 0x0003, 0x0004, 0x0005, 0x0006},
+}
+
+
+class _NeededTags(ExifHeader):
+    """exifread's ExifHeader, decoding only the tags in _WANTED.
+
+    exifread (with details=False) still decodes every tag of every IFD it
+    visits, which is most of its time; here the per-tag work is exifread's
+    own ``_process_tag``, called only for tags we use.  If a future exifread
+    renames that method, we fall back to the stock (slower) ``dump_ifd``.
+    """
+
+    def dump_ifd(self, ifd, ifd_name, tag_dict=None, relative=0, stop_tag=DEFAULT_STOP_TAG):
+        wanted = _WANTED.get(ifd_name)
+        if wanted is None or not hasattr(self, "_process_tag"):
+            return super().dump_ifd(ifd, ifd_name, tag_dict, relative, stop_tag)
+        tag_dict = EXIF_TAGS if tag_dict is None else tag_dict
+        fh = self.file_handle
+        fh.seek(self.offset + ifd)
+        head = fh.read(2)
+        if len(head) < 2:
+            return
+        fmt = "<" if self.endian == "I" else ">"
+        count = struct.unpack(fmt + "H", head)[0]
+        table = fh.read(12 * count)
+        table = table[: len(table) - len(table) % 12]
+        for i, (tag,) in enumerate(struct.iter_unpack(fmt + "H10x", table)):
+            if tag in wanted:
+                entry = tag_dict.get(tag)
+                name = entry[0] if entry else "Tag 0x%04X" % tag
+                self._process_tag(ifd, ifd_name, entry, ifd + 2 + 12 * i, tag, name, relative, stop_tag)
+
+
+def _dump(block: ExifBlock, tags: dict) -> None:
+    src = block.source
+    if block.base == 0 and len(src.head) >= src.size:
+        fh = io.BytesIO(src.head)       # in memory: C-speed seeks and reads
+    else:
+        fh = src.view(block.base)       # a large TIFF: read past the head on demand
+    header = fh.read(8)
+    if len(header) < 8 or header[:2] not in (b"II", b"MM"):
+        raise ValueError("no TIFF header")
+    endian = "I" if header[:2] == b"II" else "M"
+    first = struct.unpack(("<" if endian == "I" else ">") + "I", header[4:8])[0]
+    hdr = _NeededTags(fh, endian, 0, 0, False, False, False, True)
+    if block.kind == "exif":
+        hdr.dump_ifd(first, "EXIF")
+    elif block.kind == "gps":
+        hdr.dump_ifd(first, "GPS", tag_dict=GPS_TAGS)
+    else:
+        hdr.dump_ifd(first, "Image")
+        exif_off = hdr.tags.get("Image ExifOffset")
+        if exif_off is not None and exif_off.values and exif_off.values[0] != first:
+            hdr.dump_ifd(exif_off.values[0], "EXIF")
+    for key, tag in hdr.tags.items():
+        tags.setdefault(key, tag)
+    # the raw copyright bytes, for the photographer/editor split below
+    cp = hdr.tags.get("Image Copyright")
+    if cp is not None and cp.field_length <= 65536:
+        fh.seek(cp.field_offset)
+        cp.raw = fh.read(cp.field_length)
+
+
+def _copyright(tag) -> Optional[str]:
+    """exiftool's reading: "photographer NUL editor NUL" -> "photographer\\neditor"."""
+    raw = getattr(tag, "raw", None)
+    if raw is None:
+        return decode_text(tag.values)
+    text = _decode(raw)
+    text = re.sub(r" *\0", "\n", text, count=1)
+    text = re.sub(r" *\0.*", "", text, count=1, flags=re.S)
+    return text[:-1] if text.endswith("\n") else text
+
+
+def _decode(raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError:
+            return raw.decode("latin-1")
+
+
+def _rationals(tag) -> Optional[list[float]]:
+    if tag is None or isinstance(tag.values, (str, bytes)):
+        return None
+    out = []
+    for v in tag.values:
+        try:
+            out.append(float(v))
+        except ZeroDivisionError:
+            num = getattr(v, "_numerator", 0)
+            if num:
+                return None          # x/0: not a number
+            out.append(0.0)          # 0/0: an unset part, as exiftool reads it
+        except (TypeError, ValueError):
+            return None
+    return out
+
+
+def _gps(tags: dict, facts: ExifFacts, warnings: list[str]) -> None:
+    for axis, limit in (("Latitude", 90.0), ("Longitude", 180.0)):
+        parts = _rationals(tags.get(f"GPS GPS{axis}"))
+        if not parts:
+            continue
+        value = parts[0] + (parts[1] / 60 if len(parts) > 1 else 0) + (parts[2] / 3600 if len(parts) > 2 else 0)
+        ref = decode_text(tags["GPS GPS%sRef" % axis].values) if f"GPS GPS{axis}Ref" in tags else ""
+        if ref and ref.strip().upper()[:1] in ("S", "W"):
+            value = -value
+        if abs(value) > limit:
+            warnings.append(f"EXIF: GPS {axis.lower()} {value} is out of range; ignored")
+            continue
+        setattr(facts, "gps_lat" if axis == "Latitude" else "gps_lon", value)
+    alt = _rationals(tags.get("GPS GPSAltitude"))
+    if alt:
+        ref_tag = tags.get("GPS GPSAltitudeRef")
+        ref = ref_tag.values[0] if ref_tag is not None and ref_tag.values and not isinstance(ref_tag.values, str) else 0
+        facts.gps_alt = -alt[0] if ref == 1 else alt[0]

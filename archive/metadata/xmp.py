@@ -1,0 +1,258 @@
+"""Parse XMP packets (embedded or sidecar) into a flat property dictionary.
+
+Keys are ``prefix:Name`` with the standard prefix for the namespace URI and
+the first letter of the name upper-cased, the way exiftool names XMP tags
+(so ``dc:rights`` and a sloppy ``dc:Rights`` are the same property, as they
+are to exiftool).  Values are:
+
+- ``str`` for simple properties (attribute or element form),
+- ``list`` for rdf:Bag / rdf:Seq,
+- ``LangAlt`` (a dict language -> text) for rdf:Alt,
+- ``dict`` for structures (rdf:parseType="Resource", nested rdf:Description,
+  or the attribute shorthand).
+
+Parsing is done by defusedxml (no entity expansion, no external DTDs).
+Packets come wrapped in junk in the wild (padding, NULs, a second packet,
+Photoshop's "XMP\\0" header); we cut out the <x:xmpmeta> or <rdf:RDF>
+element before parsing.  Later packets and later rdf:Description blocks
+override earlier ones property by property, as exiftool does.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional, Union
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_RDF_DESC = "{%s}Description" % RDF
+_RDF_LI = "{%s}li" % RDF
+_RDF_CONTAINERS = {"{%s}Bag" % RDF, "{%s}Seq" % RDF}
+_RDF_ALT = "{%s}Alt" % RDF
+
+# The namespaces whose properties we use; everything else (Camera Raw
+# settings, xmpMM history, vendor schemas) is skipped while collecting.
+NAMESPACES = {
+    "http://purl.org/dc/elements/1.1/": "dc",
+    "http://ns.adobe.com/photoshop/1.0/": "photoshop",
+    "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/": "Iptc4xmpCore",
+    "http://iptc.org/std/Iptc4xmpExt/2008-02-29/": "Iptc4xmpExt",
+    "http://ns.adobe.com/xap/1.0/rights/": "xmpRights",
+    "http://ns.adobe.com/exif/1.0/": "exif",
+    "http://cipa.jp/exif/1.0/": "exifEX",
+    "http://ns.adobe.com/tiff/1.0/": "tiff",
+    "http://ns.adobe.com/exif/1.0/aux/": "aux",
+    "http://ns.adobe.com/xmp/note/": "xmpNote",
+}
+_NS_LOOKUP = dict(NAMESPACES)
+_NS_LOOKUP.update({uri.rstrip("/"): p for uri, p in NAMESPACES.items()})   # writers that drop the "/"
+
+_START = re.compile(rb"<(?:[\w.-]+:)?x[ma]pmeta\b|<(?:[\w.-]+:)?RDF\b")
+_END = {b"xmpmeta": re.compile(rb"</(?:[\w.-]+:)?xmpmeta\s*>"),
+        b"xapmeta": re.compile(rb"</(?:[\w.-]+:)?xapmeta\s*>"),
+        b"RDF": re.compile(rb"</(?:[\w.-]+:)?RDF\s*>")}
+_BAD_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+Value = Union[str, list, dict]
+
+
+class LangAlt(dict):
+    """rdf:Alt text: language -> text, in document order."""
+
+    def best(self) -> str:
+        if "x-default" in self:
+            return self["x-default"]
+        return next(iter(self.values()), "")
+
+
+class XmpError(ValueError):
+    pass
+
+
+def parse_xmp(packet: bytes) -> dict[str, Value]:
+    """Properties of one packet; raises XmpError when it cannot be parsed."""
+    text = _packet_text(packet)
+    try:
+        root = SafeET.fromstring(text)
+    except (ParseError, DefusedXmlException) as exc:
+        cleaned = _BAD_XML_CHARS.sub("", text)
+        try:
+            root = SafeET.fromstring(cleaned)
+        except (ParseError, DefusedXmlException):
+            raise XmpError(f"XMP packet is not well-formed XML ({exc})") from None
+    props: dict[str, Value] = {}
+    rdf = root if root.tag == "{%s}RDF" % RDF else root.find(".//{%s}RDF" % RDF)
+    if rdf is None:
+        raise XmpError("XMP packet has no rdf:RDF element")
+    for node in rdf:
+        _collect(node, props)
+    return props
+
+
+def _packet_text(packet: bytes) -> str:
+    data = bytes(packet)
+    codec = _wide_codec(data[:4])
+    if codec:
+        data = data.decode(codec, errors="replace").encode("utf-8")
+    m = _START.search(data)
+    if not m:
+        raise XmpError("no <x:xmpmeta> or <rdf:RDF> element in the XMP packet")
+    kind = b"RDF" if m.group(0).endswith(b"RDF") else (b"xapmeta" if b"xap" in m.group(0) else b"xmpmeta")
+    ends = list(_END[kind].finditer(data, m.start()))
+    if not ends:
+        raise XmpError("XMP packet is cut short (no closing element)")
+    body = data[m.start():ends[0].end()]
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body.decode("cp1252", errors="replace")
+
+
+def _wide_codec(first4: bytes) -> Optional[str]:
+    """XMP may be UTF-16 or UTF-32 (the xpacket BOM says which); tell by the NULs."""
+    if len(first4) < 4:
+        return None
+    if first4[:2] in (b"\xff\xfe", b"\xfe\xff") and first4[2:] != b"\0\0":
+        return "utf-16"
+    nul = [b == 0 for b in first4]
+    if nul == [True, True, True, False]:
+        return "utf-32-be"
+    if nul == [False, True, True, True]:
+        return "utf-32-le"
+    if nul == [True, False, True, False]:
+        return "utf-16-be"
+    if nul == [False, True, False, True]:
+        return "utf-16-le"
+    return None
+
+
+_KEYS: dict[str, str] = {}
+
+
+def _key(tag: str) -> str:
+    """"{uri}name" -> "prefix:Name" (memoised: the same few hundred names recur)."""
+    key = _KEYS.get(tag)
+    if key is None:
+        key = _make_key(tag)
+        if len(_KEYS) < 10000:       # bounded: hostile files may invent names
+            _KEYS[tag] = key
+    return key
+
+
+def _make_key(tag: str) -> str:
+    """"prefix:Name" for a namespace we use, "" for one we skip."""
+    if not tag.startswith("{"):
+        return ""
+    uri, _, local = tag[1:].partition("}")
+    prefix = _NS_LOOKUP.get(uri) or _NS_LOOKUP.get(uri.rstrip("/"))
+    if prefix is None or not local:
+        return ""
+    return f"{prefix}:{local[:1].upper()}{local[1:]}"
+
+
+def _collect(node: Element, props: dict) -> None:
+    """Properties of one rdf:Description (or typed node) into ``props``."""
+    for name, value in node.attrib.items():
+        key = _key(name)
+        if key:
+            props[key] = value
+    for child in node:
+        key = _key(child.tag)
+        if key:
+            props[key] = _value(child)
+
+
+def _value(el: Element) -> Value:
+    resource = el.get("{%s}resource" % RDF)
+    if resource is not None:
+        return resource
+    children = list(el)
+    if el.get("{%s}parseType" % RDF) == "Resource":
+        struct: dict = {}
+        _collect(el, struct)
+        return struct
+    if children:
+        first = children[0]
+        if first.tag in _RDF_CONTAINERS:
+            return [_value(li) for li in first if li.tag == _RDF_LI]
+        if first.tag == _RDF_ALT:
+            alt = LangAlt()
+            for li in first:
+                if li.tag == _RDF_LI:
+                    alt.setdefault(li.get(XML_LANG, "x-default"), _text_of(_value(li)))
+            return alt
+        struct = {}
+        if first.tag == _RDF_DESC:
+            _collect(first, struct)
+        else:
+            _collect(el, struct)
+        return struct
+    if any(_key(k) for k in el.attrib):
+        struct = {}
+        _collect(el, struct)
+        return struct
+    return el.text or ""
+
+
+def _text_of(value: Value) -> str:
+    return value if isinstance(value, str) else ""
+
+
+# --- reading values -------------------------------------------------------------
+
+
+def text(props: dict, key: str) -> Optional[str]:
+    """A property as one text: lang-alt x-default first, a list's first item."""
+    value = props.get(key)
+    if value is None:
+        return None
+    if isinstance(value, LangAlt):
+        return value.best()
+    if isinstance(value, list):
+        items = [v for v in value if isinstance(v, str)]
+        return items[0] if items else None
+    if isinstance(value, dict):
+        return None
+    return value
+
+
+def texts(props: dict, key: str) -> Optional[list[str]]:
+    """A property as a list of texts (a simple value becomes a one-item list)."""
+    value = props.get(key)
+    if value is None:
+        return None
+    if isinstance(value, LangAlt):
+        return [value.best()]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    if isinstance(value, dict):
+        return None
+    return [value]
+
+
+def struct_field(props: dict, key: str, field: str) -> Optional[str]:
+    """A field of a structure, or of the first structure in a list (LocationShown)."""
+    value = props.get(key)
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, dict)), None)
+    if not isinstance(value, dict):
+        return None
+    for k, v in value.items():
+        if k.rpartition(":")[2] == field:
+            return v.best() if isinstance(v, LangAlt) else (v if isinstance(v, str) else None)
+    return None
+
+
+def merge_packets(packets: list[bytes], warnings: list[str], where: str) -> dict[str, Value]:
+    """All packets' properties, later packets overriding earlier ones."""
+    merged: dict[str, Value] = {}
+    for packet in packets:
+        try:
+            merged.update(parse_xmp(packet))
+        except XmpError as exc:
+            warnings.append(f"{where}: {exc}")
+    return merged
