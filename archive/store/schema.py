@@ -155,8 +155,10 @@ _V3 = [
     "ALTER TABLE photos ADD COLUMN clearance TEXT",            # JSON: cost, reasons
     "ALTER TABLE photos ADD COLUMN rule_status TEXT",          # ok, warning, error; NULL unchecked
     "ALTER TABLE photos ADD COLUMN checked_profile TEXT",
-    "CREATE INDEX photos_clearance ON photos(clearance_status, clearance_on)",
-    "CREATE INDEX photos_rule_status ON photos(rule_status)",
+    # Flag filters walk their photos in page order (newest first) along these.
+    "CREATE INDEX photos_clearance ON photos(clearance_status, clearance_on, sort_key)",
+    "CREATE INDEX photos_rule_status ON photos(rule_status, sort_key)",
+    "CREATE INDEX photos_missing ON photos(sort_key) WHERE missing_since IS NOT NULL",
 ]
 
 MIGRATIONS: list[list[str]] = [_V1, _V2, _V3]

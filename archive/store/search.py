@@ -208,11 +208,14 @@ class _Compiler:
                 return token in tokens
             return any(fuzz.ratio(token, t) >= 80 for t in tokens if len(t) >= 4)
 
-        ids = []
+        # The name itself, or names that contain it as whole words ("by:Hoffman"), through
+        # the (kind, norm) index and one scan in SQL; a fuzzy scan only when neither finds any.
+        ids = [r[0] for r in self.conn.execute(
+            "SELECT id FROM facet_values WHERE kind='creator' AND (norm = ? OR ' ' || norm || ' ' LIKE ?)",
+            (wanted, f"% {wanted} %"))]
+        if ids:
+            return ids
         for vid, norm in self.conn.execute("SELECT id, norm FROM facet_values WHERE kind='creator'"):
-            if norm == wanted or f" {wanted} " in f" {norm} ":
-                ids.append(vid)
-                continue
             tokens = norm.split()
             if all(token_matches(t, tokens) for t in wanted_tokens):
                 ids.append(vid)
@@ -268,19 +271,14 @@ def search(conn, query: str | Query, *, limit: int = 50, after: str | None = Non
         if facets:
             page.facets = facet_counts(conn, compiled)
         return page
-    small = _small_count(conn, compiled)
-    result = None
-    if small is not None:
-        page.total = small
-    else:
-        from archive.store.bitmaps import Bitmaps
+    from archive.store.bitmaps import Bitmaps
 
-        bitmaps = Bitmaps(conn, db_path)
-        result = result_bitmap(bitmaps, compiled)
-        page.total = len(result)
+    bitmaps = Bitmaps(conn, db_path)
+    result = result_bitmap(bitmaps, compiled)
+    page.total = len(result)
     if facets:
-        page.facets = (facet_counts(conn, compiled) if result is None
-                       else facet_counts_bitmap(conn, bitmaps, result))
+        page.facets = (facet_counts_bitmap(conn, bitmaps, result) if len(result) > BIG
+                       else facet_counts_of_ids(conn, result))
     return page
 
 
@@ -313,17 +311,6 @@ def _page(conn, compiled: Compiled, limit: int, after_key: int | None) -> list[t
     return conn.execute(sql, params).fetchall()
 
 
-def _small_count(conn, compiled: Compiled) -> int | None:
-    """The exact total when it is at most BIG (counted row by row), else None."""
-    if compiled.everything:
-        return None
-    sql, where, params, key = _base_sql(compiled, "1")
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    n = conn.execute(f"SELECT count(*) FROM ({sql} LIMIT ?)", [*params, BIG + 1]).fetchone()[0]
-    return n if n <= BIG else None
-
-
 def result_bitmap(bitmaps, compiled: Compiled):
     """The ids of every photo the query matches, as the intersection of its conditions."""
     parts = []
@@ -354,20 +341,28 @@ def facet_counts_bitmap(conn, bitmaps, result, *, top: int = 20) -> dict:
 
 
 def facet_counts(conn, compiled: Compiled, *, top: int = 20) -> dict:
-    """Exact counts per photographer, place, agency, licence, clearance and rule status (small results)."""
+    """Exact counts for the whole archive: the counts kept beside the facet values."""
     result = {}
     for kind in FACET_KINDS:
-        if compiled.everything:
-            rows = conn.execute(
-                "SELECT name, count FROM facet_values WHERE kind=? AND count > 0 "
-                "ORDER BY count DESC, name LIMIT ?", (kind, top)).fetchall()
-        else:
-            sql, where, params, key = _base_sql(compiled, "p.sort_key")
-            if where:
-                sql += " WHERE " + " AND ".join(where)
-            rows = conn.execute(
-                f"SELECT v.name, count(*) AS n FROM photo_facets f JOIN facet_values v ON v.id = f.value_id "
-                f"WHERE v.kind = ? AND f.sort_key IN ({sql}) GROUP BY v.id ORDER BY n DESC, v.name LIMIT ?",
-                [kind, *params, top]).fetchall()
+        rows = conn.execute(
+            "SELECT name, count FROM facet_values WHERE kind=? AND count > 0 "
+            "ORDER BY count DESC, name LIMIT ?", (kind, top)).fetchall()
         result[kind] = [[name, n] for name, n in rows]
+    return result
+
+
+def facet_counts_of_ids(conn, ids, *, top: int = 20) -> dict:
+    """Exact counts for a small result (at most BIG photos), row by row."""
+    import json
+
+    id_list = json.dumps(list(ids))
+    rows = conn.execute(
+        "SELECT v.kind, v.name, count(*) AS n FROM json_each(?) j "
+        "JOIN photos p ON p.id = j.value JOIN photo_facets f ON f.sort_key = p.sort_key "
+        "JOIN facet_values v ON v.id = f.value_id GROUP BY v.id", (id_list,)).fetchall()
+    result = {kind: [] for kind in FACET_KINDS}
+    for kind, name, n in rows:
+        result.setdefault(kind, []).append([name, n])
+    for kind in result:
+        result[kind] = sorted(result[kind], key=lambda x: (-x[1], x[0]))[:top]
     return result
