@@ -94,5 +94,13 @@ def build_demo(directory=None, *, progress=None) -> dict:
                      f"{(caption or '')[:50]}")
     lines += ["", f"Try:  picturedesk --archive {archive_dir} search place:Kyiv",
               f"      picturedesk --archive {archive_dir} search 'by:\"Laura Boushnak\" taken:2022-12'"]
+    # --- the article step (archive/demo/article.py): add the Kyiv article and pair it ---
+    from archive.demo.article import add_demo_article
+
+    with open_archive(archive_dir) as archive:
+        article = add_demo_article(archive, directory)
+    lines += ["", *article["lines"]]
+    # --- end of the article step ---
     return {"archive": str(archive_dir), "photos": total, "import": report.to_dict(),
+            "article": {k: article[k] for k in ("article_id", "match", "accepted")},
             "text": "\n".join(lines)}
