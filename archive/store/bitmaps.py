@@ -4,8 +4,9 @@ A query that matches half of a million photos cannot be counted row by row
 in a few milliseconds, let alone grouped by photographer.  Each condition of
 a query (a common word, a photographer, a place, a flag) is instead a
 compressed bitmap of photo ids (roaring, via pyroaring); the result is their
-intersection, the total its cardinality, and a facet count the intersection
-cardinality with the facet value's bitmap.
+intersection and the total its cardinality.
+
+Facet counts use the same cache with a different shape (archive/store/facets.py).
 
 Bitmaps are made from the store's own tables with one indexed query and kept
 in ``bitmap_cache`` beside the data generation they were made at (triggers
@@ -64,22 +65,3 @@ class Bitmaps:
 
     def all_photos(self) -> BitMap:
         return self.of("SELECT id FROM photos")
-
-
-def top_counts(result: BitMap, values: list[tuple[int, str, int]], bitmap_of, top: int) -> list[list]:
-    """Exact counts of the ``top`` facet values within ``result``.
-
-    ``values`` are (value_id, name, count in the whole archive), biggest first;
-    since a value's count within the result cannot exceed its archive count,
-    the walk stops as soon as no remaining value can enter the top.
-    """
-    best: list[tuple[int, str]] = []
-    for value_id, name, whole in values:
-        if len(best) >= top and whole < best[-1][0]:
-            break
-        n = result.intersection_cardinality(bitmap_of(value_id))
-        if n:
-            best.append((n, name))
-            best.sort(key=lambda x: (-x[0], x[1]))
-            del best[top:]
-    return [[name, n] for n, name in best]

@@ -180,13 +180,14 @@ class _Compiler:
             ids = [place.id] if place is not None else []
             fts = _fts_column("places", value)
             if ids:
+                # Every name of the place in any photo's metadata was resolved to this id
+                # at import, so the place table alone answers.
                 size = self.conn.execute("SELECT count(*) FROM (SELECT 1 FROM photo_places WHERE place_id = ? "
                                          "LIMIT ?)", (ids[0], BIG + 1)).fetchone()[0]
                 if size > BIG:
-                    return ("(EXISTS (SELECT 1 FROM photo_places pp WHERE pp.place_id = ? AND pp.sort_key = p.sort_key)"
-                            " OR p.sort_key IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?))", [ids[0], fts])
-                return ("(p.sort_key IN (SELECT sort_key FROM photo_places WHERE place_id = ?) OR "
-                        "p.sort_key IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?))", [ids[0], fts])
+                    return ("EXISTS (SELECT 1 FROM photo_places pp WHERE pp.place_id = ? "
+                            "AND pp.sort_key = p.sort_key)", [ids[0]])
+                return "p.sort_key IN (SELECT sort_key FROM photo_places WHERE place_id = ?)", [ids[0]]
             return "p.sort_key IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?)", [fts]
         raise QueryError(f"unknown field {term.name}:")
 
@@ -277,8 +278,9 @@ def search(conn, query: str | Query, *, limit: int = 50, after: str | None = Non
     result = result_bitmap(bitmaps, compiled)
     page.total = len(result)
     if facets:
-        page.facets = (facet_counts_bitmap(conn, bitmaps, result) if len(result) > BIG
-                       else facet_counts_of_ids(conn, result))
+        from archive.store.facets import count_facets
+
+        page.facets = count_facets(conn, result, FACET_KINDS, db_path=db_path)
     return page
 
 
@@ -328,18 +330,6 @@ def result_bitmap(bitmaps, compiled: Compiled):
     return result
 
 
-def facet_counts_bitmap(conn, bitmaps, result, *, top: int = 20) -> dict:
-    from archive.store.bitmaps import top_counts
-
-    out = {}
-    for kind in FACET_KINDS:
-        values = conn.execute("SELECT id, name, count FROM facet_values WHERE kind=? AND count > 0 "
-                              "ORDER BY count DESC", (kind,)).fetchall()
-        out[kind] = top_counts(result, values, lambda vid: bitmaps.of(
-            "SELECT photo_id FROM photo_facets WHERE value_id = ?", [vid]), top)
-    return out
-
-
 def facet_counts(conn, compiled: Compiled, *, top: int = 20) -> dict:
     """Exact counts for the whole archive: the counts kept beside the facet values."""
     result = {}
@@ -348,21 +338,4 @@ def facet_counts(conn, compiled: Compiled, *, top: int = 20) -> dict:
             "SELECT name, count FROM facet_values WHERE kind=? AND count > 0 "
             "ORDER BY count DESC, name LIMIT ?", (kind, top)).fetchall()
         result[kind] = [[name, n] for name, n in rows]
-    return result
-
-
-def facet_counts_of_ids(conn, ids, *, top: int = 20) -> dict:
-    """Exact counts for a small result (at most BIG photos), row by row."""
-    import json
-
-    id_list = json.dumps(list(ids))
-    rows = conn.execute(
-        "SELECT v.kind, v.name, count(*) AS n FROM json_each(?) j "
-        "JOIN photos p ON p.id = j.value JOIN photo_facets f ON f.sort_key = p.sort_key "
-        "JOIN facet_values v ON v.id = f.value_id GROUP BY v.id", (id_list,)).fetchall()
-    result = {kind: [] for kind in FACET_KINDS}
-    for kind, name, n in rows:
-        result.setdefault(kind, []).append([name, n])
-    for kind in result:
-        result[kind] = sorted(result[kind], key=lambda x: (-x[1], x[0]))[:top]
     return result

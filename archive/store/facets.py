@@ -1,0 +1,72 @@
+"""Facet counts for any result, exact, in a few milliseconds at a million photos.
+
+Every (photo, facet value) pair of the archive is held as two parallel
+integer arrays, photo ids and value ids, made from ``photo_facets`` once per
+data generation and kept in ``bitmap_cache`` and in memory.  Counting a
+result is then three vectorised steps: mark the result's photos in a
+membership array, keep the pairs whose photo is marked, and ``bincount`` their
+value ids.  The cost depends on the archive's size, not on the result's or on
+how its values are spread, so a query that matches half the archive counts as
+fast as one that matches fifty photos.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from archive.store.bitmaps import _MEMORY, generation
+
+_KEY = "facet-pairs"
+
+
+def _pairs(conn, db_path: str) -> tuple[np.ndarray, np.ndarray]:
+    gen = generation(conn)
+    memo = _MEMORY.get((db_path, _KEY))
+    if memo is not None and memo[0] == gen:
+        return memo[1]
+    row = conn.execute("SELECT generation, data FROM bitmap_cache WHERE key=?", (_KEY,)).fetchone()
+    if row is not None and row[0] == gen:
+        both = np.frombuffer(row[1], dtype=np.uint32).reshape(2, -1)
+        pairs = (both[0], both[1])
+    else:
+        rows = conn.execute("SELECT photo_id, value_id FROM photo_facets").fetchall()
+        both = np.array(rows, dtype=np.uint32).reshape(-1, 2).T.copy() if rows else np.zeros((2, 0), np.uint32)
+        pairs = (both[0], both[1])
+        if not conn.in_transaction:
+            try:
+                conn.execute("INSERT OR REPLACE INTO bitmap_cache(key, generation, data) VALUES (?,?,?)",
+                             (_KEY, gen, both.tobytes()))
+            except Exception:
+                pass  # read-only or busy: still right, just not kept
+    _MEMORY[(db_path, _KEY)] = (gen, pairs)
+    return pairs
+
+
+def count_facets(conn, result_bitmap, kinds, *, db_path: str = "", top: int = 20) -> dict:
+    """Exact counts of the ``top`` values of each kind among the photos in ``result_bitmap``."""
+    photo_ids, value_ids = _pairs(conn, db_path)
+    out = {kind: [] for kind in kinds}
+    if len(result_bitmap) == 0 or len(photo_ids) == 0:
+        return out
+    size = int(max(photo_ids.max(), result_bitmap.max())) + 1
+    member = np.zeros(size, dtype=bool)
+    member[np.frombuffer(result_bitmap.to_array(), dtype=np.uint32)] = True
+    counts = np.bincount(value_ids[member[photo_ids]])
+    nonzero = np.flatnonzero(counts)
+    if len(nonzero) == 0:
+        return out
+    names = {}
+    # Values are few (thousands); read the names of those that occur.
+    for start in range(0, len(nonzero), 900):
+        chunk = [int(v) for v in nonzero[start:start + 900]]
+        marks = ",".join("?" * len(chunk))
+        for vid, kind, name in conn.execute(f"SELECT id, kind, name FROM facet_values WHERE id IN ({marks})", chunk):
+            names[vid] = (kind, name)
+    by_kind: dict[str, list] = {}
+    for vid in nonzero:
+        kind, name = names.get(int(vid), (None, None))
+        if kind in out:
+            by_kind.setdefault(kind, []).append([name, int(counts[vid])])
+    for kind, values in by_kind.items():
+        out[kind] = sorted(values, key=lambda x: (-x[1], x[0]))[:top]
+    return out
