@@ -55,3 +55,42 @@ def edit_photo(archive, photo_id: int, changes: dict) -> dict:
         conn.execute("ROLLBACK")
         raise
     return store.get_record(conn, photo_id)
+
+
+def revert_fields(archive, photo_id: int, fields) -> dict:
+    """Undo edits: the named fields take the file's own values again and are no longer edited."""
+    fields = [f for f in fields if f in EDITABLE]
+    conn = archive.conn
+    record = store.get_record(conn, photo_id)
+    if record is None:
+        raise NotFound(f"no photo with id {photo_id} in the archive")
+    own = record["_embedded_all"]
+    if not fields:
+        return record
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        edited = [f for f in record["edited"] if f not in fields]
+        conflicts = {k: v for k, v in record["conflicts"].items() if k not in fields}
+        sets = {}
+        for field in fields:
+            value = own.get(field)
+            if field in store.LIST_FIELDS:
+                value = value or []
+                sets[field] = json.dumps(value, ensure_ascii=False)
+            else:
+                sets[field] = value or None
+            record[field] = value
+        sets["edited"] = json.dumps(sorted(edited))
+        sets["conflicts"] = json.dumps(conflicts, ensure_ascii=False)
+        sets["updated_at"] = store.now_iso()
+        derived = derive(record)
+        sets["place_city"] = derived.place_city
+        conn.execute(f"UPDATE photos SET {','.join(f'{k}=?' for k in sets)} WHERE id=?",
+                     (*sets.values(), photo_id))
+        store.remove_index(conn, record["sort_key"])
+        store.write_index(conn, record["sort_key"], derived, photo_id)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return store.get_record(conn, photo_id)

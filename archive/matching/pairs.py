@@ -15,7 +15,7 @@ plus ``decision``).
 
 from __future__ import annotations
 
-from archive.edit import edit_photo
+from archive.edit import edit_photo, revert_fields
 from archive.errors import NotFound, UsageError
 from archive.matching.assign import verdict
 from archive.matching.facts import PhotoFacts, caption_facts
@@ -146,14 +146,13 @@ def _restore(archive, photo_id: int, caption: dict) -> None:
     record = photo_store.get_record(archive.conn, photo_id)
     if record is None:
         return
-    own = record.get("_embedded_all") or {}
-    changes = {}
+    fields = []
     if record.get("caption") == caption["text"]:
-        changes["caption"] = own.get("caption")
+        fields.append("caption")
     if caption.get("credit_line") and record.get("credit_line") == caption["credit_line"]:
-        changes["credit_line"] = own.get("credit_line")
-    if changes:
-        edit_photo(archive, photo_id, changes)
+        fields.append("credit_line")
+    if fields:
+        revert_fields(archive, photo_id, fields)
 
 
 def _pair_dict(conn, article_id: int, caption_index: int) -> dict:
