@@ -29,7 +29,8 @@ def _pairs(conn, db_path: str) -> tuple[np.ndarray, np.ndarray]:
         both = np.frombuffer(row[1], dtype=np.uint32).reshape(2, -1)
         pairs = (both[0], both[1])
     else:
-        rows = conn.execute("SELECT photo_id, value_id FROM photo_facets").fetchall()
+        # In photo order, so marking a result walks memory in sequence.
+        rows = conn.execute("SELECT photo_id, value_id FROM photo_facets ORDER BY photo_id").fetchall()
         both = np.array(rows, dtype=np.uint32).reshape(-1, 2).T.copy() if rows else np.zeros((2, 0), np.uint32)
         pairs = (both[0], both[1])
         if not conn.in_transaction:

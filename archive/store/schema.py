@@ -71,6 +71,7 @@ _V1 = [
         PRIMARY KEY (value_id, sort_key)
     ) WITHOUT ROWID""",
     "CREATE INDEX photo_facets_by_photo ON photo_facets(sort_key)",
+    "CREATE INDEX photo_facets_by_id ON photo_facets(photo_id, value_id)",
     # Places a photo is at or names, by gazetteer id (districts also list their city).
     """CREATE TABLE photo_places (
         place_id INTEGER NOT NULL,
