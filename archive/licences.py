@@ -1,0 +1,529 @@
+"""Licences, leases and clearance: may the desk publish this photo on this date?
+
+A :class:`Licence` belongs to a licensor (with aliases, so "AFP via Getty
+Images" resolves to a Getty Images licence that lists AFP) and says how the
+desk may use its pictures: kind, cost, quota, dates, territories, media.
+Staff, contract and commissioned licences list the photographers they cover,
+each with dates, because a photographer can move from one paper's contract to
+another's on a given day.  A :class:`Lease` allows or denies one photo between
+two dates and overrides the licence; deny wins.
+
+:func:`clearance` puts it together for a publication date: the covering
+licence, the leases, the embargo and restrictions in the photo's own
+instructions and usage terms, and the licence rules of the profile.  Status:
+
+- ``not_cleared``: a licence rule at severity error fired (no licence, expired,
+  embargoed, denied, a territory or medium the desk publishes in is excluded);
+- ``conditional``: only warnings (quota used up, embargo lifting later that
+  day, some of the desk's media excluded, other rule errors to fix first);
+- ``cleared``: nothing stands in the way.
+
+Plain dataclasses, no database: the store keeps them as rows and hands them in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from typing import Iterable, Mapping, Optional
+
+from archive.errors import UsageError
+from archive.rules.base import Violation
+
+KINDS = ("subscription", "single-use", "staff", "contract", "commissioned", "handout", "pool", "pr",
+         "social-media", "screengrab", "creative-commons", "public-domain")
+COSTS = ("free", "conditional", "pay")
+PERIODS = ("month", "year")
+CREATOR_KINDS = frozenset({"staff", "contract", "commissioned"})
+
+# What a kind costs when the licence does not say.
+DEFAULT_COST = {"single-use": "pay", "social-media": "conditional", "screengrab": "conditional",
+                "creative-commons": "conditional"}
+
+_KIND_SPELLINGS = {k.replace("-", ""): k for k in KINDS} | {k.replace("-", " "): k for k in KINDS} | {
+    "single use": "single-use", "singleuse": "single-use", "public domain": "public-domain",
+    "cc": "creative-commons", "social": "social-media", "press release": "pr"}
+
+
+def _date(value, what: str) -> Optional[date]:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise UsageError(f"{what}: {value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def parse_kind(value: str) -> str:
+    k = str(value).strip().lower()
+    k = _KIND_SPELLINGS.get(k, _KIND_SPELLINGS.get(k.replace("_", "-"), k))
+    if k not in KINDS:
+        raise UsageError(f"licence kind {value!r} is not one of: {', '.join(KINDS)}")
+    return k
+
+
+@dataclass(frozen=True)
+class Quota:
+    count: int
+    period: str        # "month" | "year"
+
+    def __str__(self) -> str:
+        return f"{self.count}/{self.period}"
+
+
+_QUOTA = re.compile(r"^\s*(\d+)\s*(?:/|per|a|an)\s*(month|year|mo|yr|m|y)s?\s*$", re.I)
+
+
+def parse_quota(value) -> Optional[Quota]:
+    """'100/month', '1200/year', (100, 'month') or a Quota; None for none."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Quota):
+        return value
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        count, period = value
+        return parse_quota(f"{count}/{period}")
+    if isinstance(value, dict):
+        return parse_quota(f"{value.get('count')}/{value.get('period')}")
+    m = _QUOTA.match(str(value))
+    if not m:
+        raise UsageError(f"quota {value!r}: write N/month or N/year (e.g. 100/month)")
+    period = {"mo": "month", "m": "month", "yr": "year", "y": "year"}.get(m.group(2).lower(), m.group(2).lower())
+    count = int(m.group(1))
+    if count <= 0:
+        raise UsageError(f"quota {value!r}: the count must be at least 1")
+    return Quota(count, period)
+
+
+@dataclass(frozen=True)
+class CreatorCover:
+    """A photographer a staff/contract/commissioned licence covers, and when."""
+
+    name: str
+    valid_from: Optional[date] = None
+    valid_until: Optional[date] = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "valid_from", _date(self.valid_from, f"creator {self.name} from"))
+        object.__setattr__(self, "valid_until", _date(self.valid_until, f"creator {self.name} until"))
+        if not self.name or not self.name.strip():
+            raise UsageError("a covered creator needs a name")
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise UsageError(f"creator {self.name}: until {self.valid_until} is before from {self.valid_from}")
+
+    def covers(self, day: Optional[date]) -> bool:
+        if day is None:
+            return self.valid_from is None and self.valid_until is None
+        return (self.valid_from is None or self.valid_from <= day) and \
+            (self.valid_until is None or day <= self.valid_until)
+
+    def __str__(self) -> str:
+        if not self.valid_from and not self.valid_until:
+            return self.name
+        return f"{self.name}@{self.valid_from or ''}..{self.valid_until or ''}"
+
+
+def parse_creator_cover(text) -> CreatorCover:
+    """'Name', 'Name@2022-01-01..2022-06-30', 'Name@2022-01-01..' or 'Name@..2022-06-30'."""
+    if isinstance(text, CreatorCover):
+        return text
+    if isinstance(text, dict):
+        return CreatorCover(text.get("name", ""), text.get("valid_from") or text.get("from"),
+                            text.get("valid_until") or text.get("until"))
+    s = str(text).strip()
+    name, at, span = s.partition("@")
+    if not at:
+        return CreatorCover(name.strip())
+    lo, dots, hi = span.partition("..")
+    if not dots:
+        raise UsageError(f"creator {s!r}: write NAME@FROM..UNTIL (either date may be left out)")
+    return CreatorCover(name.strip(), lo.strip() or None, hi.strip() or None)
+
+
+@dataclass(frozen=True)
+class Licence:
+    id: object
+    licensor: str
+    aliases: tuple = ()
+    kind: str = "subscription"
+    cost: Optional[str] = None
+    quota: Optional[Quota] = None
+    reference: Optional[str] = None
+    valid_from: Optional[date] = None
+    valid_until: Optional[date] = None
+    territories: tuple = ()
+    media: tuple = ()
+    restrictions: Optional[str] = None
+    creators: tuple = ()
+
+    def __post_init__(self):
+        if not self.licensor or not str(self.licensor).strip():
+            raise UsageError("a licence needs a licensor")
+        kind = parse_kind(self.kind or "subscription")
+        cost = self.cost or DEFAULT_COST.get(kind, "free")
+        if cost not in COSTS:
+            raise UsageError(f"licence {self.licensor}: cost {cost!r} is not one of {', '.join(COSTS)}")
+        set_ = object.__setattr__
+        set_(self, "licensor", str(self.licensor).strip())
+        set_(self, "kind", kind)
+        set_(self, "cost", cost)
+        set_(self, "aliases", tuple(a.strip() for a in (self.aliases or ()) if a and a.strip()))
+        set_(self, "quota", parse_quota(self.quota))
+        set_(self, "valid_from", _date(self.valid_from, f"licence {self.licensor} from"))
+        set_(self, "valid_until", _date(self.valid_until, f"licence {self.licensor} until"))
+        set_(self, "territories", tuple(t.strip().upper() for t in (self.territories or ()) if t and t.strip()))
+        set_(self, "media", tuple(m.strip().lower() for m in (self.media or ()) if m and m.strip()))
+        set_(self, "creators", tuple(parse_creator_cover(c) for c in (self.creators or ())))
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise UsageError(f"licence {self.licensor}: until {self.valid_until} is before from {self.valid_from}")
+
+    @property
+    def names(self) -> tuple:
+        return (self.licensor, *self.aliases)
+
+    def valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and \
+            (self.valid_until is None or day <= self.valid_until)
+
+    def label(self) -> str:
+        return f"licence {self.id} ({self.licensor})"
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["quota"] = str(self.quota) if self.quota else None
+        d["creators"] = [str(c) for c in self.creators]
+        for k in ("valid_from", "valid_until"):
+            d[k] = d[k].isoformat() if d[k] else None
+        d["aliases"], d["territories"], d["media"] = list(self.aliases), list(self.territories), list(self.media)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping) -> "Licence":
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+@dataclass(frozen=True)
+class Lease:
+    """Per-photo permission or refusal between two dates (either open)."""
+
+    id: object
+    photo_id: object
+    allow: bool
+    valid_from: Optional[date] = None
+    valid_until: Optional[date] = None
+    note: Optional[str] = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "valid_from", _date(self.valid_from, f"lease {self.id} from"))
+        object.__setattr__(self, "valid_until", _date(self.valid_until, f"lease {self.id} until"))
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise UsageError(f"lease {self.id}: until {self.valid_until} is before from {self.valid_from}")
+
+    def covers(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and \
+            (self.valid_until is None or day <= self.valid_until)
+
+    def span(self) -> str:
+        if self.valid_from and self.valid_until:
+            return f"from {self.valid_from} until {self.valid_until}"
+        if self.valid_from:
+            return f"from {self.valid_from}"
+        if self.valid_until:
+            return f"until {self.valid_until}"
+        return "with no end date"
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        for k in ("valid_from", "valid_until"):
+            d[k] = d[k].isoformat() if d[k] else None
+        return d
+
+    @classmethod
+    def from_dict(cls, d: Mapping) -> "Lease":
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+@dataclass
+class Clearance:
+    on: date
+    status: str                       # cleared | conditional | not_cleared
+    cost: Optional[str]               # free | conditional | pay | None
+    licence_id: object = None
+    reasons: list = field(default_factory=list)
+    violations: list = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"on": self.on.isoformat(), "status": self.status, "cost": self.cost,
+                "licence_id": self.licence_id, "reasons": list(self.reasons),
+                "violations": [v.to_dict() for v in self.violations]}
+
+
+# ---------------------------------------------------------------- which licence
+
+def _cap(text: str) -> str:
+    """Upper-case the first letter only (str.capitalize would lower "Reuters")."""
+    return text[:1].upper() + text[1:]
+
+
+def _facts(record, gazetteer=None):
+    from archive.rules.facts import PhotoFacts, as_cached
+
+    return PhotoFacts(record, as_cached(gazetteer) if gazetteer is not None else None)
+
+
+def _licence_keys(licence: "Licence") -> frozenset:
+    """The licensor and aliases in comparable forms, computed once per licence
+    (kept on the instance: hashing a whole licence per photo costs more)."""
+    keys = licence.__dict__.get("_keys")
+    if keys is None:
+        from archive.rules.facts import agency_key
+        from archive.rules.names import fold
+
+        keys = frozenset(k for n in licence.names for k in (fold(n), agency_key(n)) if k)
+        object.__setattr__(licence, "_keys", keys)
+    return keys
+
+
+def _names_licensor(licence: Licence, facts) -> bool:
+    """Whether the licensor or one of its aliases is anywhere in the photo's chain."""
+    return not _licence_keys(licence).isdisjoint(facts.chain_keys)
+
+
+def _covers_creator(licence: Licence, creators, day: Optional[date]) -> Optional[str]:
+    from archive.rules.names import compare
+
+    for cover in licence.creators:
+        for c in creators:
+            if compare(c, cover.name)[0] in ("same", "case", "translit", "accents") and cover.covers(day):
+                return c
+    return None
+
+
+def _candidates(record, licences, facts, day_taken):
+    """(licence, how, rank) for every licence that could cover the photo."""
+    out = []
+    assigned = record.get("licence_id")
+    if assigned is None and isinstance(record.get("licence"), dict):
+        assigned = record["licence"].get("id")
+    for lic in licences:
+        if assigned is not None and str(lic.id) == str(assigned):
+            out.append((lic, "assigned to the photo by hand", 0))
+            continue
+        if lic.kind in CREATOR_KINDS and lic.creators:
+            who = _covers_creator(lic, facts.creators, day_taken)
+            if who:
+                when = f" on {day_taken}" if day_taken else ""
+                out.append((lic, f"covers {who}{when} ({lic.kind})", 1))
+            continue
+        if _names_licensor(lic, facts):
+            out.append((lic, f"the photo's agency chain names {lic.licensor}", 2))
+    return out
+
+
+def _pick(cands, on: date):
+    cost_rank = {"free": 0, "conditional": 1, "pay": 2}
+    valid = [c for c in cands if c[0].valid_on(on)]
+    if valid:
+        return min(valid, key=lambda c: (c[2], cost_rank[c[0].cost]))
+    if cands:
+        # None valid: the one that ended last (or starts first), to say why.
+        return max(cands, key=lambda c: (-(c[2]), c[0].valid_until or date.max))
+    return None
+
+
+def licence_for(record: dict, licences: Iterable[Licence], on: date, *, gazetteer=None,
+                facts=None) -> Optional[Licence]:
+    """The licence that covers the photo on ``on``: one assigned by hand
+    (``record["licence_id"]``), else a staff/contract/commissioned licence covering
+    the photo's creator on its capture date, else one whose licensor or alias the
+    photo's agency chain names.  When none is valid on ``on``, the most relevant
+    invalid one (so the caller can say it expired); None when nothing applies."""
+    facts = facts or _facts(record, gazetteer)
+    day_taken = facts.capture.day if facts.capture else None
+    hit = _pick(_candidates(record, list(licences), facts, day_taken), on)
+    return hit[0] if hit else None
+
+
+# ---------------------------------------------------------------- clearance
+
+def clearance(record: dict, licences: Iterable[Licence], leases: Iterable[Lease], on: date, *,
+              uses_in_period: Optional[Mapping] = None, profile=None, gazetteer=None,
+              rule_violations: Iterable[Violation] = (), facts=None) -> Clearance:
+    """Whether the photo may be published on ``on``, at what cost, and why.
+
+    ``uses_in_period`` maps licence id to uses already made in the quota period
+    containing ``on``.  ``rule_violations`` are the photo's other rule results:
+    errors among them make a cleared photo conditional (fix them first).
+    ``facts`` is the rules engine's reading of the same record, to reuse it.
+    """
+    from archive.rules.base import worst
+
+    if profile is None:
+        from archive.rules.profile import default_profile
+        profile = default_profile()
+    facts = facts or _facts(record, gazetteer)
+    day_taken = facts.capture.day if facts.capture else None
+    violations: list[Violation] = []
+    reasons: list[str] = []
+
+    def flag(rule: str, message: str, cap: Optional[str] = None):
+        if not profile.enabled(rule):
+            return
+        sev = profile.severity(rule)
+        if cap == "warning" and sev == "error":
+            sev = "warning"
+        violations.append(Violation(rule, sev, message, None, None))
+
+    photo_id = record.get("id")
+    mine = [l for l in leases if l.photo_id is None or str(l.photo_id) == str(photo_id)]
+    deny = [l for l in mine if not l.allow and l.covers(on)]
+    allow = [l for l in mine if l.allow and l.covers(on)]
+
+    hit = _pick(_candidates(record, list(licences), facts, day_taken), on)
+    licence, how = (hit[0], hit[1]) if hit else (None, None)
+    cost: Optional[str] = None
+
+    if deny:
+        l = deny[0]
+        flag("licence.restricted", f"Lease {l.id} denies use {l.span()}" + (f": {l.note}" if l.note else ""))
+    elif allow:
+        l = allow[0]
+        reasons.append(f"allowed by lease {l.id} {l.span()}" + (f": {l.note}" if l.note else ""))
+        if licence is not None and licence.valid_on(on):
+            cost = licence.cost
+    if not deny and not allow:
+        if licence is None:
+            agencies = ", ".join(facts.chain) or None
+            who = ", ".join(facts.creators) or None
+            named = f"agency {agencies}" if agencies else (f"creator {who}" if who else "no agency or creator")
+            flag("licence.missing", f"No licence covers this photo ({named}) and no lease allows it")
+        elif not licence.valid_on(on):
+            if licence.valid_until and on > licence.valid_until:
+                flag("licence.expired", f"{_cap(licence.label())} ended on {licence.valid_until}")
+            else:
+                flag("licence.expired", f"{_cap(licence.label())} starts on {licence.valid_from}")
+        else:
+            cost = licence.cost
+            until = f" until {licence.valid_until}" if licence.valid_until else ""
+            reasons.append(f"covered by {licence.label()}{until}: {how}")
+            _licence_terms(licence, profile, flag, reasons, uses_in_period, on)
+
+    _photo_terms(facts, profile, flag, reasons, on, day_taken)
+
+    others = [v for v in rule_violations if not v.rule.startswith("licence.") and v.severity == "error"]
+    licence_sev = worst(v.severity for v in violations)
+    if licence_sev == "error":
+        status = "not_cleared"
+    elif licence_sev == "warning" or others:
+        status = "conditional"
+    else:
+        status = "cleared"
+    if others:
+        reasons.append(f"{len(others)} caption/credit error{'s' if len(others) > 1 else ''} to fix first")
+    for v in violations:
+        reasons.append(v.message)
+    if status == "not_cleared":
+        cost = None if licence is None or not licence.valid_on(on) else cost
+    return Clearance(on, status, cost, licence.id if licence is not None else None, reasons, violations)
+
+
+def _licence_terms(licence: Licence, profile, flag, reasons, uses_in_period, on):
+    from archive.rules.licence import read_terms
+
+    conf = profile["licence.restricted"]
+    territory = (conf["territory"] or "").upper()
+    media = [m.lower() for m in conf["media"]]
+    if territory and licence.territories and territory not in licence.territories:
+        flag("licence.restricted", f"{_cap(licence.label())} covers {', '.join(licence.territories)}, "
+                                   f"not {territory}")
+    if media and licence.media:
+        missing = [m for m in media if m not in licence.media]
+        if len(missing) == len(media):
+            flag("licence.restricted", f"{_cap(licence.label())} covers {', '.join(licence.media)} only, "
+                                       f"not {', '.join(missing)}")
+        elif missing:
+            flag("licence.restricted", f"{_cap(licence.label())} does not cover {', '.join(missing)}",
+                 cap="warning")
+    if licence.restrictions:
+        terms = read_terms(licence.restrictions, on.year)
+        _judge_terms(terms, f"{licence.label()} restrictions", profile, flag, reasons, on, None)
+        reasons.append(f"licence restrictions: {licence.restrictions}")
+    if licence.quota:
+        used = (uses_in_period or {}).get(licence.id, (uses_in_period or {}).get(str(licence.id), 0))
+        if used >= licence.quota.count:
+            flag("licence.over_quota", f"Quota of {licence.quota} for {licence.label()} is used up "
+                                       f"({used} used this {licence.quota.period})")
+        else:
+            reasons.append(f"quota {used}/{licence.quota.count} used this {licence.quota.period}")
+
+
+def _photo_terms(facts, profile, flag, reasons, on, day_taken):
+    from archive.rules.licence import read_terms
+
+    for key, label in (("instructions", "instructions"), ("usage_terms", "usage terms")):
+        for text in facts.values(key):
+            year = day_taken.year if day_taken else on.year
+            terms = read_terms(text, year, _country_resolver(facts))
+            _judge_terms(terms, f"the photo's {label}", profile, flag, reasons, on, day_taken)
+
+
+def _country_resolver(facts):
+    gaz = facts._gaz
+    if gaz is None:
+        return None
+    return _resolver_for(gaz)
+
+
+_RESOLVERS: dict = {}
+
+
+def _resolver_for(gaz):
+    r = _RESOLVERS.get(id(gaz))
+    if r is None:
+        def r(name: str, _g=gaz):
+            p = _g.best(name)
+            return getattr(p, "country_code", None) if p is not None and getattr(p, "kind", "") == "country" else None
+        _RESOLVERS[id(gaz)] = r
+    return r
+
+
+def _judge_terms(terms, where: str, profile, flag, reasons, on: date, day_taken: Optional[date]):
+    conf = profile["licence.restricted"]
+    e = terms.embargo
+    if e is not None:
+        verdict = e.judge(on)
+        if verdict == "before":
+            flag("licence.restricted", f"Embargoed until {e.describe()} ({where})")
+        elif verdict == "lifts_today":
+            flag("licence.restricted", f"Embargo lifts at {e.describe()}: do not publish before then ({where})",
+                 cap="warning")
+        elif verdict == "unknown":
+            flag("licence.restricted", f"{_cap(where)} state {e.describe()}: check it", cap="warning")
+    if terms.no_archive:
+        grace = conf["no_archive_days"]
+        if day_taken is None:
+            flag("licence.restricted", f"{_cap(where)} say \u201cno archive\u201d and the capture date "
+                                       "is unknown", cap="warning")
+        elif on > day_taken + timedelta(days=grace):
+            flag("licence.restricted", f"{_cap(where)} say \u201cno archive\u201d: the photo from "
+                                       f"{day_taken} may not be reused {(on - day_taken).days} days later")
+    if terms.editorial_only:
+        if conf["forbid_editorial_only"]:
+            flag("licence.restricted", f"{_cap(where)} say \u201ceditorial use only\u201d")
+        else:
+            reasons.append(f"editorial use only ({where})")
+    territory = (conf["territory"] or "").upper()
+    if territory and territory in terms.territories_out:
+        flag("licence.restricted", f"{_cap(where)} exclude use in {territory}")
+    media = [m.lower() for m in conf["media"]]
+    if media:
+        barred = [m for m in media if m in terms.media_out or (terms.media_only and m not in terms.media_only)]
+        if barred and len(barred) == len(media):
+            flag("licence.restricted", f"{_cap(where)} exclude {', '.join(barred)} use")
+        elif barred:
+            flag("licence.restricted", f"{_cap(where)} exclude {', '.join(barred)} use", cap="warning")
