@@ -301,14 +301,27 @@ def _sync(archive, roots, single_files, *, full, thumbnails, progress, cancel, p
             progress(done, len(pending), "hashing")
             check_cancel(cancel)
         batch.commit()
-    except BaseException:
+    except BaseException as exc:
         batch.rollback()
+        _raise_for_storage(archive, exc)
         raise
 
     if thumbnails:
         report.thumbnails = make_missing_thumbnails(archive, progress=progress, cancel=cancel,
                                                     processes=processes)
     return report
+
+
+def _raise_for_storage(archive, exc: BaseException) -> None:
+    """A full or read-only disk is the archive's problem, said in words, not a traceback."""
+    import sqlean
+
+    from archive.errors import ArchiveError
+    from archive.store.db import _sqlite_reason
+
+    if isinstance(exc, sqlean.OperationalError):
+        raise ArchiveError(f"{archive.path}: {_sqlite_reason(exc)}; the batch being written was undone, "
+                           "everything before it is kept; free space and run the import again") from None
 
 
 def make_missing_thumbnails(archive, *, progress=None, cancel=None, processes=None) -> dict:

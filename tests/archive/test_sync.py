@@ -196,3 +196,20 @@ def test_killed_import_leaves_a_consistent_archive_and_resumes(tmp_path):
         assert count(archive) == 1500
         assert archive.conn.execute("SELECT count(DISTINCT path) FROM photos").fetchone()[0] == 1500
         assert count(archive, "content_hash IS NULL") == 0
+
+
+def test_a_full_disk_stops_cleanly_with_a_clear_message(archive, tmp_path):
+    """The disk filling up is faked the way SQLite sees it: the database may grow no further."""
+    from archive.errors import ArchiveError
+
+    folder = tmp_path / "in"
+    make_folder(folder, n=40)
+    pages = archive.conn.execute("PRAGMA page_count").fetchone()[0]
+    archive.conn.execute(f"PRAGMA max_page_count = {pages + 2}")
+    with pytest.raises(ArchiveError, match="full"):
+        import_paths(archive, [folder], thumbnails=False, processes=1)
+    assert archive.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert not archive.conn.in_transaction
+    archive.conn.execute("PRAGMA max_page_count = 1073741823")
+    report = import_paths(archive, [folder], thumbnails=False)
+    assert count(archive) == 40 and report.failed == []
