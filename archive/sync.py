@@ -330,6 +330,23 @@ def make_missing_thumbnails(archive, *, progress=None, cancel=None, processes=No
 
     items = [(pid, path, digest, orientation) for pid, path, digest, orientation in archive.conn.execute(
         "SELECT id, path, content_hash, orientation FROM photos WHERE missing_since IS NULL ORDER BY sort_key")]
-    result = make_thumbnails(str(archive.thumbs_path), items, processes=processes,
-                             progress=progress, cancel=cancel)
+    try:
+        result = make_thumbnails(str(archive.thumbs_path), items, processes=processes,
+                                 progress=progress, cancel=cancel)
+    finally:
+        _record_thumbnails(archive, items)
     return result.to_dict() if hasattr(result, "to_dict") else dict(vars(result))
+
+
+def _record_thumbnails(archive, items) -> None:
+    """Note on each photo which content its thumbnail shows, for has:thumbnail."""
+    from archive.thumbnails import ThumbnailStore
+
+    with ThumbnailStore(str(archive.thumbs_path)) as thumbs:
+        absent = set(thumbs.missing([(pid, digest) for pid, _path, digest, _o in items]))
+    made = [(digest, pid) for pid, _path, digest, _o in items if pid not in absent]
+    conn = archive.conn
+    conn.execute("BEGIN IMMEDIATE")
+    conn.executemany("UPDATE photos SET thumb_hash = ? WHERE id = ? AND thumb_hash IS NOT ?",
+                     [(d, p, d) for d, p in made])
+    conn.execute("COMMIT")

@@ -213,3 +213,21 @@ def test_a_full_disk_stops_cleanly_with_a_clear_message(archive, tmp_path):
     archive.conn.execute("PRAGMA max_page_count = 1073741823")
     report = import_paths(archive, [folder], thumbnails=False)
     assert count(archive) == 40 and report.failed == []
+
+
+def test_thumbnails_follow_the_metadata_and_are_searchable(archive, tmp_path):
+    from archive.thumbnails import ThumbnailStore
+
+    make_folder(tmp_path / "in", n=3)
+    report = import_paths(archive, [tmp_path / "in"])
+    assert report.thumbnails["made"] == 3
+    assert search(archive.conn, "has:thumbnail").total == 3
+    with ThumbnailStore(str(archive.thumbs_path)) as thumbs:
+        jpeg = thumbs.get(1)
+    from io import BytesIO
+
+    from PIL import Image
+
+    assert max(Image.open(BytesIO(jpeg)).size) == 96     # never upscaled beyond the original
+    again = sync_archive(archive)
+    assert again.thumbnails["made"] == 0
