@@ -43,6 +43,10 @@ class PhotoMetadata:
     web_statement: Optional[str] = None
     sidecar: Optional[str] = None         # path of the XMP sidecar that was read, if any
     warnings: list[str] = field(default_factory=list)
+    # field -> the tag its value came from ("IPTC By-line", "EXIF Artist",
+    # "XMP sidecar dc:creator"), so a reason can say where a value was read;
+    # only fields that have a value; "gps" stands for gps_lat/lon/alt.
+    origins: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -32,6 +32,12 @@ Where we knowingly differ from exiftool:
   IPTC without a digest; exiftool's strict MWG mode ignores it altogether.
 - IPTC without 1:90 that decodes as UTF-8 is UTF-8 (see iptc.py).
 
+Every field that ends up with a value records in ``meta.origins`` the tag it
+came from, in the words a person reads in a reason: "EXIF Artist", "IPTC
+By-line", "XMP dc:creator", "XMP LocationShown City", "XMP sidecar
+photoshop:City".  A value the IIM cut and XMP completed is labelled with the
+XMP tag (the text shown is XMP's).
+
 Sidecars (NAME.xmp, NAME.EXT.xmp) hold what an editor changed after the
 agency shipped the file (Lightroom, Bridge, digiKam and Picture Desk itself
 write their edits there), so a non-blank sidecar value overrides whatever the
@@ -60,24 +66,53 @@ IIM_FIELDS = {
     "source": (115, False), "instructions": (40, False), "headline": (105, False),
     "title": (5, False), "creator_title": (85, False), "country_code": (100, False),
 }
+# every text field of the record, and whether it is a list
+_TEXT_FIELDS = tuple((f, l) for f, (_d, l) in IIM_FIELDS.items()) + (("usage_terms", False), ("web_statement", False))
 _BLANK = re.compile(r"^ *$")
+
+# Origin labels: exiftool's tag names, which is what people see in exiftool,
+# Photo Mechanic and Bridge.  XMP names are without the "XMP " prefix so the
+# sidecar can say "XMP sidecar dc:creator".
+IIM_LABELS = {
+    120: "IPTC Caption-Abstract", 80: "IPTC By-line", 116: "IPTC CopyrightNotice",
+    25: "IPTC Keywords", 90: "IPTC City", 95: "IPTC Province-State",
+    101: "IPTC Country-PrimaryLocationName", 92: "IPTC Sub-location", 110: "IPTC Credit",
+    115: "IPTC Source", 40: "IPTC SpecialInstructions", 105: "IPTC Headline",
+    5: "IPTC ObjectName", 85: "IPTC By-lineTitle", 100: "IPTC Country-PrimaryLocationCode",
+}
+XMP_NAMES = {
+    "caption": "dc:description", "creator": "dc:creator", "copyright": "dc:rights",
+    "keywords": "dc:subject", "city": "photoshop:City", "state": "photoshop:State",
+    "country": "photoshop:Country", "sublocation": "Iptc4xmpCore:Location",
+    "credit": "photoshop:Credit", "source": "photoshop:Source",
+    "instructions": "photoshop:Instructions", "headline": "photoshop:Headline",
+    "title": "dc:title", "creator_title": "photoshop:AuthorsPosition",
+    "country_code": "Iptc4xmpCore:CountryCode", "usage_terms": "xmpRights:UsageTerms",
+    "web_statement": "xmpRights:WebStatement",
+}
+_XMP_LABELS = {f: "XMP " + n for f, n in XMP_NAMES.items()}
+_SIDECAR_LABELS = {f: "XMP sidecar " + n for f, n in XMP_NAMES.items()}
+# field -> (its LocationShown field, the legacy property)
+_LOCATED = {
+    "city": ("City", "photoshop:City"), "state": ("ProvinceState", "photoshop:State"),
+    "country": ("CountryName", "photoshop:Country"),
+    "sublocation": ("Sublocation", "Iptc4xmpCore:Location"),
+}
 
 
 def xmp_fields(props: dict) -> dict:
     """The XMP side of every field, raw (None = the property is absent)."""
-    def located(field, legacy):
-        shown = X.struct_field(props, "Iptc4xmpExt:LocationShown", field)
-        return shown or X.text(props, legacy)   # Perl's ||: "" falls through
+    return _xmp_side(props)[0]
 
-    return {
+
+def _xmp_side(props: dict) -> tuple[dict, dict]:
+    """xmp_fields, and field -> "LocationShown X" for the places taken from LocationShown."""
+    shown_names: dict = {}
+    values = {
         "caption": X.text(props, "dc:Description"),
         "creator": X.texts(props, "dc:Creator"),
         "copyright": X.text(props, "dc:Rights"),
         "keywords": X.texts(props, "dc:Subject"),
-        "city": located("City", "photoshop:City"),
-        "state": located("ProvinceState", "photoshop:State"),
-        "country": located("CountryName", "photoshop:Country"),
-        "sublocation": located("Sublocation", "Iptc4xmpCore:Location"),
         "credit": X.text(props, "photoshop:Credit"),
         "source": X.text(props, "photoshop:Source"),
         "instructions": X.text(props, "photoshop:Instructions"),
@@ -89,6 +124,14 @@ def xmp_fields(props: dict) -> dict:
         "web_statement": X.text(props, "xmpRights:WebStatement"),
         "date_created": X.text(props, "photoshop:DateCreated"),
     }
+    for field, (part, legacy) in _LOCATED.items():
+        shown = X.struct_field(props, "Iptc4xmpExt:LocationShown", part)
+        if shown:
+            values[field] = shown
+            shown_names[field] = "LocationShown " + part
+        else:
+            values[field] = X.text(props, legacy)   # Perl's ||: "" falls through
+    return values, shown_names
 
 
 def xmp_facts(props: dict) -> dict:
@@ -171,14 +214,25 @@ class Mwg:
         self.in_sync = iptc is None or stored_digest is None or stored_digest == iptc.digest
 
     def pick(self, dataset: int, is_list: bool, xmp_value):
+        return self.choose(dataset, is_list, xmp_value)[0]
+
+    def choose(self, dataset: int, is_list: bool, xmp_value) -> tuple:
+        """(the value, whether its text is XMP's): pick, and which side it took."""
         if self.iptc is None:
-            return xmp_value
+            return xmp_value, True
         if xmp_value is not None and self.in_sync:
-            return xmp_value
+            return xmp_value, True
         iptc_value = self.iptc.all(dataset) if is_list else self.iptc.one(dataset)
         if is_list and not iptc_value:
             iptc_value = None
-        return _recover(iptc_value, xmp_value, LIMITS.get(dataset, 10**9))
+        iim = _iim_text(iptc_value)
+        if xmp_value is None or iptc_value is None:
+            return iim, False
+        limit = LIMITS.get(dataset, 10**9)
+        if not (any(v.nbytes == limit for v in iptc_value) if is_list else iptc_value.nbytes == limit):
+            return iim, False           # nothing cut at the IIM limit: nothing to recover
+        value = _recover(iptc_value, xmp_value, limit)
+        return value, value != iim      # differs: XMP completed a cut IIM value
 
 
 def string_to_list(value: str) -> list[str]:
@@ -211,25 +265,40 @@ def reconcile(blocks: Blocks, exif: ExifFacts, iptc: Optional[Iptc], xmp_props: 
     mwg = Mwg(iptc, blocks.iptc_digest)
     if iptc is not None and blocks.iptc_digest is not None and not mwg.in_sync:
         warnings.append("IPTC digest is not current: IPTC was edited after the XMP; IPTC values preferred")
-    xf = xmp_fields(xmp_props)
+    xf, shown = _xmp_side(xmp_props)
     facts = xmp_facts(xmp_props)
-    raw: dict = {}
-    for field, (dataset, is_list) in IIM_FIELDS.items():
-        raw[field] = mwg.pick(dataset, is_list, xf[field])
+    # label: the fields whose origin is not their plain XMP property (_XMP_LABELS)
+    label = {f: "XMP " + name for f, name in shown.items()} if shown else {}
+    if iptc is None:
+        raw = xf.copy()
+    else:
+        raw = {}
+        for field, (dataset, is_list) in IIM_FIELDS.items():
+            raw[field], from_xmp = mwg.choose(dataset, is_list, xf[field])
+            if not from_xmp:
+                label[field] = IIM_LABELS[dataset]
     # EXIF first where the MWG says so
     if exif.description is not None and not _BLANK.match(exif.description):
-        raw["caption"] = exif.description
+        raw["caption"], label["caption"] = exif.description, "EXIF ImageDescription"
     if exif.copyright is not None and not _BLANK.match(exif.copyright):
-        raw["copyright"] = exif.copyright
+        raw["copyright"], label["copyright"] = exif.copyright, "EXIF Copyright"
     if exif.artist is not None and not _BLANK.match(exif.artist):
-        raw["creator"] = string_to_list(exif.artist)
+        raw["creator"], label["creator"] = string_to_list(exif.artist), "EXIF Artist"
     raw["usage_terms"] = xf["usage_terms"]
     raw["web_statement"] = xf["web_statement"]
 
     meta = PhotoMetadata(format=blocks.format)
-    for field in list(IIM_FIELDS) + ["usage_terms", "web_statement"]:
-        setattr(meta, field, _clean_list(raw[field]) if IIM_FIELDS.get(field, (0, False))[1] else _clean(raw[field]))
-    meta.taken_at = _taken_at(exif, iptc, xf["date_created"], mwg) or to_iso(facts["date_original"])
+    origins = meta.origins
+    for field, is_list in _TEXT_FIELDS:
+        value = _clean_list(raw[field]) if is_list else _clean(raw[field])
+        if value:
+            setattr(meta, field, value)
+            origins[field] = label.get(field) or _XMP_LABELS[field]
+    meta.taken_at, taken_from = _taken_at(exif, iptc, xf["date_created"], mwg)
+    if not meta.taken_at:
+        meta.taken_at, taken_from = to_iso(facts["date_original"]), "XMP exif:DateTimeOriginal"
+    if meta.taken_at:
+        origins["taken_at"] = taken_from
 
     meta.width, meta.height = blocks.width, blocks.height
     if meta.width is None or blocks.pixel_size_from_exif:
@@ -243,44 +312,58 @@ def reconcile(blocks: Blocks, exif: ExifFacts, iptc: Optional[Iptc], xmp_props: 
     meta.lens = _lens(exif) or _clean(facts["lens"])
     if exif.gps_lat is not None and exif.gps_lon is not None:
         meta.gps_lat, meta.gps_lon, meta.gps_alt = exif.gps_lat, exif.gps_lon, exif.gps_alt
+        origins["gps"] = "EXIF GPS"
     elif facts["gps"]:
         meta.gps_lat, meta.gps_lon, meta.gps_alt = facts["gps"]
+        origins["gps"] = "XMP exif:GPSLatitude"
     return meta
 
 
-def _taken_at(exif: ExifFacts, iptc: Optional[Iptc], xmp_date: Optional[str], mwg: Mwg) -> Optional[str]:
+def _taken_at(exif: ExifFacts, iptc: Optional[Iptc], xmp_date: Optional[str],
+              mwg: Mwg) -> tuple[Optional[str], str]:
+    """(the capture time, the label of the tag it came from)."""
     dto = exif.date_original
     if dto is not None and not re.match(r"^[: ]*$", dto):
         taken = to_iso(with_subsec_and_offset(dto, exif.subsec_original, exif.offset_original))
         if taken:
-            return taken
+            return taken, "EXIF DateTimeOriginal"
         # "0000:00:00 00:00:00" and other non-dates: exiftool returns them as they
         # are; we have no ISO form for them and try the IPTC/XMP date instead.
     if iptc is None or (xmp_date is not None and mwg.in_sync):
-        return to_iso(xmp_date)
+        return to_iso(xmp_date), "XMP photoshop:DateCreated"
     date, time = iptc.one(55), iptc.one(60)
-    return iptc_date(date.text if date else None, time.text if time else None)
+    return iptc_date(date.text if date else None, time.text if time else None), "IPTC DateCreated"
 
 
 def apply_sidecar(meta: PhotoMetadata, props: dict) -> None:
     """Override ``meta`` with every non-blank value the sidecar XMP gives."""
-    xf = xmp_fields(props)
+    xf, shown = _xmp_side(props)
+    origins = meta.origins
     for field, (_dataset, is_list) in IIM_FIELDS.items():
         value = _clean_list(xf[field]) if is_list else _clean(xf[field])
         if value:
             setattr(meta, field, value)
+            origins[field] = "XMP sidecar " + shown[field] if field in shown else _SIDECAR_LABELS[field]
     for field in ("usage_terms", "web_statement"):
         value = _clean(xf[field])
         if value:
             setattr(meta, field, value)
+            origins[field] = _SIDECAR_LABELS[field]
     facts = xmp_facts(props)
-    taken = to_iso(xf["date_created"]) or to_iso(facts["date_original"])
+    taken = to_iso(xf["date_created"])
     if taken:
         meta.taken_at = taken
+        origins["taken_at"] = "XMP sidecar photoshop:DateCreated"
+    else:
+        taken = to_iso(facts["date_original"])
+        if taken:
+            meta.taken_at = taken
+            origins["taken_at"] = "XMP sidecar exif:DateTimeOriginal"
     if _orientation(facts["orientation"]):
         meta.orientation = facts["orientation"]
     if facts["gps"]:
         meta.gps_lat, meta.gps_lon, meta.gps_alt = facts["gps"]
+        origins["gps"] = "XMP sidecar exif:GPSLatitude"
 
 
 def _orientation(value) -> Optional[int]:
