@@ -49,6 +49,10 @@ _V1 = [
     "CREATE INDEX photos_folder ON photos(folder_id)",
     "CREATE INDEX photos_taken_date ON photos(taken_date)",
     "CREATE INDEX photos_place_city ON photos(place_city)",
+    # Photos that lack a caption, a creator or a position, newest first (-has:...).
+    "CREATE INDEX photos_no_caption ON photos(sort_key) WHERE coalesce(caption, '') = ''",
+    "CREATE INDEX photos_no_creator ON photos(sort_key) WHERE creator = '[]'",
+    "CREATE INDEX photos_no_gps ON photos(sort_key) WHERE gps_lat IS NULL",
     """CREATE VIRTUAL TABLE photo_fts USING fts5(
         caption, headline, keywords, creator, credit, places,
         content='', contentless_delete=1,

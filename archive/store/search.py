@@ -18,6 +18,7 @@ from archive.query import (ArticleRef, DateRange, Field, Has, Is, Or, Query, Tex
 from archive.store.sortkey import base_key, SLOTS
 
 FACET_KINDS = ("creator", "place", "agency", "licence", "clearance", "rules")
+SMALL_RESULT = 5_000  # a result this small is paged from its ids
 BIG = 20_000          # above this many photos, a condition is probed row by row, and
                       # totals and facets are counted with bitmaps instead of rows
 
@@ -35,6 +36,15 @@ _HAS_SQL = {
     "title": "coalesce(p.title, '') <> ''",
     "instructions": "coalesce(p.instructions, '') <> ''",
     "taken": "p.taken_at IS NOT NULL",
+}
+
+
+# -has:FIELD written the way the schema's partial indexes say it, so "photos that
+# lack a caption" walks only those photos, newest first.
+_LACKS_SQL = {
+    "caption": "coalesce(p.caption, '') = ''",
+    "gps": "p.gps_lat IS NULL",
+    "creator": "p.creator = '[]'",
 }
 
 
@@ -104,6 +114,8 @@ class _Compiler:
 
     # Each term as one condition on `p` (used alone, negated, or inside OR).
     def condition(self, term) -> tuple[str, list]:
+        if isinstance(term, Has) and term.negated and term.field in _LACKS_SQL:
+            return _LACKS_SQL[term.field], []
         sql, params = self._positive(term)
         if getattr(term, "negated", False):
             return f"NOT ({sql})", params
@@ -120,7 +132,9 @@ class _Compiler:
         if isinstance(term, DateRange):
             start = term.start.isoformat() if term.start else "0000-00-00"
             end = term.end.isoformat() if term.end else "9999-99-99"
-            return "p.taken_date BETWEEN ? AND ?", [start, end]
+            # "+" keeps the planner on the sort-key range (newest first) rather than
+            # the date index, which would sort every photo of the range for one page.
+            return "+p.taken_date BETWEEN ? AND ?", [start, end]
         if isinstance(term, Is):
             return self._is(term.flag)
         if isinstance(term, Has):
@@ -260,7 +274,18 @@ def search(conn, query: str | Query, *, limit: int = 50, after: str | None = Non
         raise QueryError("--limit must be at least 1")
     compiled = _Compiler(conn, today).compile(query)
     after_key = _cursor_key(after)
-    rows = _page(conn, compiled, limit + 1, after_key)
+    result = bitmaps = None
+    if compiled.conds:
+        # Conditions besides words: their bitmaps give the result at once, and a small
+        # result is paged from its ids instead of walking the archive to find it.
+        from archive.store.bitmaps import Bitmaps
+
+        bitmaps = Bitmaps(conn, db_path)
+        result = result_bitmap(bitmaps, compiled)
+    if result is not None and len(result) <= SMALL_RESULT:
+        rows = _page_of_ids(conn, result, limit + 1, after_key)
+    else:
+        rows = _page(conn, compiled, limit + 1, after_key)
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = f"k{rows[-1][1]}" if more and rows else None
@@ -272,16 +297,26 @@ def search(conn, query: str | Query, *, limit: int = 50, after: str | None = Non
         if facets:
             page.facets = facet_counts(conn, compiled)
         return page
-    from archive.store.bitmaps import Bitmaps
+    if result is None:
+        from archive.store.bitmaps import Bitmaps
 
-    bitmaps = Bitmaps(conn, db_path)
-    result = result_bitmap(bitmaps, compiled)
+        bitmaps = Bitmaps(conn, db_path)
+        result = result_bitmap(bitmaps, compiled)
     page.total = len(result)
     if facets:
         from archive.store.facets import count_facets
 
         page.facets = count_facets(conn, result, FACET_KINDS, db_path=db_path)
     return page
+
+
+def _page_of_ids(conn, ids, limit: int, after_key: int | None) -> list[tuple[int, int]]:
+    import json
+
+    sql = ("SELECT p.id, p.sort_key FROM json_each(?) j JOIN photos p ON p.id = j.value"
+           + (" WHERE p.sort_key > ?" if after_key is not None else "") + " ORDER BY p.sort_key LIMIT ?")
+    params = [json.dumps(list(ids))] + ([after_key] if after_key is not None else []) + [limit]
+    return conn.execute(sql, params).fetchall()
 
 
 def _base_sql(compiled: Compiled, select: str):
