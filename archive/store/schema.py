@@ -161,8 +161,9 @@ _V3 = [
     "ALTER TABLE photos ADD COLUMN rule_status TEXT",          # ok, warning, error; NULL unchecked
     "ALTER TABLE photos ADD COLUMN checked_profile TEXT",
     # Flag filters walk their photos in page order (newest first) along these.
-    "CREATE INDEX photos_clearance ON photos(clearance_status, clearance_on, sort_key)",
-    "CREATE INDEX photos_rule_status ON photos(rule_status, sort_key)",
+    # Partial, so the planner never skip-scans them for unrelated queries.
+    "CREATE INDEX photos_cleared ON photos(clearance_on, sort_key) WHERE clearance_status = 'cleared'",
+    "CREATE INDEX photos_flagged ON photos(sort_key) WHERE rule_status = 'error'",
     "CREATE INDEX photos_missing ON photos(sort_key) WHERE missing_since IS NOT NULL",
 ]
 
