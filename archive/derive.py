@@ -8,6 +8,7 @@ never has to resolve a name at query time except the query's own.
 
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass, field
 
@@ -41,6 +42,12 @@ def gazetteer():
         _gazetteer = Gazetteer()
         _gazetteer_pid = os.getpid()
     return _gazetteer
+
+
+@functools.lru_cache(maxsize=4096)
+def _reverse(lat: float, lon: float):
+    """Reverse geocoding to about 100 m: a shoot's photos share their spot."""
+    return gazetteer().reverse(lat, lon)
 
 
 def agency_of(record: dict) -> str | None:
@@ -80,7 +87,7 @@ def derive(record: dict) -> Derived:
                 city_place = found
     gps = record.get("gps")
     if gps and gps.get("lat") is not None:
-        city, district = gaz.reverse(gps["lat"], gps["lon"])
+        city, district = _reverse(round(gps["lat"], 3), round(gps["lon"], 3))
         for place in (city, district):
             if place is not None:
                 place_ids.add(place.id)

@@ -15,12 +15,17 @@ ALGORITHM = "xxh3_128"
 _CHUNK = 1 << 20
 
 
+_buffer = bytearray(_CHUNK)
+
+
 def content_hash(path) -> str:
+    """Hash the file through one reused buffer: no new bytes object per chunk."""
     h = xxhash.xxh3_128()
+    view = memoryview(_buffer)
     with open(path, "rb", buffering=0) as f:
         while True:
-            chunk = f.read(_CHUNK)
-            if not chunk:
+            n = f.readinto(view)
+            if not n:
                 break
-            h.update(chunk)
+            h.update(view[:n])
     return f"{ALGORITHM}:{h.hexdigest()}"

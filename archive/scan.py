@@ -21,6 +21,8 @@ class ScanResult:
 
 
 def _sidecar_state(name: str, sidecars: dict[str, int]) -> int:
+    if not sidecars:
+        return 0
     stem, _ext = os.path.splitext(name)
     return max(sidecars.get(stem.casefold() + ".xmp", 0), sidecars.get(name.casefold() + ".xmp", 0))
 
@@ -49,11 +51,11 @@ def scan_folder(root: str, result: ScanResult, cancel=None) -> None:
                     continue
             except OSError:
                 continue
-            lower = name.casefold()
-            ext = os.path.splitext(lower)[1]
+            dot = name.rfind(".")
+            ext = name[dot:].lower() if dot > 0 else ""
             if ext == ".xmp":
                 try:
-                    sidecars[lower] = entry.stat().st_mtime_ns
+                    sidecars[name.casefold()] = entry.stat().st_mtime_ns
                 except OSError:
                     pass
             elif ext in SUPPORTED_EXTENSIONS:

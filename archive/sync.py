@@ -94,6 +94,17 @@ def _hash_chunk(items):
     return out
 
 
+def _warm_up() -> None:
+    """Import the readers and open the gazetteer once, before forking, so every
+    worker starts with them instead of paying the start-up cost itself."""
+    from archive.derive import derive, gazetteer
+    from archive.metadata import read_metadata  # noqa: F401
+
+    derive({"caption": "Kyiv", "city": "Kyiv", "credit": "Reuters", "creator": ["A B"],
+            "gps": {"lat": 50.45, "lon": 30.52, "alt": None}})
+    gazetteer()
+
+
 def _chunks(items, size):
     return [items[i:i + size] for i in range(0, len(items), size)]
 
@@ -105,6 +116,7 @@ def _run_parallel(fn, items, processes):
         for chunk in chunks:
             yield fn(chunk)
         return
+    _warm_up()
     ctx = multiprocessing.get_context("fork")
     pool = ctx.Pool(processes or os.cpu_count())
     try:

@@ -12,7 +12,6 @@ import os
 from pathlib import Path
 
 import sqlean as sqlite3
-import sqlite_utils
 
 from archive.errors import ArchiveError
 from archive.store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -37,7 +36,16 @@ class Archive:
     def __init__(self, directory: Path, conn: sqlite3.Connection):
         self.directory = directory
         self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self._db = None
+
+    @property
+    def db(self):
+        """The sqlite-utils view of the archive, made on first use (it imports numpy)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     @property
     def path(self) -> Path:
