@@ -433,22 +433,18 @@ def test_make_thumbnails_reports_and_resumes(tmp_path, photo_folder, processes):
     assert make_thumbnails(db, changed, processes=processes).made == 1
 
 
-class CancelAfter:
-    """A cancel flag that is set after it has been asked n times."""
-
-    def __init__(self, n: int):
-        self.n = n
-
-    def is_set(self) -> bool:
-        self.n -= 1
-        return self.n < 0
-
-
 def test_cancel_midway_then_carry_on(tmp_path, photo_folder):
     db = tmp_path / "thumbs.db"
     good = photo_folder[:12]
+    cancel = threading.Event()
+
+    def progress(done, total, message):
+        # The person presses Cancel once the first thumbnails are in.
+        if done >= 1:
+            cancel.set()
+
     with pytest.raises(Cancelled) as caught:
-        make_thumbnails(db, good, processes=2, cancel=CancelAfter(5))
+        make_thumbnails(db, good, processes=2, cancel=cancel, progress=progress)
     first = caught.value.report
     assert 0 < first.made < 12
     with ThumbnailStore(db) as store:
