@@ -76,11 +76,13 @@ ABBREVIATIONS = frozenset({"St", "Ste", "Mt", "Ft", "Pt", "Mr", "Mrs", "Ms", "Dr
                            "Col", "Lt", "Capt", "Sgt", "Rev", "Sen", "Rep", "Gov"})
 
 _WORD = re.compile(r"(?:[A-Z]\.){2,}|[^\W\d_][\w'\u2019\u02bc\-]*(?<![\-'\u2019\u02bc])")
-_POSSESSIVE = re.compile(r"['\u2019\u02bc]s$")
+_APOSTROPHES = "'\u2019\u02bc"
+# The particles and their possessives: the only words not capitalised that a run can hold.
+_PARTICLE_FORMS = PARTICLES | {p + a + "s" for p in PARTICLES for a in _APOSTROPHES}
 _SENTENCE_END = re.compile(r"[.!?:;\u2026]|\n\s*\n")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Word:
     start: int
     end: int            # end of the part that can be a name (no possessive, no "-based")
@@ -103,35 +105,53 @@ class _Match:
 
 
 def _words(text: str) -> list[_Word | None]:
-    """The words of ``text``; None stands for punctuation that breaks a run."""
+    """The words of ``text``; None stands for punctuation that breaks a run.
+
+    A lower-case word that is no particle ends a run just as punctuation
+    does, so it is given as None too (no _Word is made for it: most words
+    of a caption are such words).
+    """
     out: list[_Word | None] = []
+    append = out.append
     previous_end = 0
     previous_abbrev = False
     for m in _WORD.finditer(text):
-        raw = m.group(0)
-        gap = text[previous_end:m.start()]
-        sentence_start = previous_end == 0 or (bool(_SENTENCE_END.search(gap)) and not previous_abbrev)
-        if previous_abbrev and gap.startswith("."):
-            gap = gap[1:]
-        if gap.strip() or "\n\n" in gap:
-            out.append(None)
-        start, end, core, closes = m.start(), m.end(), raw, False
-        possessive = _POSSESSIVE.search(core)
-        if possessive:
-            core, closes = core[:possessive.start()], True
+        core = m.group(0)
+        if not core[0].isupper() and core not in _PARTICLE_FORMS:
+            append(None)                     # "install", "drone-attack": ends a run
+            previous_end = m.end()
+            previous_abbrev = False
+            continue
+        start, end = m.span()
+        if previous_end and text[previous_end:start] == " ":       # the usual gap
+            sentence_start = False
+        else:
+            gap = text[previous_end:start]
+            sentence_start = previous_end == 0 or (_SENTENCE_END.search(gap) is not None
+                                                   and not previous_abbrev)
+            if previous_abbrev and gap.startswith("."):
+                gap = gap[1:]
+            if gap.strip() or "\n\n" in gap:
+                append(None)
+        previous_end = end
+        previous_abbrev = False
+        closes = False
+        if core[-1] == "s" and len(core) > 1 and core[-2] in _APOSTROPHES:    # possessive
+            core, closes = core[:-2], True
+        if not core[:1].isupper() and core not in PARTICLES:
+            append(None)                     # "the's"
+            continue
         if "-" in core:
             parts = core.split("-")
             last_cap = max((i for i, p in enumerate(parts) if p[:1].isupper()), default=-1)
             if 0 <= last_cap < len(parts) - 1:         # "Kyiv-based", "Russian-occupied"
                 core, closes = "-".join(parts[:last_cap + 1]), True
-        end = start + len(core)
-        capitalised = core[:1].isupper()
         short_caps = core.isupper() and len(core.replace(".", "")) <= 3
         stop = core in STOP or core.rstrip(".") in STOP or (short_caps and core.replace(".", "") not in TEXT_CODES)
-        out.append(_Word(start, end, core, capitalised, core in PARTICLES, stop, closes, sentence_start))
-        previous_end = m.end()
-        previous_abbrev = core in ABBREVIATIONS and text[m.end():m.end() + 1] == "."
-        if previous_abbrev:
+        append(_Word(start, start + len(core), core, core[:1].isupper(), core in PARTICLES, stop, closes,
+                     sentence_start))
+        if core in ABBREVIATIONS and text[end:end + 1] == ".":
+            previous_abbrev = True
             previous_end += 1
     return out
 
@@ -177,9 +197,28 @@ def _acceptable(place, quality: int, words: int, sentence_start: bool, key: str,
     return place.population >= (50_000 if words == 1 else 10_000)
 
 
-def _greedy(gazetteer, text: str, run: list[_Word], named: set[int]) -> list[tuple[_Match, list]]:
+_NORMALISED: dict[str, str] = {}
+
+
+def _normalise(name: str) -> str:
+    """normalise_place_name, remembered: a caption's names recur photo after photo."""
+    key = _NORMALISED.get(name)
+    if key is None:
+        key = normalise_place_name(name)
+        if len(_NORMALISED) >= 20000:
+            _NORMALISED.clear()
+        _NORMALISED[name] = key
+    return key
+
+
+def _greedy(gazetteer, text: str, run: list[_Word], named: set[int],
+            districts: list | None = None) -> list[tuple[_Match, list]]:
     """The longest place names in a run, left to right, each with the readings
-    of it that are acceptable (words that start no such name are skipped)."""
+    of it that are acceptable (words that start no such name are skipped).
+
+    ``districts``, if given, gets an item when a district was among the places
+    looked at: only then can ``named`` change the outcome.
+    """
     out = []
     i = 0
     while i < len(run):
@@ -190,13 +229,18 @@ def _greedy(gazetteer, text: str, run: list[_Word], named: set[int]) -> list[tup
             if run[i + n - 1].particle:
                 continue
             start, end = run[i].start, run[i + n - 1].end
-            key = normalise_place_name(text[start:end])
-            m = _Match(start, end, sum(not w.particle for w in run[i:i + n]), run[i].sentence_start,
-                       gazetteer._candidates(key), key)
-            fits = [(p, parent_id) for p, q, parent_id in m.candidates
-                    if _acceptable(p, q, m.words, m.sentence_start, key, named, parent_id)]
+            key = _normalise(text[start:end])
+            candidates = gazetteer._candidates(key)
+            if not candidates:
+                continue
+            words = n if n == 1 else sum(not w.particle for w in run[i:i + n])
+            sentence_start = run[i].sentence_start
+            fits = [(p, parent_id) for p, q, parent_id in candidates
+                    if _acceptable(p, q, words, sentence_start, key, named, parent_id)]
+            if districts is not None and not districts and any(p.kind == "district" for p, _q, _i in candidates):
+                districts.append(key)
             if fits:
-                out.append((m, fits))
+                out.append((_Match(start, end, words, sentence_start, candidates, key), fits))
                 i += n
                 break
         else:
@@ -204,14 +248,15 @@ def _greedy(gazetteer, text: str, run: list[_Word], named: set[int]) -> list[tup
     return out
 
 
-def _resolve(gazetteer, text: str, run: list[_Word], named: set[int]) -> list[tuple[_Match, list]] | None:
+def _resolve(gazetteer, text: str, run: list[_Word], named: set[int],
+             districts: list | None = None) -> list[tuple[_Match, list]] | None:
     """The places a run names, or None when it is not made of place names.
 
     Every capitalised word must belong to a name read as a place (direction
     words in front and kind words behind excepted), and two places side by side
     must be a place and its country or state ("Irving Berlin" is a person).
     """
-    found = _greedy(gazetteer, text, run, named)
+    found = _greedy(gazetteer, text, run, named, districts)
     if not found:
         return None
     for (a, _), (b, fits) in zip(found, found[1:]):
@@ -227,21 +272,32 @@ def _resolve(gazetteer, text: str, run: list[_Word], named: set[int]) -> list[tu
     return found
 
 
-def _read(gazetteer, text: str, runs: list[list[_Word]], named: set[int]) -> list[tuple[_Match, list]]:
+def _read(gazetteer, text: str, runs: list[list[_Word]], named: set[int],
+          memo: dict | None = None) -> list[tuple[_Match, list]]:
+    """The places the runs name.  ``memo`` (run index -> its places) carries
+    from the first reading to the second the runs where no district was
+    looked at, whose reading ``named`` cannot change."""
     found = []
-    for run in runs:
-        resolved = _resolve(gazetteer, text, run, named)
+    first_pass = memo is not None and not named
+    for index, run in enumerate(runs):
+        if memo is not None and not first_pass and index in memo:
+            found += memo[index]
+            continue
+        districts: list | None = [] if first_pass else None
+        resolved = _resolve(gazetteer, text, run, named, districts)
         if resolved is None and any(w.particle for w in run):
             # "Greg Abbott of Texas", "Residents of Bucha": read the parts between particles.
             resolved, piece = [], []
             for w in run + [None]:
                 if w is None or w.particle:
                     if piece:
-                        resolved += _resolve(gazetteer, text, piece, named) or []
+                        resolved += _resolve(gazetteer, text, piece, named, districts) or []
                     piece = []
                 else:
                     piece.append(w)
         found += resolved or []
+        if first_pass and not districts:
+            memo[index] = resolved or []
     return found
 
 
@@ -249,9 +305,11 @@ def find_places(gazetteer, text: str) -> list[tuple[int, int, object]]:
     runs = _runs(_words(text))
     # First the context-free reading, to learn which cities the text is about;
     # then again with them, so their districts are read as theirs.
-    named = {fits[0][0].id for _, fits in _read(gazetteer, text, runs, set())
-             if fits[0][0].kind == "city"}
-    found = _read(gazetteer, text, runs, named)
+    memo: dict = {}
+    found = _read(gazetteer, text, runs, set(), memo)
+    named = {fits[0][0].id for _, fits in found if fits[0][0].kind == "city"}
+    if named:
+        found = _read(gazetteer, text, runs, named, memo)
     out = []
     for index, (m, fits) in enumerate(found):
         choice = fits[0][0]

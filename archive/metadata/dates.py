@@ -18,6 +18,10 @@ _DATE_TIME = re.compile(
         \s*(?P<tz>Z|[+-]\d{1,2}(?::?\d{2})?)?)?)?)?\s*$""",
     re.X,
 )
+_SUBSEC_DIGITS = re.compile(r"\s*(\d+)")
+_WHOLE_SECONDS = re.compile(r"( \d{2}:\d{2}:\d{2})(?!\.\d+)")
+_EXIF_OFFSET = re.compile(r"^([-+])(\d{1,2}):(\d{2})")
+_IIM_DATE = re.compile(r"^\s*(\d{4})[:\-]?(\d{2})[:\-]?(\d{2})\s*$")
 _TIME = re.compile(r"^\s*(\d{2}):?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}:?\d{2})?\s*$")
 
 
@@ -73,11 +77,12 @@ def to_iso(value: Optional[str]) -> Optional[str]:
 def with_subsec_and_offset(date: str, subsec: Optional[str], offset: Optional[str]) -> str:
     """exiftool's Composite:SubSecDateTimeOriginal: add the EXIF fraction and offset."""
     if subsec:
-        digits = re.match(r"\s*(\d+)", subsec)
+        digits = _SUBSEC_DIGITS.match(subsec)
         if digits:
-            date = re.sub(r"( \d{2}:\d{2}:\d{2})(?!\.\d+)", r"\g<1>." + digits.group(1), date, count=1)
-    if offset and not re.search(r"[-+]", date):
-        m = re.match(r"^([-+])(\d{1,2}):(\d{2})", offset.strip())
+            fraction = "." + digits.group(1)
+            date = _WHOLE_SECONDS.sub(lambda m: m.group(1) + fraction, date, count=1)
+    if offset and "-" not in date and "+" not in date:
+        m = _EXIF_OFFSET.match(offset.strip())
         if m:
             date += "%s%02d:%02d" % (m.group(1), int(m.group(2)), int(m.group(3)))
     return date
@@ -87,7 +92,7 @@ def iptc_date(date: Optional[str], time: Optional[str]) -> Optional[str]:
     """IIM 2:55 (CCYYMMDD) and 2:60 (HHMMSS±HHMM) as ISO 8601."""
     if not date:
         return None
-    m = re.match(r"^\s*(\d{4})[:\-]?(\d{2})[:\-]?(\d{2})\s*$", date)
+    m = _IIM_DATE.match(date)
     if not m:
         return None
     text = f"{m.group(1)}-{m.group(2)}-{m.group(3)}"

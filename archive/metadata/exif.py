@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from typing import Optional
 
 from exifread.core.exif_header import ExifHeader
+from exifread.core.ifd_tag import IfdTag
+from exifread.utils import Ratio
+from exifread.tags.fields import FieldType
 from exifread.tags import DEFAULT_STOP_TAG
 from exifread.tags.exif import EXIF_TAGS, GPS_TAGS
 
@@ -116,13 +119,28 @@ _WANTED = {
 }
 
 
+# TIFF field types whose values _NeededTags decodes itself: type -> (bytes
+# per value, struct code, exifread's FieldType).  ASCII goes through
+# exifread's own string reader; floats, unknown types and anything damaged
+# (a value past the end of the data, 1000+ values) through exifread's whole
+# ``_process_tag``, so the values are exifread's in every case.
+_INTS = {1: "B", 3: "H", 4: "I", 6: "b", 7: "B", 8: "h", 9: "i", 13: "I"}
+_FAST = {t: (struct.calcsize(c), c, FieldType(t)) for t, c in _INTS.items()}
+_FAST.update({5: (8, "II", FieldType(5)), 10: (8, "ii", FieldType(10))})
+_FAST[2] = (1, "", FieldType(2))
+
+
 class _NeededTags(ExifHeader):
     """exifread's ExifHeader, decoding only the tags in _WANTED.
 
     exifread (with details=False) still decodes every tag of every IFD it
-    visits, which is most of its time; here the per-tag work is exifread's
-    own ``_process_tag``, called only for tags we use.  If a future exifread
-    renames that method, we fall back to the stock (slower) ``dump_ifd``.
+    visits, which is most of its time; here only the tags we use are
+    decoded, each with one read and one ``struct.unpack`` instead of
+    exifread's read per value (whose values, Ratio objects and IfdTag it
+    builds the same way).  The printable form, which nothing here reads, is
+    not made.  Odd entries go to exifread's own ``_process_tag``; if a future
+    exifread renames that method, we fall back to the stock (slower)
+    ``dump_ifd``.
     """
 
     def dump_ifd(self, ifd, ifd_name, tag_dict=None, relative=0, stop_tag=DEFAULT_STOP_TAG):
@@ -139,11 +157,43 @@ class _NeededTags(ExifHeader):
         count = struct.unpack(fmt + "H", head)[0]
         table = fh.read(12 * count)
         table = table[: len(table) - len(table) % 12]
-        for i, (tag,) in enumerate(struct.iter_unpack(fmt + "H10x", table)):
+        for i, (tag, typ, n, inline) in enumerate(struct.iter_unpack(fmt + "HHI4s", table)):
             if tag in wanted:
                 entry = tag_dict.get(tag)
                 name = entry[0] if entry else "Tag 0x%04X" % tag
-                self._process_tag(ifd, ifd_name, entry, ifd + 2 + 12 * i, tag, name, relative, stop_tag)
+                pos = ifd + 2 + 12 * i
+                if relative or not self._fast_tag(fmt, ifd_name, entry, pos, tag, name, typ, n, inline, stop_tag):
+                    self._process_tag(ifd, ifd_name, entry, pos, tag, name, relative, stop_tag)
+
+    def _fast_tag(self, fmt, ifd_name, tag_entry, pos, tag, tag_name, typ, count, inline, stop_tag) -> bool:
+        """exifread's _process_tag for a well-formed entry; False if it must do it itself."""
+        known = _FAST.get(typ)
+        if known is None or count >= 1000:
+            return False
+        size, code, field_type = known
+        length = count * size
+        offset = struct.unpack(fmt + "I", inline)[0] if length > 4 else pos + 8
+        if typ == 2:
+            values = self._process_ascii_field(ifd_name, tag_name, count, offset)
+        else:
+            fh = self.file_handle
+            fh.seek(self.offset + offset)
+            buf = fh.read(length)
+            if len(buf) != length:
+                return False                 # exifread reads the missing values as 0
+            numbers = struct.unpack(fmt + code * count, buf)
+            if size == 8:
+                values = [Ratio(numbers[k], numbers[k + 1]) for k in range(0, 2 * count, 2)]
+            else:
+                values = list(numbers)
+        if tag_entry and isinstance(tag_entry[1], tuple):     # a sub-IFD (GPSInfo)
+            try:
+                self.dump_ifd(ifd=values[0], stop_tag=stop_tag, ifd_name=tag_entry[1][0],
+                              tag_dict=tag_entry[1][1])
+            except IndexError:
+                pass
+        self.tags[ifd_name + " " + tag_name] = IfdTag("", tag, field_type, values, offset, length, False)
+        return True
 
 
 def _dump(block: ExifBlock, tags: dict) -> None:
@@ -176,14 +226,18 @@ def _dump(block: ExifBlock, tags: dict) -> None:
         cp.raw = fh.read(cp.field_length)
 
 
+_FIRST_NUL = re.compile(r" *\0")
+_SECOND_NUL = re.compile(r" *\0.*", re.S)
+
+
 def _copyright(tag) -> Optional[str]:
     """exiftool's reading: "photographer NUL editor NUL" -> "photographer\\neditor"."""
     raw = getattr(tag, "raw", None)
     if raw is None:
         return decode_text(tag.values)
     text = _decode(raw)
-    text = re.sub(r" *\0", "\n", text, count=1)
-    text = re.sub(r" *\0.*", "", text, count=1, flags=re.S)
+    text = _FIRST_NUL.sub("\n", text, count=1)
+    text = _SECOND_NUL.sub("", text, count=1)
     return text[:-1] if text.endswith("\n") else text
 
 

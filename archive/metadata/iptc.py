@@ -45,6 +45,7 @@ DATASETS = {
     "caption": 120,
 }
 REPEATABLE = {25, 80, 85}
+_WANTED = frozenset(DATASETS.values())
 
 # IIM maximum lengths in bytes (IIM 4.2; the MWG uses these to detect cut values)
 LIMITS = {
@@ -110,14 +111,14 @@ def parse_iptc(data: bytes, warnings: list[str]) -> Iptc:
     out = Iptc(digest=hashlib.md5(data).digest())
     raw_values: dict[int, list[bytes]] = {}
     pos, end = 0, len(data)
-    wanted = set(DATASETS.values())
+    wanted = _WANTED
     while pos + 5 <= end:
         if data[pos] != 0x1C:
             if data[pos:].strip(b"\0"):
                 warnings.append(f"IPTC: unexpected byte 0x{data[pos]:02X} at offset {pos}; rest ignored")
             break
         record, dataset = data[pos + 1], data[pos + 2]
-        length = int.from_bytes(data[pos + 3:pos + 5], "big")
+        length = data[pos + 3] << 8 | data[pos + 4]
         pos += 5
         if length & 0x8000:                     # extended dataset: length of the length
             n = length & 0x7FFF

@@ -69,6 +69,10 @@ IIM_FIELDS = {
 # every text field of the record, and whether it is a list
 _TEXT_FIELDS = tuple((f, l) for f, (_d, l) in IIM_FIELDS.items()) + (("usage_terms", False), ("web_statement", False))
 _BLANK = re.compile(r"^ *$")
+_NO_DATE = re.compile(r"^[: ]*$")
+_XMP_COORDINATE = re.compile(
+    r"^\s*(\d+(?:\.\d+)?)(?:,(\d+(?:\.\d+)?))?(?:,(\d+(?:\.\d+)?))?\s*([NSEW])?\s*$", re.I)
+_CLOSING_QUOTE = re.compile(r'((?:^|[^"])(?:"")*)"$')
 
 # Origin labels: exiftool's tag names, which is what people see in exiftool,
 # Photo Mechanic and Bridge.  XMP names are without the "XMP " prefix so the
@@ -156,7 +160,7 @@ def _xmp_coordinate(value: Optional[str], limit: float) -> Optional[float]:
     """XMP GPS "DDD,MM.mmmK" or "DDD,MM,SSK" (K = N/S/E/W) as signed degrees."""
     if not value:
         return None
-    m = re.match(r"^\s*(\d+(?:\.\d+)?)(?:,(\d+(?:\.\d+)?))?(?:,(\d+(?:\.\d+)?))?\s*([NSEW])?\s*$", value, re.I)
+    m = _XMP_COORDINATE.match(value)
     if not m:
         try:
             number = float(value)
@@ -244,7 +248,7 @@ def string_to_list(value: str) -> list[str]:
         if not in_quotes and part.startswith('"'):
             in_quotes, part = True, part[1:]
         if in_quotes:
-            m = re.search(r'((?:^|[^"])(?:"")*)"$', part)
+            m = _CLOSING_QUOTE.search(part)
             if m:
                 in_quotes = False
                 part = part[: m.start()] + m.group(1)
@@ -323,7 +327,7 @@ def _taken_at(exif: ExifFacts, iptc: Optional[Iptc], xmp_date: Optional[str],
               mwg: Mwg) -> tuple[Optional[str], str]:
     """(the capture time, the label of the tag it came from)."""
     dto = exif.date_original
-    if dto is not None and not re.match(r"^[: ]*$", dto):
+    if dto is not None and not _NO_DATE.match(dto):
         taken = to_iso(with_subsec_and_offset(dto, exif.subsec_original, exif.offset_original))
         if taken:
             return taken, "EXIF DateTimeOriginal"
@@ -379,11 +383,14 @@ def _lens(exif: ExifFacts) -> Optional[str]:
 
 def _clean(value) -> Optional[str]:
     """Trim the padding cameras and agencies leave around text; blank is absent."""
-    if isinstance(value, list):
-        value = next((v for v in value if isinstance(v, str) and v.strip()), None)
-    if not isinstance(value, str):
-        return None
-    value = value.strip().replace("\x00", "")
+    if value.__class__ is not str:
+        if isinstance(value, list):
+            value = next((v for v in value if isinstance(v, str) and v.strip()), None)
+        if not isinstance(value, str):
+            return None
+    value = value.strip()
+    if "\x00" in value:
+        value = value.replace("\x00", "")
     return value or None
 
 
