@@ -167,5 +167,33 @@ _V3 = [
     "CREATE INDEX photos_missing ON photos(sort_key) WHERE missing_since IS NOT NULL",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3]
+
+# Version 4: keeping stored checks current (archive/licensing.py).  The schema itself
+# marks what goes stale, so no writer of photos, licences or leases has to remember:
+# a change to a field the rules read clears the photo's checked_epoch (NULL = to be
+# checked; a partial index finds those at once), a lease clears its photo's, and any
+# change to the licences moves check_state's epoch on.
+_CHECKED_FIELDS = ("taken_at, gps_lat, gps_lon, creator, creator_title, credit, source, copyright, "
+                   "caption, headline, title, keywords, city, sublocation, state, country, country_code, "
+                   "instructions, usage_terms, credit_line, embedded, edited, licence_id")
+_V4 = [
+    "ALTER TABLE photos ADD COLUMN checked_epoch INTEGER",   # NULL: never checked, or changed since
+    "CREATE INDEX photos_unchecked ON photos(sort_key) WHERE checked_epoch IS NULL",
+    "CREATE TABLE check_state (key TEXT PRIMARY KEY, value)",  # epoch, profile, watermark, quota
+    "INSERT INTO check_state(key, value) VALUES ('epoch', 1)",
+    f"""CREATE TRIGGER photos_checks_stale AFTER UPDATE OF {_CHECKED_FIELDS} ON photos
+        WHEN OLD.checked_epoch IS NOT NULL
+        BEGIN UPDATE photos SET checked_epoch = NULL WHERE id = NEW.id; END""",
+    """CREATE TRIGGER leases_insert_stale AFTER INSERT ON leases
+        BEGIN UPDATE photos SET checked_epoch = NULL WHERE id = NEW.photo_id; END""",
+    """CREATE TRIGGER leases_delete_stale AFTER DELETE ON leases
+        BEGIN UPDATE photos SET checked_epoch = NULL WHERE id = OLD.photo_id; END""",
+    """CREATE TRIGGER leases_update_stale AFTER UPDATE ON leases
+        BEGIN UPDATE photos SET checked_epoch = NULL WHERE id IN (OLD.photo_id, NEW.photo_id); END""",
+    *[f"""CREATE TRIGGER licences_{op.lower()}_stale AFTER {op} ON licences
+          BEGIN UPDATE check_state SET value = value + 1 WHERE key = 'epoch'; END"""
+      for op in ("INSERT", "UPDATE", "DELETE")],
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4]
 SCHEMA_VERSION = len(MIGRATIONS)

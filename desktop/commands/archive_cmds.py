@@ -147,9 +147,14 @@ def cmd_search(args) -> int:
     from archive.records import records
     from archive.store.search import search
 
+    from archive.licensing import keep_current_for_query
+
     text = " ".join(args.query)
     with open_from_args(args) as archive:
-        page = search(archive.conn, text, limit=args.limit, after=args.after, facets=args.facets)
+        # Stored checks and clearance are brought up to date first when the query uses them.
+        keep_current_for_query(archive, text, facets=args.facets, progress=TerminalProgress())
+        page = search(archive.conn, text, limit=args.limit, after=args.after, facets=args.facets,
+                      db_path=str(archive.path))
         photos = records(archive, page.photo_ids)
     if args.json:
         out = {"total": page.total, "photos": photos, "next": page.next}

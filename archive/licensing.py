@@ -1,0 +1,758 @@
+"""The desk's licences and leases, and house-style checks kept current in the archive.
+
+The rules (:mod:`archive.rules`) and the licence model (:mod:`archive.licences`)
+are pure; this module joins them to the archive.  Its parts:
+
+- licences and leases: add, list, show, remove, and a licence assigned to a
+  photo by hand.  Input goes through the model first, so a bad date, an
+  ``until`` before ``from`` or an unknown photo is a
+  :class:`~archive.errors.UsageError` or :class:`~archive.errors.NotFound`
+  before anything is written;
+- checks: a photo's check is the rules of the archive's profile plus its
+  clearance for a publication date, stored as violations, a rule status
+  (ok / warning / error), the covering licence, the clearance and their facets
+  (kinds ``licence``, ``clearance``, ``rules``);
+- keeping them current, so that ``search is:flagged`` and ``is:cleared`` on a
+  million photos are answered from stored columns.
+
+How stored checks stay current
+------------------------------
+
+A photo's stored results are *current for a date D* when its
+``checked_epoch`` equals the archive's epoch and its ``clearance_on`` is D.
+What makes them stale is recorded where the change happens, by the schema
+(version 4 triggers), so no writer has to remember to say so:
+
+- a change to any field the rules read (an edit, a revert, a sync that reads a
+  changed file, a licence assigned by hand) clears the photo's ``checked_epoch``;
+- adding or removing a lease clears its photo's;
+- adding, changing or removing a licence moves the epoch on (any licence may
+  cover any photo, through aliases and agency chains);
+- the profile: the archive remembers its profile's name (``check --profile``
+  sets it) and a fingerprint of its files; when either differs, the epoch moves on;
+- quota uses (accepted pairings in articles of the period): the last run's
+  counts are kept; photos of a licence whose count moved become stale;
+- the date: results are for ``clearance_on``; asking for another day re-judges.
+
+Readers bring what they read up to date first (:func:`keep_current`): ``check``
+for its photos, ``show`` for its photo, and the search command for queries
+that use stored results (:func:`keep_current_for_query`).  The archive keeps a
+watermark: the epoch and day its last whole run judged every photo for.  While
+that still holds, the stale photos are exactly the marked ones, found through a
+partial index, so with nothing stale a read costs a few index probes (under a
+millisecond at a million photos).  When it no longer holds (the epoch or the
+day moved on, or some photos were judged for another day), one scan of the
+photos table sorts out what is stale.  A photo whose epoch is current but whose
+day is not needs only its clearance judged again (the other rules do not depend
+on the date), which costs a little over half a full check: that is what the
+first search of a new day pays.
+
+Checks over many photos run on a process pool: each worker reads its chunk of
+records through a read-only connection and returns results; the parent writes
+them in batches, one transaction each, rewriting only what changed.  A photo changed
+while it was being checked keeps its new stale mark.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Iterable, Optional, Sequence
+
+from archive.errors import NotFound, UsageError
+from archive.jobs import check_cancel, no_progress
+from archive.licences import (COSTS, CREATOR_KINDS, Lease, Licence, clearance, licence_for,
+                              parse_creator_cover)
+from archive.store import licences as store
+from archive.store.articles import transaction
+
+CHUNK = 500               # photos per worker task
+WRITE_BATCH = 2000        # photos per write transaction
+POOL_THRESHOLD = 3000     # below this many photos to judge, work in-process
+STORED_FLAGS = frozenset({"flagged", "cleared", "licensed", "unlicensed"})
+
+
+# ---------------------------------------------------------------- input
+
+def parse_date(value, what: str) -> Optional[_dt.date]:
+    """A date from YYYY-MM-DD (or a date); a UsageError naming ``what`` otherwise."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    try:
+        return _dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise UsageError(f'{what} "{value}": not a date (use YYYY-MM-DD)') from None
+
+
+def _id(value, what: str) -> int:
+    text = str(value).strip()
+    if not text.isdigit():
+        raise UsageError(f'{what} "{value}": not an id (a whole number)')
+    return int(text)
+
+
+def _iso(d: Optional[_dt.date]) -> Optional[str]:
+    return d.isoformat() if d else None
+
+
+MEDIA = {"print": "print", "web": "web", "online": "web", "digital": "web", "internet": "web",
+         "social": "social", "social media": "social", "broadcast": "broadcast", "tv": "broadcast"}
+
+
+def _territory(text: str) -> str:
+    """An ISO country code (GB), or a country name the agencies' terms use (UK, France)."""
+    from archive.rules.licence import COUNTRY_WORDS
+
+    t = str(text).strip()
+    code = t.upper() if len(t) == 2 and t.isalpha() else COUNTRY_WORDS.get(t.lower().rstrip("."))
+    if not code:
+        raise UsageError(f'--territory "{text}": use an ISO country code such as GB or FR')
+    return code
+
+
+def _medium(text: str) -> str:
+    m = MEDIA.get(str(text).strip().lower())
+    if m is None:
+        raise UsageError(f'--medium "{text}": use print, web, social or broadcast')
+    return m
+
+
+def _strict_creator(text: str):
+    """NAME[@FROM..UNTIL] with dates checked strictly, then the model's reading."""
+    name, at, span = str(text).partition("@")
+    if at:
+        lo, dots, hi = span.partition("..")
+        if dots:
+            parse_date(lo.strip() or None, f"--creator {text}: from")
+            parse_date(hi.strip() or None, f"--creator {text}: until")
+    return parse_creator_cover(text)
+
+
+# ---------------------------------------------------------------- licences
+
+def add_licence(archive, *, licensor: str, aliases: Iterable[str] = (), valid_from=None, valid_until=None,
+                kind: Optional[str] = None, cost: Optional[str] = None, quota=None,
+                creators: Iterable[str] = (), territories: Iterable[str] = (), media: Iterable[str] = (),
+                reference: Optional[str] = None, restrictions: Optional[str] = None) -> dict:
+    """Add a licence and return it as stored.  Everything is validated first."""
+    if cost is not None and cost not in COSTS:
+        raise UsageError(f'--cost "{cost}": use one of {", ".join(COSTS)}')
+    lic = Licence(None, licensor, aliases=tuple(aliases), kind=kind or "subscription", cost=cost, quota=quota,
+                  reference=reference or None, valid_from=parse_date(valid_from, "--from"),
+                  valid_until=parse_date(valid_until, "--until"),
+                  territories=tuple(_territory(t) for t in territories),
+                  media=tuple(_medium(m) for m in media), restrictions=restrictions or None,
+                  creators=tuple(_strict_creator(c) for c in creators))
+    if lic.creators and lic.kind not in CREATOR_KINDS:
+        raise UsageError(f"--creator: a {lic.kind} licence covers its licensor's photos; only staff, contract "
+                         "and commissioned licences list photographers (add --kind staff, contract or commissioned)")
+    conn = archive.conn
+    with transaction(conn):
+        licence_id = store.insert_licence(conn, lic.to_dict())
+    return store.licence_row(conn, licence_id)
+
+
+def list_licences(archive) -> list[dict]:
+    return store.licence_rows(archive.conn)
+
+
+def get_licence(archive, licence_id, *, on=None) -> dict:
+    """A licence with how many photos it covers, how many were assigned to it by
+    hand, and its quota use in the period containing ``on`` (today)."""
+    conn = archive.conn
+    row = store.licence_row(conn, _id(licence_id, "licence"))
+    if row is None:
+        raise NotFound(f"no licence with id {licence_id} (see 'picturedesk licence list')")
+    row["photos"] = store.licence_photo_counts(conn, row["id"])
+    if row["quota"]:
+        on = parse_date(on, "--on") or _dt.date.today()
+        licences = _licences(conn)
+        uses, _ = _quota_uses(conn, licences, on)
+        count, period = row["quota"].split("/")
+        row["quota_used"] = {"used": uses.get(row["id"], 0), "of": int(count), "period": period,
+                             "from": _period(on, period)[0].isoformat(), "until": _period(on, period)[1].isoformat()}
+    return row
+
+
+def remove_licence(archive, licence_id) -> dict:
+    """Remove a licence; photos assigned to it by hand lose the assignment (``unassigned``)."""
+    conn = archive.conn
+    lid = _id(licence_id, "licence")
+    row = store.licence_row(conn, lid)
+    if row is None:
+        raise NotFound(f"no licence with id {licence_id} (see 'picturedesk licence list')")
+    with transaction(conn):
+        row["unassigned"] = store.delete_licence(conn, lid)
+    return row
+
+
+def licence_ref(archive, value) -> Optional[int]:
+    """The licence id ``value`` names (None for "none" or nothing); NotFound when
+    there is no such licence.  For checking a request before changing anything."""
+    if value is None or str(value).strip().lower() in ("none", ""):
+        return None
+    licence_id = _id(value, "--licence")
+    if store.licence_row(archive.conn, licence_id) is None:
+        raise NotFound(f"no licence with id {value} (see 'picturedesk licence list')")
+    return licence_id
+
+
+def assign_licence(archive, photo_id: int, licence_id) -> Optional[dict]:
+    """Assign a licence to a photo by hand (it then covers the photo before any
+    other); ``None`` (or "none") removes the assignment.  Returns the licence."""
+    conn = archive.conn
+    if not store.existing_ids(conn, [photo_id]):
+        raise NotFound(f"no photo with id {photo_id} in the archive")
+    lid = licence_ref(archive, licence_id)
+    with transaction(conn):
+        store.set_hand_licence(conn, photo_id, lid)
+    return store.licence_row(conn, lid) if lid is not None else None
+
+
+# ---------------------------------------------------------------- leases
+
+def add_lease(archive, photo_id: int, *, allow: bool, valid_from=None, valid_until=None,
+              note: Optional[str] = None) -> dict:
+    """Allow or deny one photo between two dates (either open); deny wins over allow."""
+    conn = archive.conn
+    start, end = parse_date(valid_from, "--from"), parse_date(valid_until, "--until")
+    Lease(None, photo_id, bool(allow), start, end, note)      # validates the span
+    if not store.existing_ids(conn, [photo_id]):
+        raise NotFound(f"no photo with id {photo_id} in the archive")
+    with transaction(conn):
+        lease_id = store.insert_lease(conn, photo_id, allow, _iso(start), _iso(end), note or None)
+    return store.lease_row(conn, lease_id)
+
+
+def list_leases(archive, photo_id: Optional[int] = None) -> list[dict]:
+    return store.lease_rows(archive.conn, photo_id)
+
+
+def remove_lease(archive, lease_id) -> dict:
+    conn = archive.conn
+    lid = _id(lease_id, "lease")
+    row = store.lease_row(conn, lid)
+    if row is None:
+        raise NotFound(f"no lease with id {lease_id} (see 'picturedesk lease list')")
+    with transaction(conn):
+        store.delete_lease(conn, lid)
+    return row
+
+
+def _licences(conn) -> list[Licence]:
+    return [Licence.from_dict(r) for r in store.licence_rows(conn)]
+
+
+def _leases(conn) -> list[Lease]:
+    return [Lease.from_dict(r) for r in store.lease_rows(conn)]
+
+
+# ---------------------------------------------------------------- quota uses
+
+def _period(on: _dt.date, period: str) -> tuple[_dt.date, _dt.date]:
+    if period == "year":
+        return _dt.date(on.year, 1, 1), _dt.date(on.year, 12, 31)
+    nxt = _dt.date(on.year + (on.month == 12), on.month % 12 + 1, 1)
+    return _dt.date(on.year, on.month, 1), nxt - _dt.timedelta(days=1)
+
+
+def _quota_uses(conn, licences: Sequence[Licence], on: _dt.date, used=None) -> tuple[dict, dict]:
+    """(licence id -> uses in the quota period containing ``on``, photo id -> {licence id:
+    its own uses}).  A use is an accepted or confirmed pairing in an article dated in the
+    period, counted against the licence that covered the photo on the article's date."""
+    quota = [lic for lic in licences if lic.quota]
+    if not quota:
+        return {}, {}
+    spans = {lic.id: _period(on, lic.quota.period) for lic in quota}
+    if used is None:
+        used = _settled(conn, spans)
+    if not used:
+        return {}, {}
+    records = {r["id"]: r for r in store.check_records(conn, sorted({pid for pid, _ in used}))}
+    uses: dict = {}
+    own: dict = {}
+    for photo_id, day_text in used:
+        record = records.get(photo_id)
+        day = parse_date(str(day_text)[:10], "article date") if day_text else None
+        if record is None or day is None:
+            continue
+        lic = licence_for(record, licences, day)
+        if lic is None or lic.id not in spans or not lic.valid_on(day):
+            continue
+        lo, hi = spans[lic.id]
+        if lo <= day <= hi:
+            uses[lic.id] = uses.get(lic.id, 0) + 1
+            mine = own.setdefault(photo_id, {})
+            mine[lic.id] = mine.get(lic.id, 0) + 1
+    return uses, own
+
+
+def _settled(conn, spans: dict) -> list:
+    start = min(s for s, _ in spans.values())
+    end = max(e for _, e in spans.values())
+    return [(pid, str(day)) for pid, day in store.settled_uses(conn, start.isoformat(), end.isoformat())]
+
+
+def _note_quota(conn, licences, on: _dt.date) -> tuple[dict, dict]:
+    """The quota uses for ``on``; photos judged for ``on`` with other counts become stale.
+
+    The counts are kept per day judged (the last few days), with a key made of their
+    inputs (the settled pairings of the period, when their photos last changed, the
+    licences' epoch), so that a search with nothing changed does not count them again."""
+    quota_ids = sorted(lic.id for lic in licences if lic.quota)
+    saved = store.get_state(conn, "quota")
+    if not quota_ids and saved is None:
+        return {}, {}
+    spans = {lic.id: _period(on, lic.quota.period) for lic in licences if lic.quota}
+    used = _settled(conn, spans) if spans else []
+    stamps = store.photo_stamps(conn, sorted({pid for pid, _ in used}))
+    key = hashlib.blake2b(json.dumps([store.epoch(conn), quota_ids, used, sorted(stamps.items())]).encode(),
+                          digest_size=12).hexdigest()
+    day = on.isoformat()
+    snaps = json.loads(saved) if saved else {}
+    before = snaps.get(day)
+    if before is not None and before.get("key") == key:
+        return ({int(k): v for k, v in before["uses"].items()},
+                {int(p): {int(k): v for k, v in d.items()} for p, d in before["own"].items()})
+    uses, own = _quota_uses(conn, licences, on, used)
+    now = {"key": key, "uses": {str(k): v for k, v in uses.items()},
+           "own": {str(p): {str(k): v for k, v in d.items()} for p, d in own.items()}, "licences": quota_ids}
+    if before is not None and before.get("licences") == quota_ids:
+        moved = [int(k) for k in set(before["uses"]) | set(now["uses"])
+                 if before["uses"].get(k) != now["uses"].get(k)]
+        photos = [int(p) for p in set(before["own"]) | set(now["own"]) if before["own"].get(p) != now["own"].get(p)]
+    else:
+        moved = quota_ids
+        photos = [int(p) for p in set((before or {}).get("own", {})) | set(now["own"])]
+    snaps.pop(day, None)
+    snaps[day] = now
+    while len(snaps) > 8:                       # the days most recently judged
+        snaps.pop(next(iter(snaps)))
+    with transaction(conn):
+        store.mark_stale_for_licences(conn, moved, day)
+        store.mark_stale(conn, photos)
+        store.set_state(conn, "quota", json.dumps(snaps))
+    return uses, own
+
+
+# ---------------------------------------------------------------- the profile
+
+def archive_profile(archive) -> str:
+    """The name (or path) of the rule profile the archive's stored checks follow."""
+    from archive.rules import DEFAULT_PROFILE
+
+    return store.get_state(archive.conn, "profile") or DEFAULT_PROFILE
+
+
+def _fingerprint(profile) -> str:
+    from archive import __version__
+
+    h = hashlib.blake2b(digest_size=12)
+    h.update(f"{profile.name}\0{__version__}\0".encode())
+    for path in profile.chain:
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(str(path).encode())
+    return h.hexdigest()
+
+
+def _stamp(name: str, chain) -> list:
+    """What the profile's files look like now: where the name resolves and each file's
+    size and modification time, to notice an edit without loading the profile."""
+    from archive.rules.profile import default_search_dirs
+
+    out = []
+    if not str(name).endswith(".toml") and os.sep not in str(name):
+        out.append([str(d / f"{name}.toml") for d in default_search_dirs() if (d / f"{name}.toml").is_file()][:1])
+    for path in chain:
+        try:
+            st = os.stat(path)
+            out.append([str(path), st.st_size, st.st_mtime_ns])
+        except OSError:
+            out.append([str(path), None, None])
+    return out
+
+
+def _use_profile(archive, name: Optional[str]):
+    """(profile or None, name): the profile ``name`` names, else the archive's.  If it
+    is not the one the stored checks were made with, remember it and move the epoch
+    on.  When the archive's profile's files are as they were, it is not even loaded
+    (None: load it when there is work).  A bad profile raises before anything changes."""
+    from archive.rules import load_profile
+
+    conn = archive.conn
+    stored = archive_profile(archive)
+    wanted = name or stored
+    if wanted == stored:
+        seen = store.get_state(conn, "profile_stamp")
+        if seen is not None:
+            seen = json.loads(seen)
+            if _stamp(wanted, seen.get("chain", [])) == seen.get("stamp"):
+                return None, wanted
+    profile = load_profile(wanted)
+    fingerprint = _fingerprint(profile)
+    chain = [str(p) for p in profile.chain]
+    stamp = json.dumps({"chain": chain, "stamp": _stamp(wanted, chain)})
+    with transaction(conn):
+        if wanted != stored or store.get_state(conn, "profile_fingerprint") != fingerprint:
+            store.set_state(conn, "profile", wanted)
+            store.set_state(conn, "profile_fingerprint", fingerprint)
+            store.bump_epoch(conn)
+        store.set_state(conn, "profile_stamp", stamp)
+    return profile, wanted
+
+
+# ---------------------------------------------------------------- judging (workers)
+
+@dataclass
+class _Context:
+    """Everything a worker needs to judge photos, made once per run."""
+
+    db_path: str
+    profile: object
+    profile_name: str
+    on: _dt.date
+    licences: list
+    leases: list
+    uses: dict
+    own: dict
+
+    def __post_init__(self):
+        self.by_id = {lic.id: lic for lic in self.licences}
+        self.leases_by_photo: dict = {}
+        for lease in self.leases:
+            self.leases_by_photo.setdefault(lease.photo_id, []).append(lease)
+
+    def uses_for(self, photo_id) -> dict:
+        mine = self.own.get(photo_id)
+        if not mine:
+            return self.uses
+        return {k: v - mine.get(k, 0) for k, v in self.uses.items()}
+
+
+def _rules(facts, profile, on):
+    # The engine's family checks without licences: clearance is judged here, with
+    # the same facts, so that its verdict (not only its violations) can be stored.
+    from archive.rules.engine import _check
+
+    return _check(facts, profile, on, None)
+
+
+def _judge(kind: str, ctx: _Context, conn, ids: Sequence[int]) -> list:
+    from archive.rules import Violation
+    from archive.rules.base import worst
+    from archive.rules.facts import PhotoFacts, default_gazetteer
+
+    gaz = default_gazetteer()
+    records = store.check_records(conn, ids)
+    kept = store.stored_violations(conn, ids, rules_only=True) if kind == "dates" else {}
+    on_text = ctx.on.isoformat()
+    out = []
+    for record in records:
+        pid = record["id"]
+        facts = PhotoFacts(record, gaz)
+        if kind == "full":
+            rule_vs = _rules(facts, ctx.profile, ctx.on)
+        else:
+            rule_vs = [Violation(*v) for v in kept.get(pid, [])]
+        c = clearance(record, ctx.licences, ctx.leases_by_photo.get(pid, []), ctx.on,
+                      uses_in_period=ctx.uses_for(pid), profile=ctx.profile, gazetteer=gaz,
+                      rule_violations=rule_vs, facts=facts)
+        violations = [(v.rule, v.severity, v.message, v.fix, v.field) for v in (*rule_vs, *c.violations)]
+        status = worst(v[1] for v in violations if v[1] in ("error", "warning")) or "ok"
+        lic = ctx.by_id.get(c.licence_id)
+        covering = lic if lic is not None and lic.valid_on(ctx.on) else None
+        out.append(store.CheckResult(
+            photo_id=pid, sort_key=record["sort_key"], updated_at=record["_updated_at"], violations=violations,
+            rule_status=status, licence_resolved=covering.id if covering else None,
+            licensor=covering.licensor if covering else None, clearance_status=c.status, clearance_on=on_text,
+            clearance_json=json.dumps({"on": on_text, "status": c.status, "cost": c.cost,
+                                       "licence_id": c.licence_id, "reasons": c.reasons}, ensure_ascii=False),
+            never_checked=record["_never_checked"]))
+    return out
+
+
+_WORKER: dict = {}
+
+
+def _worker_init(ctx: _Context) -> None:
+    _WORKER.clear()
+    _WORKER["ctx"] = ctx
+
+
+def _worker_task(task):
+    from archive.store.db import connect
+
+    kind, ids = task
+    conn = _WORKER.get("conn")
+    if conn is None:
+        conn = _WORKER["conn"] = connect(_WORKER["ctx"].db_path, readonly=True)
+    return _judge(kind, _WORKER["ctx"], conn, ids)
+
+
+# ---------------------------------------------------------------- keeping current
+
+@dataclass
+class Refresh:
+    """What :func:`keep_current` did."""
+
+    on: _dt.date
+    profile: str
+    checked: int = 0            # photos checked in full (rules and clearance)
+    rejudged: int = 0           # photos whose clearance alone was judged for the date
+    skipped: int = 0            # changed while being checked: still stale
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict:
+        return {"on": self.on.isoformat(), "profile": self.profile, "checked": self.checked,
+                "rejudged": self.rejudged, "skipped": self.skipped, "seconds": round(self.seconds, 3)}
+
+
+def keep_current(archive, on=None, *, photo_ids: Optional[Sequence[int]] = None, profile: Optional[str] = None,
+                 processes: Optional[int] = None, progress=None, cancel=None) -> Refresh:
+    """Bring the stored checks of ``photo_ids`` (default: every photo) up to date for
+    publication on ``on`` (default today), with ``profile`` (default: the archive's;
+    naming another makes it the archive's).  Returns what was done; with nothing stale
+    it does nothing.  Cancelling keeps every batch already written."""
+    import time
+
+    started = time.perf_counter()
+    progress = progress or no_progress
+    on = parse_date(on, "--on") or _dt.date.today()
+    conn = archive.conn
+    prof, name = _use_profile(archive, profile)
+    report = Refresh(on, name)
+    licences = _licences(conn)
+    uses, own = _note_quota(conn, licences, on)
+    epoch = store.epoch(conn)
+    on_text = on.isoformat()
+    wm = store.watermark(conn)
+    at_mark = wm["complete"] and wm["epoch"] == epoch and wm["on"] == on_text
+    if photo_ids is not None:
+        full, dates = store.stale_among(conn, photo_ids, epoch, on_text)
+    elif at_mark:
+        if not store.any_unchecked(conn):
+            return report                      # the fast path: a few index probes
+        full, dates = store.unchecked_ids(conn), []
+    else:
+        full, dates = store.scan_stale(conn, epoch, on_text)
+    total = len(full) + len(dates)
+    if not total:
+        _after(conn, report, photo_ids, wm, at_mark, epoch, on_text)
+        return report
+    if prof is None:
+        from archive.rules import load_profile
+
+        prof = load_profile(name)
+    ctx = _Context(str(archive.path), prof, name, on, licences, _leases(conn), uses, own)
+    tasks = [("full", full[i:i + CHUNK]) for i in range(0, len(full), CHUNK)]
+    tasks += [("dates", dates[i:i + CHUNK]) for i in range(0, len(dates), CHUNK)]
+    done = 0
+    progress(0, total, "checking photos")
+    pending: dict[str, list] = {"full": [], "dates": []}
+
+    def write(kind: str) -> None:
+        results, pending[kind] = pending[kind], []
+        with transaction(conn):
+            stats = store.write_results(conn, results, epoch_=epoch, profile=name)
+        report.skipped += stats.skipped
+        if kind == "full":
+            report.checked += stats.photos
+        else:
+            report.rejudged += stats.photos
+
+    for kind, results in _run(ctx, conn, tasks, total, processes):
+        pending[kind].extend(results)
+        done += len(results)
+        if len(pending[kind]) >= WRITE_BATCH:
+            write(kind)
+        progress(done, total, "checking photos")
+        if cancel is not None and cancel.is_set():
+            for k in pending:
+                if pending[k]:
+                    write(k)
+            check_cancel(cancel)
+    for k in pending:
+        if pending[k]:
+            write(k)
+    _after(conn, report, photo_ids, wm, at_mark, epoch, on_text)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _after(conn, report: Refresh, photo_ids, wm: dict, at_mark: bool, epoch: int, on_text: str) -> None:
+    """Move the watermark: a whole-archive run sets it; a run over some photos for
+    another day or epoch than the watermark's breaks it (the next whole run scans)."""
+    if photo_ids is None:
+        if not at_mark:
+            with transaction(conn):
+                store.set_watermark(conn, epoch, on_text, if_serial=wm.get("serial", 0))
+    elif (report.checked or report.rejudged) and not at_mark and wm["complete"]:
+        with transaction(conn):
+            store.break_watermark(conn)
+
+
+def _run(ctx: _Context, conn, tasks, total: int, processes: Optional[int]):
+    """(kind, results) per task, in order: in this process for small runs, else on a
+    pool with a few tasks in flight, so results never pile up faster than they are
+    written."""
+    want = processes if processes is not None else min(4, os.cpu_count() or 1)
+    if want <= 1 or total < POOL_THRESHOLD:
+        for kind, ids in tasks:
+            yield kind, _judge(kind, ctx, conn, ids)
+        return
+    import multiprocessing as mp
+    from collections import deque
+
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    pool = mp.get_context(method).Pool(want, initializer=_worker_init, initargs=(ctx,))
+    try:
+        queue = iter(tasks)
+        flight: deque = deque()
+        for task in queue:
+            flight.append((task[0], pool.apply_async(_worker_task, (task,))))
+            if len(flight) >= 2 * want + 1:
+                break
+        while flight:
+            kind, pending = flight.popleft()
+            results = pending.get()
+            task = next(queue, None)
+            if task is not None:
+                flight.append((task[0], pool.apply_async(_worker_task, (task,))))
+            yield kind, results
+        pool.close()
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def keep_current_for_query(archive, query: str, *, facets: bool = False, today=None,
+                           progress=None, cancel=None) -> Optional[Refresh]:
+    """Before a search: when the query reads stored checks (``is:flagged``,
+    ``is:cleared``, ``is:licensed``, ``is:unlicensed``, ``has:licence``) or facets are
+    counted, bring stale photos up to date for today.  None when nothing needed it."""
+    if not (facets or _reads_checks(query, today)):
+        return None
+    return keep_current(archive, today, progress=progress, cancel=cancel)
+
+
+def _reads_checks(query: str, today=None) -> bool:
+    from archive.errors import QueryError
+    from archive.query import Has, Is, Or, parse_query
+
+    try:
+        parsed = parse_query(query or "", today=parse_date(today, "today"))
+    except QueryError:
+        return False            # the search itself reports it
+
+    def reads(term) -> bool:
+        if isinstance(term, Or):
+            return any(reads(t) for t in term.terms)
+        if isinstance(term, Is):
+            return term.flag in STORED_FLAGS
+        return isinstance(term, Has) and term.field == "licence"
+
+    return any(reads(t) for t in parsed.terms)
+
+
+# ---------------------------------------------------------------- check
+
+@dataclass
+class CheckReport:
+    """The violations of the photos checked, and what was refreshed to get them."""
+
+    photos: int
+    violations: list = field(default_factory=list)   # dicts: photo_id, path, rule, severity, message, fix
+    refresh: Optional[Refresh] = None
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for v in self.violations if v["severity"] == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for v in self.violations if v["severity"] == "warning")
+
+
+def select_photos(archive, *, query: Optional[str] = None, photos: Sequence = (), article=None,
+                  today=None) -> Optional[list[int]]:
+    """The photos ``check`` is about: those named (ids or paths), those paired with
+    ``article``'s captions, and those matching ``query``, in that order; None (every
+    photo) when nothing is named."""
+    from archive.records import resolve_photo
+
+    if not photos and article is None and not (query or "").strip():
+        return None
+    conn = archive.conn
+    ids: list[int] = [resolve_photo(archive, ref) for ref in photos]
+    if article is not None:
+        from archive.matching.articles import resolve_article
+
+        ids += store.paired_photo_ids(conn, resolve_article(archive, article))
+    if (query or "").strip():
+        from archive.store.search import search
+
+        keep_current_for_query(archive, query, today=today)
+        cursor = None
+        while True:
+            page = search(conn, query, limit=5000, after=cursor, count=False,
+                          today=parse_date(today, "today"))
+            ids += page.photo_ids
+            cursor = page.next
+            if cursor is None:
+                break
+    return list(dict.fromkeys(ids))
+
+
+def check_photos(archive, photo_ids: Optional[Sequence[int]] = None, *, on=None, profile: Optional[str] = None,
+                 processes: Optional[int] = None, progress=None, cancel=None) -> CheckReport:
+    """Check ``photo_ids`` (default every photo) for publication on ``on``: stale results
+    are judged again and stored, then the stored violations are returned."""
+    refresh = keep_current(archive, on, photo_ids=photo_ids, profile=profile, processes=processes,
+                           progress=progress, cancel=cancel)
+    conn = archive.conn
+    if photo_ids is None:
+        rows = store.all_violations(conn)
+        count = store.photo_count(conn)
+    else:
+        ids = list(dict.fromkeys(photo_ids))
+        stored = store.stored_violations(conn, ids)
+        paths = store.paths_of(conn, ids)
+        rows = [(pid, paths.get(pid), *v) for pid in ids for v in stored.get(pid, [])]
+        count = len(ids)
+    items = [{"photo_id": pid, "path": path, "rule": rule, "severity": sev, "message": msg, "fix": fix}
+             for pid, path, rule, sev, msg, fix, _ in rows]
+    return CheckReport(photos=count, violations=items, refresh=refresh)
+
+
+# ---------------------------------------------------------------- one photo's record
+
+def clearance_record(archive, photo_id: int, *, on=None) -> tuple[Optional[dict], Optional[dict]]:
+    """(licence, clearance) of one photo for publication on ``on`` (today), as the photo
+    record shows them; the photo's stored checks are brought up to date first, so its
+    stored violations are for the same date."""
+    on = parse_date(on, "--on") or _dt.date.today()
+    keep_current(archive, on, photo_ids=[photo_id])
+    conn = archive.conn
+    st = store.stored_check(conn, photo_id)
+    if st is None or st["clearance"] is None:
+        return None, None
+    c = st["clearance"]
+    licence = None
+    if c.get("licence_id") is not None:
+        row = store.licence_row(conn, c["licence_id"])
+        if row is not None:
+            licence = {k: row[k] for k in ("id", "licensor", "kind", "cost", "valid_from", "valid_until",
+                                           "reference")}
+            licence["covers"] = st["licence_resolved"] == row["id"]
+    clear = {"on": c.get("on"), "status": c.get("status"), "cost": c.get("cost"),
+             "reasons": list(c.get("reasons") or []), "licence_id": c.get("licence_id")}
+    return licence, clear

@@ -1,0 +1,351 @@
+"""check, licence, lease and edit: thin calls into archive.licensing and archive.edit."""
+
+from __future__ import annotations
+
+import threading
+
+from desktop.commands.output import err, print_json
+
+# edit's options: (flag, field, help); list fields take the option once per value.
+EDIT_OPTIONS = (
+    ("--caption", "caption", "the caption"),
+    ("--credit-line", "credit_line", 'the credit line, e.g. "Photograph: Name/Agency"'),
+    ("--creator", "creator", "a photographer (repeat for several)"),
+    ("--creator-title", "creator_title", "the photographer's job title"),
+    ("--credit", "credit", "IPTC Credit (the agency)"),
+    ("--source", "source", "IPTC Source"),
+    ("--copyright", "copyright", "the copyright notice"),
+    ("--headline", "headline", "the headline"),
+    ("--title", "title", "the title"),
+    ("--keyword", "keywords", "a keyword (repeat for several)"),
+    ("--city", "city", "the city"),
+    ("--sublocation", "sublocation", "the sublocation"),
+    ("--state", "state", "the state or province"),
+    ("--country", "country", "the country"),
+    ("--country-code", "country_code", "the ISO country code"),
+    ("--instructions", "instructions", "special instructions (embargoes, restrictions)"),
+    ("--usage-terms", "usage_terms", "rights usage terms"),
+)
+LIST_FIELDS = ("creator", "keywords")
+
+
+def register(sub, archive_option) -> None:
+    p = sub.add_parser("check", help="check captions, credits and licences against the house style",
+                       description="Check photos against the archive's rule profile and licences for a "
+                                   "publication date. Without QUERY, --photo or --article: every photo. "
+                                   "Exit 1 when a rule error is found.")
+    archive_option(p)
+    p.add_argument("query", nargs="*", metavar="QUERY", help="a search query choosing the photos")
+    p.add_argument("--photo", action="append", default=[], metavar="ID|PATH", help="a photo (repeatable)")
+    p.add_argument("--article", metavar="ID", help="the photos paired with this article's captions")
+    p.add_argument("--profile", metavar="NAME",
+                   help="rule profile (name or .toml path); it becomes the archive's profile")
+    p.add_argument("--on", metavar="DATE", help="publication date for licences and embargoes (default today)")
+    p.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: every core, at most 4)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_check)
+
+    p = sub.add_parser("licence", help="the desk's licences: add, list, show, remove")
+    archive_option(p)
+    lic = p.add_subparsers(dest="subcommand", metavar="SUBCOMMAND")
+    lic.required = True
+    q = lic.add_parser("add", help="add a licence")
+    archive_option(q)
+    q.add_argument("--licensor", required=True, metavar="NAME", help="the agency or owner licensing the photos")
+    q.add_argument("--alias", action="append", default=[], metavar="NAME",
+                   help="another name of the licensor, as credits write it (repeatable)")
+    q.add_argument("--from", dest="valid_from", metavar="DATE", help="first day the licence is valid")
+    q.add_argument("--until", dest="valid_until", metavar="DATE", help="last day the licence is valid")
+    q.add_argument("--kind", metavar="KIND", help="subscription (default), single-use, staff, contract, "
+                   "commissioned, handout, pool, pr, social-media, screengrab, creative-commons, public-domain")
+    q.add_argument("--cost", metavar="COST", help="free, conditional or pay (default by kind)")
+    q.add_argument("--quota", metavar="N/month|N/year", help="how many uses the licence allows per period")
+    q.add_argument("--creator", action="append", default=[], metavar="NAME[@FROM..UNTIL]",
+                   help="a photographer a staff/contract/commissioned licence covers (repeatable)")
+    q.add_argument("--territory", action="append", default=[], metavar="T",
+                   help="a country (ISO code) the licence covers (repeatable)")
+    q.add_argument("--medium", action="append", default=[], metavar="M",
+                   help="a medium the licence covers: print, web, social, broadcast (repeatable)")
+    q.add_argument("--reference", metavar="R", help="contract or account reference")
+    q.add_argument("--restrictions", metavar="T", help="restrictions as the contract words them")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(handler=cmd_licence_add)
+    q = lic.add_parser("list", help="list the licences")
+    archive_option(q)
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(handler=cmd_licence_list)
+    q = lic.add_parser("show", help="show one licence and the photos it covers")
+    archive_option(q)
+    q.add_argument("licence", metavar="ID")
+    q.add_argument("--on", metavar="DATE", help="the day whose quota period to count (default today)")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(handler=cmd_licence_show)
+    q = lic.add_parser("remove", help="remove a licence")
+    archive_option(q)
+    q.add_argument("licence", metavar="ID")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(handler=cmd_licence_remove)
+
+    p = sub.add_parser("lease", help="allow or deny one photo between two dates")
+    archive_option(p)
+    lease = p.add_subparsers(dest="subcommand", metavar="SUBCOMMAND")
+    lease.required = True
+    q = lease.add_parser("add", help="allow or deny a photo's use (deny wins; overrides the licence)")
+    archive_option(q)
+    q.add_argument("photo", metavar="ID|PATH")
+    which = q.add_mutually_exclusive_group(required=True)
+    which.add_argument("--allow", action="store_true", help="allow use")
+    which.add_argument("--deny", action="store_true", help="deny use")
+    q.add_argument("--from", dest="valid_from", metavar="DATE")
+    q.add_argument("--until", dest="valid_until", metavar="DATE")
+    q.add_argument("--note", metavar="T", help="why, for the next person")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(handler=cmd_lease_add)
+    q = lease.add_parser("list", help="list leases (of one photo)")
+    archive_option(q)
+    q.add_argument("photo", nargs="?", metavar="ID|PATH")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(handler=cmd_lease_list)
+    q = lease.add_parser("remove", help="remove a lease")
+    archive_option(q)
+    q.add_argument("lease", metavar="LEASE_ID")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(handler=cmd_lease_remove)
+
+    p = sub.add_parser("edit", help="edit a photo's caption, credit line and other fields in the archive",
+                       description="Edit a photo's working values in the archive (the file is not "
+                                   "changed). An empty value clears a field.")
+    archive_option(p)
+    p.add_argument("photo", metavar="ID|PATH")
+    for flag, dest, text in EDIT_OPTIONS:
+        if dest in LIST_FIELDS:
+            p.add_argument(flag, dest=f"edit_{dest}", action="append", metavar="N", help=text)
+        else:
+            p.add_argument(flag, dest=f"edit_{dest}", metavar="T", help=text)
+    p.add_argument("--licence", metavar="ID", help='assign a licence by hand ("none" removes it)')
+    p.add_argument("--json", action="store_true", help="print the photo's record")
+    p.set_defaults(handler=cmd_edit)
+
+
+def _open(args):
+    from desktop.commands.archive_cmds import open_from_args
+
+    return open_from_args(args)
+
+
+# ---------------------------------------------------------------- check
+
+def cmd_check(args) -> int:
+    from archive.licensing import check_photos, parse_date, select_photos
+    from desktop.terminal import TerminalProgress
+
+    on = parse_date(args.on, "--on")
+    if args.jobs is not None and args.jobs < 1:
+        from archive.errors import UsageError
+        raise UsageError("--jobs must be at least 1")
+    if args.profile:
+        from archive.rules import load_profile
+        load_profile(args.profile)          # a bad profile is reported before the archive is opened
+    progress = TerminalProgress()
+    with _open(args) as archive:
+        ids = select_photos(archive, query=" ".join(args.query), photos=args.photo, article=args.article)
+        report = check_photos(archive, ids, on=on, profile=args.profile, processes=args.jobs,
+                              progress=progress, cancel=threading.Event())
+    progress.finish_line()
+    if args.json:
+        print_json(report.violations)
+    else:
+        _print_violations(report.violations)
+    r = report.refresh
+    flagged = len({v["photo_id"] for v in report.violations})
+    err(f"checked {report.photos} photo{'s' if report.photos != 1 else ''} for {r.on} with profile {r.profile}: "
+        f"{report.errors} error{'s' if report.errors != 1 else ''}, {report.warnings} warning"
+        f"{'s' if report.warnings != 1 else ''} in {flagged} photo{'s' if flagged != 1 else ''}"
+        + (f" ({r.checked + r.rejudged} judged now, the rest were current)" if r.checked + r.rejudged else ""))
+    return 1 if report.errors else 0
+
+
+def _print_violations(violations) -> None:
+    last = None
+    for v in violations:
+        if v["photo_id"] != last:
+            print(f"#{v['photo_id']}  {v['path']}")
+            last = v["photo_id"]
+        print(f"  {v['severity']:<8} {v['rule']}: {v['message']}")
+        if v["fix"]:
+            print(f"  {'':<8} fix: {v['fix']}")
+
+
+# ---------------------------------------------------------------- licences
+
+def cmd_licence_add(args) -> int:
+    from archive.licensing import add_licence
+
+    with _open(args) as archive:
+        row = add_licence(archive, licensor=args.licensor, aliases=args.alias, valid_from=args.valid_from,
+                          valid_until=args.valid_until, kind=args.kind, cost=args.cost, quota=args.quota,
+                          creators=args.creator, territories=args.territory, media=args.medium,
+                          reference=args.reference, restrictions=args.restrictions)
+    if args.json:
+        print_json(row)
+    else:
+        print(_licence_line(row))
+    return 0
+
+
+def _span(row) -> str:
+    lo, hi = row.get("valid_from"), row.get("valid_until")
+    if lo and hi:
+        return f"{lo}..{hi}"
+    if lo:
+        return f"from {lo}"
+    if hi:
+        return f"until {hi}"
+    return "no end date"
+
+
+def _licence_line(row) -> str:
+    extra = [row["kind"], row["cost"] or "", _span(row)]
+    if row.get("quota"):
+        extra.append(f"quota {row['quota']}")
+    aliases = f" (also {', '.join(row['aliases'])})" if row.get("aliases") else ""
+    return f"licence {row['id']}: {row['licensor']}{aliases}, " + ", ".join(e for e in extra if e)
+
+
+def cmd_licence_list(args) -> int:
+    from archive.licensing import list_licences
+
+    with _open(args) as archive:
+        rows = list_licences(archive)
+    if args.json:
+        print_json(rows)
+        return 0
+    for row in rows:
+        print(_licence_line(row))
+    if not rows:
+        err("no licences yet: add one with 'picturedesk licence add --licensor NAME'")
+    return 0
+
+
+def cmd_licence_show(args) -> int:
+    from archive.licensing import get_licence
+
+    with _open(args) as archive:
+        row = get_licence(archive, args.licence, on=args.on)
+    if args.json:
+        print_json(row)
+        return 0
+    print(_licence_line(row))
+    for key in ("reference", "restrictions"):
+        if row.get(key):
+            print(f"  {key:<13} {row[key]}")
+    for key in ("creators", "territories", "media"):
+        if row.get(key):
+            print(f"  {key:<13} {', '.join(row[key])}")
+    q = row.get("quota_used")
+    if q:
+        print(f"  {'quota used':<13} {q['used']} of {q['of']} this {q['period']} ({q['from']}..{q['until']})")
+    print(f"  {'photos':<13} covers {row['photos']['covered']} (as last checked), "
+          f"{row['photos']['assigned']} assigned by hand")
+    return 0
+
+
+def cmd_licence_remove(args) -> int:
+    from archive.licensing import remove_licence
+
+    with _open(args) as archive:
+        row = remove_licence(archive, args.licence)
+    if args.json:
+        print_json(row)
+    else:
+        print(f"removed licence {row['id']} ({row['licensor']})")
+        if row["unassigned"]:
+            err(f"{row['unassigned']} photo(s) assigned to it by hand no longer are")
+    return 0
+
+
+# ---------------------------------------------------------------- leases
+
+def _lease_line(row) -> str:
+    what = "allows" if row["allow"] else "denies"
+    note = f": {row['note']}" if row.get("note") else ""
+    return f"lease {row['id']}: {what} photo #{row['photo_id']} {_span(row)}{note}  {row.get('path') or ''}"
+
+
+def cmd_lease_add(args) -> int:
+    from archive.licensing import add_lease, parse_date
+    from archive.records import resolve_photo
+
+    parse_date(args.valid_from, "--from")
+    parse_date(args.valid_until, "--until")
+    with _open(args) as archive:
+        row = add_lease(archive, resolve_photo(archive, args.photo), allow=args.allow,
+                        valid_from=args.valid_from, valid_until=args.valid_until, note=args.note)
+    if args.json:
+        print_json(row)
+    else:
+        print(_lease_line(row))
+    return 0
+
+
+def cmd_lease_list(args) -> int:
+    from archive.licensing import list_leases
+    from archive.records import resolve_photo
+
+    with _open(args) as archive:
+        photo_id = resolve_photo(archive, args.photo) if args.photo else None
+        rows = list_leases(archive, photo_id)
+    if args.json:
+        print_json(rows)
+        return 0
+    for row in rows:
+        print(_lease_line(row))
+    if not rows:
+        err("no leases" + (f" for photo #{photo_id}" if photo_id else ""))
+    return 0
+
+
+def cmd_lease_remove(args) -> int:
+    from archive.licensing import remove_lease
+
+    with _open(args) as archive:
+        row = remove_lease(archive, args.lease)
+    if args.json:
+        print_json(row)
+    else:
+        print(f"removed {_lease_line(row)}")
+    return 0
+
+
+# ---------------------------------------------------------------- edit
+
+def cmd_edit(args) -> int:
+    from archive.edit import edit_photo
+    from archive.errors import UsageError
+    from archive.licensing import assign_licence, licence_ref
+    from archive.records import photo_record, resolve_photo
+
+    changes = {}
+    for _, dest, _ in EDIT_OPTIONS:
+        value = getattr(args, f"edit_{dest}")
+        if value is not None:
+            changes[dest] = [v for v in value if v.strip()] if dest in LIST_FIELDS else value
+    if not changes and args.licence is None:
+        raise UsageError("nothing to edit: give at least one field, e.g. --caption T (see 'picturedesk edit -h')")
+    with _open(args) as archive:
+        photo_id = resolve_photo(archive, args.photo)
+        if args.licence is not None:
+            licence_ref(archive, args.licence)   # checked before anything changes
+        if changes:
+            edit_photo(archive, photo_id, changes)
+        if args.licence is not None:
+            assign_licence(archive, photo_id, args.licence)
+        record = photo_record(archive, photo_id)
+    if args.json:
+        print_json(record)
+    else:
+        fields = list(changes) + (["licence"] if args.licence is not None else [])
+        print(f"edited #{photo_id} {record['path']}: {', '.join(fields)}")
+        for v in record["violations"]:
+            print(f"  {v['severity']:<8} {v['rule']}: {v['message']}")
+    return 0
