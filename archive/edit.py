@@ -41,20 +41,25 @@ def edit_photo(archive, photo_id: int, changes: dict) -> dict:
             record[field] = value
             edited.add(field)
             conflicts.pop(field, None)
-        sets["edited"] = json.dumps(sorted(edited))
-        sets["conflicts"] = json.dumps(conflicts, ensure_ascii=False)
-        sets["updated_at"] = store.now_iso()
-        derived = derive(record)
-        sets["place_city"] = derived.place_city
-        conn.execute(f"UPDATE photos SET {','.join(f'{k}=?' for k in sets)} WHERE id=?",
-                     (*sets.values(), photo_id))
-        store.remove_index(conn, record["sort_key"])
-        store.write_index(conn, record["sort_key"], derived, photo_id)
+        _save(conn, photo_id, record, sets, sorted(edited), conflicts)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
     return store.get_record(conn, photo_id)
+
+
+def _save(conn, photo_id: int, record: dict, sets: dict, edited: list, conflicts: dict) -> None:
+    """Write changed working values with the edit bookkeeping, and re-index the photo."""
+    sets["edited"] = json.dumps(edited)
+    sets["conflicts"] = json.dumps(conflicts, ensure_ascii=False)
+    sets["updated_at"] = store.now_iso()
+    derived = derive(record)
+    sets["place_city"] = derived.place_city
+    conn.execute(f"UPDATE photos SET {','.join(f'{k}=?' for k in sets)} WHERE id=?",
+                 (*sets.values(), photo_id))
+    store.remove_index(conn, record["sort_key"])
+    store.write_index(conn, record["sort_key"], derived, photo_id)
 
 
 def revert_fields(archive, photo_id: int, fields) -> dict:
@@ -80,15 +85,7 @@ def revert_fields(archive, photo_id: int, fields) -> dict:
             else:
                 sets[field] = value or None
             record[field] = value
-        sets["edited"] = json.dumps(sorted(edited))
-        sets["conflicts"] = json.dumps(conflicts, ensure_ascii=False)
-        sets["updated_at"] = store.now_iso()
-        derived = derive(record)
-        sets["place_city"] = derived.place_city
-        conn.execute(f"UPDATE photos SET {','.join(f'{k}=?' for k in sets)} WHERE id=?",
-                     (*sets.values(), photo_id))
-        store.remove_index(conn, record["sort_key"])
-        store.write_index(conn, record["sort_key"], derived, photo_id)
+        _save(conn, photo_id, record, sets, sorted(edited), conflicts)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
