@@ -56,8 +56,7 @@ def _save(conn, photo_id: int, record: dict, sets: dict, edited: list, conflicts
     sets["updated_at"] = store.now_iso()
     derived = derive(record)
     sets["place_city"] = derived.place_city
-    conn.execute(f"UPDATE photos SET {','.join(f'{k}=?' for k in sets)} WHERE id=?",
-                 (*sets.values(), photo_id))
+    store.update_photo(conn, photo_id, sets)
     store.remove_index(conn, record["sort_key"])
     store.write_index(conn, record["sort_key"], derived, photo_id)
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Iterable, Mapping, Optional
 
 from archive.errors import UsageError
@@ -46,15 +46,20 @@ _KIND_SPELLINGS = {k.replace("-", ""): k for k in KINDS} | {k.replace("-", " "):
     "cc": "creative-commons", "social": "social-media", "press release": "pr"}
 
 
-def _date(value, what: str) -> Optional[date]:
+def parse_date(value, what: str) -> Optional[date]:
+    """A date from YYYY-MM-DD (or a date); a UsageError naming ``what`` otherwise.
+
+    The one parser of dates a person types (options, licence and lease fields)."""
     if value is None or value == "":
         return None
+    if isinstance(value, datetime):
+        return value.date()
     if isinstance(value, date):
         return value
     try:
-        return date.fromisoformat(str(value).strip()[:10])
+        return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise UsageError(f"{what}: {value!r} is not a date (use YYYY-MM-DD)") from None
+        raise UsageError(f'{what} "{value}": not a date (use YYYY-MM-DD)') from None
 
 
 def parse_kind(value: str) -> str:
@@ -107,8 +112,8 @@ class CreatorCover:
     valid_until: Optional[date] = None
 
     def __post_init__(self):
-        object.__setattr__(self, "valid_from", _date(self.valid_from, f"creator {self.name} from"))
-        object.__setattr__(self, "valid_until", _date(self.valid_until, f"creator {self.name} until"))
+        object.__setattr__(self, "valid_from", parse_date(self.valid_from, f"creator {self.name} from"))
+        object.__setattr__(self, "valid_until", parse_date(self.valid_until, f"creator {self.name} until"))
         if not self.name or not self.name.strip():
             raise UsageError("a covered creator needs a name")
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
@@ -172,8 +177,8 @@ class Licence:
         set_(self, "cost", cost)
         set_(self, "aliases", tuple(a.strip() for a in (self.aliases or ()) if a and a.strip()))
         set_(self, "quota", parse_quota(self.quota))
-        set_(self, "valid_from", _date(self.valid_from, f"licence {self.licensor} from"))
-        set_(self, "valid_until", _date(self.valid_until, f"licence {self.licensor} until"))
+        set_(self, "valid_from", parse_date(self.valid_from, f"licence {self.licensor} from"))
+        set_(self, "valid_until", parse_date(self.valid_until, f"licence {self.licensor} until"))
         set_(self, "territories", tuple(t.strip().upper() for t in (self.territories or ()) if t and t.strip()))
         set_(self, "media", tuple(m.strip().lower() for m in (self.media or ()) if m and m.strip()))
         set_(self, "creators", tuple(parse_creator_cover(c) for c in (self.creators or ())))
@@ -218,8 +223,8 @@ class Lease:
     note: Optional[str] = None
 
     def __post_init__(self):
-        object.__setattr__(self, "valid_from", _date(self.valid_from, f"lease {self.id} from"))
-        object.__setattr__(self, "valid_until", _date(self.valid_until, f"lease {self.id} until"))
+        object.__setattr__(self, "valid_from", parse_date(self.valid_from, f"lease {self.id} from"))
+        object.__setattr__(self, "valid_until", parse_date(self.valid_until, f"lease {self.id} until"))
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
             raise UsageError(f"lease {self.id}: until {self.valid_until} is before from {self.valid_from}")
 

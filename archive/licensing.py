@@ -65,7 +65,7 @@ from typing import Iterable, Optional, Sequence
 from archive.errors import NotFound, UsageError
 from archive.jobs import check_cancel, no_progress
 from archive.licences import (COSTS, CREATOR_KINDS, Lease, Licence, clearance, licence_for,
-                              parse_creator_cover)
+                              parse_creator_cover, parse_date)
 from archive.store import licences as store
 from archive.store.articles import transaction
 
@@ -76,20 +76,6 @@ STORED_FLAGS = frozenset({"flagged", "cleared", "licensed", "unlicensed"})
 
 
 # ---------------------------------------------------------------- input
-
-def parse_date(value, what: str) -> Optional[_dt.date]:
-    """A date from YYYY-MM-DD (or a date); a UsageError naming ``what`` otherwise."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    try:
-        return _dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise UsageError(f'{what} "{value}": not a date (use YYYY-MM-DD)') from None
-
 
 def _id(value, what: str) -> int:
     text = str(value).strip()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as _dt
-import json
 import os
 
 from archive.errors import NotFound
+from archive.licensing import clearance_record
 from archive.store import photos as store
+from archive.store.licences import stored_violations
 
 
 def resolve_photo(archive, ref: str | int) -> int:
@@ -15,7 +16,7 @@ def resolve_photo(archive, ref: str | int) -> int:
     conn = archive.conn
     text = str(ref)
     if text.isdigit():
-        if conn.execute("SELECT 1 FROM photos WHERE id=?", (int(text),)).fetchone():
+        if store.exists(conn, int(text)):
             return int(text)
         if not os.path.exists(text):
             raise NotFound(f"no photo with id {text} in the archive")
@@ -35,21 +36,9 @@ def photo_record(archive, photo_id: int, *, on: _dt.date | None = None) -> dict:
         raise NotFound(f"no photo with id {photo_id} in the archive")
     record.pop("_embedded_all", None)
     record.pop("sort_key", None)
-    record["licence"] = None
-    record["clearance"] = None
-    record["violations"] = []
-    try:
-        from archive.licensing import clearance_record
-
-        licence, clearance = clearance_record(archive, photo_id, on=on or _dt.date.today())
-        record["licence"] = licence
-        record["clearance"] = clearance
-    except ImportError:
-        pass
-    rows = conn.execute("SELECT rule, severity, message, fix, field FROM violations "
-                        "WHERE photo_id=? ORDER BY rowid", (photo_id,)).fetchall()
+    record["licence"], record["clearance"] = clearance_record(archive, photo_id, on=on or _dt.date.today())
     record["violations"] = [{"rule": r, "severity": s, "message": m, "fix": f, "field": fl}
-                            for r, s, m, f, fl in rows]
+                            for r, s, m, f, fl in stored_violations(conn, [photo_id]).get(photo_id, [])]
     return record
 
 

@@ -340,8 +340,7 @@ def make_missing_thumbnails(archive, *, progress=None, cancel=None, processes=No
     """Thumbnails for every present photo that has none for its current content."""
     from archive.thumbnails import make_thumbnails
 
-    items = [(pid, path, digest, orientation) for pid, path, digest, orientation in archive.conn.execute(
-        "SELECT id, path, content_hash, orientation FROM photos WHERE missing_since IS NULL ORDER BY sort_key")]
+    items = store.thumbnail_items(archive.conn)
     try:
         result = make_thumbnails(str(archive.thumbs_path), items, processes=processes,
                                  progress=progress, cancel=cancel)
@@ -359,6 +358,5 @@ def _record_thumbnails(archive, items) -> None:
     made = [(digest, pid) for pid, _path, digest, _o in items if pid not in absent]
     conn = archive.conn
     conn.execute("BEGIN IMMEDIATE")
-    conn.executemany("UPDATE photos SET thumb_hash = ? WHERE id = ? AND thumb_hash IS NOT ?",
-                     [(d, p, d) for d, p in made])
+    store.set_thumb_hashes(conn, made)
     conn.execute("COMMIT")

@@ -65,7 +65,9 @@ def demo_specs() -> list[PhotoSpec]:
 
 def build_demo(directory=None, *, progress=None) -> dict:
     """Write the demo photos and article, import them into a fresh archive, return a summary."""
+    from archive.records import records
     from archive.store import open_archive
+    from archive.store.search import search
     from archive.sync import import_paths
 
     if directory is None:
@@ -82,16 +84,14 @@ def build_demo(directory=None, *, progress=None) -> dict:
     archive_dir = directory / "archive"
     with open_archive(archive_dir) as archive:
         report = import_paths(archive, [photos_dir], progress=progress)
-        total = archive.conn.execute("SELECT count(*) FROM photos").fetchone()[0]
-        rows = archive.conn.execute(
-            "SELECT id, taken_at, creator, place_city, caption FROM photos ORDER BY sort_key").fetchall()
-    lines = [f"Demo archive: {archive_dir}", f"{total} photos (from {photos_dir})", ""]
-    import json
-
-    for pid, taken, creator, city, caption in rows:
-        who = ", ".join(json.loads(creator)) or "-"
-        lines.append(f"  #{pid:<3} {(taken or '')[:16]:<16}  {who[:22]:<22} {(city or '-')[:12]:<12} "
-                     f"{(caption or '')[:50]}")
+        # What the demo holds, newest first, through the same search the window uses.
+        page = search(archive.conn, "", limit=100)
+        photos = records(archive, page.photo_ids)
+    lines = [f"Demo archive: {archive_dir}", f"{page.total} photos (from {photos_dir})", ""]
+    for r in photos:
+        who = ", ".join(r["creator"]) or "-"
+        lines.append(f"  #{r['id']:<3} {(r['taken_at'] or '')[:16]:<16}  {who[:22]:<22} "
+                     f"{(r['place_city'] or '-')[:12]:<12} {(r['caption'] or '')[:50]}")
     lines += ["", f"Try:  picturedesk --archive {archive_dir} search place:Kyiv",
               f"      picturedesk --archive {archive_dir} search 'by:\"Laura Boushnak\" taken:2022-12'"]
     # --- the article step (archive/demo/article.py): add the Kyiv article and pair it ---
@@ -101,6 +101,6 @@ def build_demo(directory=None, *, progress=None) -> dict:
         article = add_demo_article(archive, directory)
     lines += ["", *article["lines"]]
     # --- end of the article step ---
-    return {"archive": str(archive_dir), "photos": total, "import": report.to_dict(),
+    return {"archive": str(archive_dir), "photos": page.total, "import": report.to_dict(),
             "article": {k: article[k] for k in ("article_id", "match", "accepted")},
             "text": "\n".join(lines)}

@@ -58,10 +58,8 @@ def _row_values(meta: dict) -> dict:
     return row
 
 
-def write_index(conn, sort_key: int, derived, photo_id: int, *, old_sort_key: int | None = None) -> None:
-    """(Re)write a photo's full-text row, facets and places."""
-    if old_sort_key is not None:
-        remove_index(conn, old_sort_key)
+def write_index(conn, sort_key: int, derived, photo_id: int) -> None:
+    """Write a photo's full-text row, facets and places (after remove_index for a rewrite)."""
     f = derived.fts
     conn.execute(
         "INSERT INTO photo_fts(rowid, caption, headline, keywords, creator, credit, places) "
@@ -157,10 +155,31 @@ def refresh_photo(conn, photo_id: int, *, stat: tuple, meta: dict, derive_fn,
     if new_sort_key != old_sort_key:
         _move_sort_key(conn, old_sort_key, new_sort_key)
     row["sort_key"] = new_sort_key
-    sets = ",".join(f"{k}=?" for k in row)
-    conn.execute(f"UPDATE photos SET {sets} WHERE id=?", (*row.values(), photo_id))
+    update_photo(conn, photo_id, row)
     write_index(conn, new_sort_key, derived, photo_id)
     return {k: conflicts[k] for k in conflicts if k in edited}
+
+
+def update_photo(conn, photo_id: int, values: dict) -> None:
+    """Set columns of one photo row (column names come from this module and its callers, never users)."""
+    conn.execute(f"UPDATE photos SET {','.join(f'{k}=?' for k in values)} WHERE id=?",
+                 (*values.values(), photo_id))
+
+
+def exists(conn, photo_id: int) -> bool:
+    return conn.execute("SELECT 1 FROM photos WHERE id=?", (photo_id,)).fetchone() is not None
+
+
+def thumbnail_items(conn) -> list[tuple[int, str, str | None, int | None]]:
+    """(id, path, content_hash, orientation) of every present photo, newest first."""
+    return conn.execute("SELECT id, path, content_hash, orientation FROM photos "
+                        "WHERE missing_since IS NULL ORDER BY sort_key").fetchall()
+
+
+def set_thumb_hashes(conn, pairs) -> None:
+    """Note which content each photo's thumbnail shows: (content_hash, id) pairs."""
+    conn.executemany("UPDATE photos SET thumb_hash = ? WHERE id = ? AND thumb_hash IS NOT ?",
+                     [(digest, pid, digest) for digest, pid in pairs])
 
 
 def _move_sort_key(conn, old: int, new: int) -> None:

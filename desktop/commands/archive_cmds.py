@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
 import threading
 
 from desktop.commands.output import err, print_json
@@ -55,17 +54,6 @@ def open_from_args(args, *, create=False):
     return open_archive(getattr(args, "archive", None), create=create)
 
 
-def parse_date(text: str | None, option: str = "--on") -> _dt.date | None:
-    from archive.errors import UsageError
-
-    if text is None:
-        return None
-    try:
-        return _dt.date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f'{option} "{text}": not a date (use YYYY-MM-DD)') from None
-
-
 def _print_report(report, args) -> int:
     data = report.to_dict()
     if getattr(args, "json", False):
@@ -107,9 +95,10 @@ def cmd_sync(args) -> int:
 
 
 def cmd_show(args) -> int:
+    from archive.licences import parse_date
     from archive.records import photo_record, resolve_photo
 
-    on = parse_date(args.on)
+    on = parse_date(args.on, "--on")
     with open_from_args(args) as archive:
         record = photo_record(archive, resolve_photo(archive, args.photo), on=on)
     if args.json:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from desktop.commands.archive_cmds import open_from_args
 from desktop.commands.output import err, print_json
 
 
@@ -51,15 +52,9 @@ def register(sub, archive_option) -> None:
     p.set_defaults(handler=cmd_match)
 
 
-def _open(args):
-    from desktop.commands.archive_cmds import open_from_args
-
-    return open_from_args(args)
-
-
 def cmd_add(args) -> int:
     from archive.matching import add_article
-    from desktop.commands.archive_cmds import open_from_args, parse_date
+    from archive.licences import parse_date
 
     parse_date(args.date, "--date")
     with open_from_args(args, create=True) as archive:
@@ -82,7 +77,7 @@ def cmd_add(args) -> int:
 def cmd_list(args) -> int:
     from archive.matching import list_articles
 
-    with _open(args) as archive:
+    with open_from_args(args) as archive:
         rows = list_articles(archive)
     if args.json:
         print_json(rows)
@@ -98,7 +93,7 @@ def cmd_list(args) -> int:
 def cmd_show(args) -> int:
     from archive.matching import article_detail, resolve_article
 
-    with _open(args) as archive:
+    with open_from_args(args) as archive:
         detail = article_detail(archive, resolve_article(archive, args.article))
     if args.json:
         print_json(detail)
@@ -125,7 +120,7 @@ def cmd_match(args) -> int:
     from archive.matching import accept, match_article, resolve_article
     from archive.matching.articles import article_detail
 
-    with _open(args) as archive:
+    with open_from_args(args) as archive:
         article_id = resolve_article(archive, args.article)
         result = match_article(archive, article_id)
         accepted = accept(archive, article_id) if args.accept else []
@@ -167,7 +162,7 @@ def cmd_decide(args) -> int:
     from archive.matching import confirm, reject, reset, resolve_article
     from archive.records import resolve_photo
 
-    with _open(args) as archive:
+    with open_from_args(args) as archive:
         article_id = resolve_article(archive, args.article)
         if args.decision == "confirm":
             photo_id = resolve_photo(archive, args.photo) if args.photo else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from desktop.commands.archive_cmds import open_from_args
 from desktop.commands.output import err, print_json
 
 # edit's options: (flag, field, help); list fields take the option once per value.
@@ -127,12 +128,6 @@ def register(sub, archive_option) -> None:
     p.set_defaults(handler=cmd_edit)
 
 
-def _open(args):
-    from desktop.commands.archive_cmds import open_from_args
-
-    return open_from_args(args)
-
-
 # ---------------------------------------------------------------- check
 
 def cmd_check(args) -> int:
@@ -147,7 +142,7 @@ def cmd_check(args) -> int:
         from archive.rules import load_profile
         load_profile(args.profile)          # a bad profile is reported before the archive is opened
     progress = TerminalProgress()
-    with _open(args) as archive:
+    with open_from_args(args) as archive:
         ids = select_photos(archive, query=" ".join(args.query), photos=args.photo, article=args.article)
         report = check_photos(archive, ids, on=on, profile=args.profile, processes=args.jobs,
                               progress=progress, cancel=threading.Event())
@@ -181,7 +176,7 @@ def _print_violations(violations) -> None:
 def cmd_licence_add(args) -> int:
     from archive.licensing import add_licence
 
-    with _open(args) as archive:
+    with open_from_args(args) as archive:
         row = add_licence(archive, licensor=args.licensor, aliases=args.alias, valid_from=args.valid_from,
                           valid_until=args.valid_until, kind=args.kind, cost=args.cost, quota=args.quota,
                           creators=args.creator, territories=args.territory, media=args.medium,
@@ -215,7 +210,7 @@ def _licence_line(row) -> str:
 def cmd_licence_list(args) -> int:
     from archive.licensing import list_licences
 
-    with _open(args) as archive:
+    with open_from_args(args) as archive:
         rows = list_licences(archive)
     if args.json:
         print_json(rows)
@@ -230,7 +225,7 @@ def cmd_licence_list(args) -> int:
 def cmd_licence_show(args) -> int:
     from archive.licensing import get_licence
 
-    with _open(args) as archive:
+    with open_from_args(args) as archive:
         row = get_licence(archive, args.licence, on=args.on)
     if args.json:
         print_json(row)
@@ -253,7 +248,7 @@ def cmd_licence_show(args) -> int:
 def cmd_licence_remove(args) -> int:
     from archive.licensing import remove_licence
 
-    with _open(args) as archive:
+    with open_from_args(args) as archive:
         row = remove_licence(archive, args.licence)
     if args.json:
         print_json(row)
@@ -278,7 +273,7 @@ def cmd_lease_add(args) -> int:
 
     parse_date(args.valid_from, "--from")
     parse_date(args.valid_until, "--until")
-    with _open(args) as archive:
+    with open_from_args(args) as archive:
         row = add_lease(archive, resolve_photo(archive, args.photo), allow=args.allow,
                         valid_from=args.valid_from, valid_until=args.valid_until, note=args.note)
     if args.json:
@@ -292,7 +287,7 @@ def cmd_lease_list(args) -> int:
     from archive.licensing import list_leases
     from archive.records import resolve_photo
 
-    with _open(args) as archive:
+    with open_from_args(args) as archive:
         photo_id = resolve_photo(archive, args.photo) if args.photo else None
         rows = list_leases(archive, photo_id)
     if args.json:
@@ -308,7 +303,7 @@ def cmd_lease_list(args) -> int:
 def cmd_lease_remove(args) -> int:
     from archive.licensing import remove_lease
 
-    with _open(args) as archive:
+    with open_from_args(args) as archive:
         row = remove_lease(archive, args.lease)
     if args.json:
         print_json(row)
@@ -332,7 +327,7 @@ def cmd_edit(args) -> int:
             changes[dest] = [v for v in value if v.strip()] if dest in LIST_FIELDS else value
     if not changes and args.licence is None:
         raise UsageError("nothing to edit: give at least one field, e.g. --caption T (see 'picturedesk edit -h')")
-    with _open(args) as archive:
+    with open_from_args(args) as archive:
         photo_id = resolve_photo(archive, args.photo)
         if args.licence is not None:
             licence_ref(archive, args.licence)   # checked before anything changes
