@@ -309,12 +309,42 @@ def _covers_creator(licence: Licence, creators, day: Optional[date]) -> Optional
     return None
 
 
+class _CandidateMemo:
+    """The candidates of the last set of licences, by what decides them (the hand
+    assignment, the creators, the agency chain, and the capture day when some
+    licence covers photographers by date): a check of 100,000 photos asks for a
+    few hundred combinations.  Keeps the licences themselves, so a new set (or
+    one object changed for another) starts a new memo."""
+
+    def __init__(self, licences: tuple):
+        from archive.rules.base import Memo
+
+        self.licences = licences
+        self.dated = any(lic.kind in CREATOR_KINDS and lic.creators for lic in licences)
+        self.memo = Memo()
+
+
+_MEMO: list = [None]
+
+
 def _candidates(record, licences, facts, day_taken):
     """(licence, how, rank) for every licence that could cover the photo."""
-    out = []
     assigned = record.get("licence_id")
     if assigned is None and isinstance(record.get("licence"), dict):
         assigned = record["licence"].get("id")
+    licences = tuple(licences)
+    slot = _MEMO[0]
+    if slot is None or slot.licences != licences:
+        slot = _MEMO[0] = _CandidateMemo(licences)
+    key = (assigned, facts.creators, facts.chain_keys, day_taken if slot.dated else None)
+    hit = slot.memo.get(key)
+    if hit is None:
+        hit = slot.memo.put(key, _find_candidates(assigned, licences, facts, day_taken))
+    return list(hit)
+
+
+def _find_candidates(assigned, licences, facts, day_taken) -> tuple:
+    out = []
     for lic in licences:
         if assigned is not None and str(lic.id) == str(assigned):
             out.append((lic, "assigned to the photo by hand", 0))
@@ -327,7 +357,7 @@ def _candidates(record, licences, facts, day_taken):
             continue
         if _names_licensor(lic, facts):
             out.append((lic, f"the photo's agency chain names {lic.licensor}", 2))
-    return out
+    return tuple(out)
 
 
 def _pick(cands, on: date):

@@ -417,6 +417,10 @@ class _Context:
         for lease in self.leases:
             self.leases_by_photo.setdefault(lease.photo_id, []).append(lease)
 
+    def lease_signature(self, photo_id) -> tuple:
+        return store.lease_signature((lease.id, lease.allow, _iso(lease.valid_from), _iso(lease.valid_until))
+                                     for lease in self.leases_by_photo.get(photo_id, ()))
+
     def uses_for(self, photo_id) -> dict:
         mine = self.own.get(photo_id)
         if not mine:
@@ -427,9 +431,9 @@ class _Context:
 def _rules(facts, profile, on):
     # The engine's family checks without licences: clearance is judged here, with
     # the same facts, so that its verdict (not only its violations) can be stored.
-    from archive.rules.engine import _check
+    from archive.rules import check_facts
 
-    return _check(facts, profile, on, None)
+    return check_facts(facts, profile, on)
 
 
 def _judge(kind: str, ctx: _Context, conn, ids: Sequence[int]) -> list:
@@ -462,7 +466,7 @@ def _judge(kind: str, ctx: _Context, conn, ids: Sequence[int]) -> list:
             licensor=covering.licensor if covering else None, clearance_status=c.status, clearance_on=on_text,
             clearance_json=json.dumps({"on": on_text, "status": c.status, "cost": c.cost,
                                        "licence_id": c.licence_id, "reasons": c.reasons}, ensure_ascii=False),
-            never_checked=record["_never_checked"]))
+            never_checked=record["_never_checked"], leases=ctx.lease_signature(pid)))
     return out
 
 

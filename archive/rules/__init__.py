@@ -15,13 +15,13 @@ licence rules are judged by :func:`archive.licences.clearance`).
 """
 
 from archive.rules.base import SEVERITIES, Violation
-from archive.rules.engine import Engine, Licensing, check_photo
+from archive.rules.engine import Engine, Licensing, check_facts, check_photo
 from archive.rules.profile import (
     DEFAULT_PROFILE, RULE_IDS, Profile, RuleConfig, builtin_profile, default_profile,
     list_profiles, load_profile, rule_specs)
 
 __all__ = [
-    "SEVERITIES", "Violation", "Engine", "Licensing", "check_photo", "DEFAULT_PROFILE", "RULE_IDS",
+    "SEVERITIES", "Violation", "Engine", "Licensing", "check_facts", "check_photo", "DEFAULT_PROFILE", "RULE_IDS",
     "Profile", "RuleConfig", "builtin_profile", "default_profile", "list_profiles", "load_profile",
     "rule_specs",
 ]

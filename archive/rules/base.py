@@ -37,6 +37,23 @@ class Violation:
         return asdict(self)
 
 
+class Memo(dict):
+    """Results of a rule family keyed by exactly the inputs it reads, kept per
+    profile.  A desk's photos share credit lines (every frame of a shoot has the
+    same one) and agency captions, so most photos of a long check repeat a key.
+    Bounded: when full it starts again rather than growing with the archive."""
+
+    def __init__(self, size: int = 50_000):
+        super().__init__()
+        self.size = size
+
+    def put(self, key, value):
+        if len(self) >= self.size:
+            self.clear()
+        self[key] = value
+        return value
+
+
 def milder(severity: str, cap: str) -> str:
     """The milder of two severities: a minor form of a problem never outranks
     what the profile set for the rule (``milder("error", "warning") == "warning"``,

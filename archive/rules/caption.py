@@ -231,12 +231,13 @@ def _where(facts: PhotoFacts) -> Optional[str]:
 
 # ---------------------------------------------------------------- days and dates
 
-def _mentions(text: str):
+@lru_cache(maxsize=16384)
+def _mentions(text: str) -> tuple:
     from archive.articles.mentions import weekday_and_date_mentions
 
     # No article date: a date without a year is compared by day and month, so an
     # old photo checked today is not judged against this year's calendar.
-    return weekday_and_date_mentions(text, None)
+    return tuple(weekday_and_date_mentions(text, None))
 
 
 def _night_after(text: str, m) -> bool:

@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from archive.rules.base import Param, RuleSpec, Violation, milder
+from archive.rules.base import Memo, Param, RuleSpec, Violation, milder
 from archive.rules.facts import PhotoFacts, parse_credit, same_agency
 from archive.rules.names import compare, fold, is_person, shouting, squash
 
@@ -273,6 +273,15 @@ def metadata_credit(profile, facts: PhotoFacts) -> Optional[str]:
 # ---------------------------------------------------------------- the rules
 
 def check(facts: PhotoFacts, profile, on=None) -> list[Violation]:
+    # The credit rules read nothing but what facts.credit_key holds.
+    memo = profile.compiled("credit.memo", lambda p: Memo())
+    hit = memo.get(facts.credit_key)
+    if hit is None:
+        hit = memo.put(facts.credit_key, tuple(_check(facts, profile)))
+    return list(hit)
+
+
+def _check(facts: PhotoFacts, profile) -> list[Violation]:
     out: list[Violation] = []
     text = facts.credit_line.strip()
     if not text:

@@ -75,10 +75,13 @@ def check_photo(record: dict, profile=None, *, on: Optional[date] = None, cleara
     profile = _resolve_profile(profile)
     on = on or date.today()
     facts = PhotoFacts(record, as_cached(gazetteer) if gazetteer is not None else None)
-    return _check(facts, profile, on, clearance)
+    return check_facts(facts, profile, on, clearance)
 
 
-def _check(facts: PhotoFacts, profile: Profile, on: date, clearance) -> list[Violation]:
+def check_facts(facts: PhotoFacts, profile: Profile, on: date, clearance=None) -> list[Violation]:
+    """The rule families over one photo's facts (made once by the caller, so that
+    a clearance judged next can read the same ones); licence rules as for
+    :func:`check_photo`."""
     out: list[Violation] = []
     for family in _FAMILIES:
         out.extend(family(facts, profile, on))
@@ -125,7 +128,7 @@ class Engine:
     def check(self, record: dict, on: Optional[date] = None) -> list[Violation]:
         on = on or date.today()
         facts = PhotoFacts(record, self.gazetteer)
-        return _check(facts, self.profile, on, self.licensing)
+        return check_facts(facts, self.profile, on, self.licensing)
 
     def check_many(self, records: Iterable[dict], on: Optional[date] = None, *, processes: int = 1,
                    chunk: int = 500, progress=None, cancel=None) -> Iterator[tuple[object, list[Violation]]]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
+from archive.rules.base import Memo
 from archive.rules.names import fold, is_person, squash
 from archive.rules.when import LocalCapture, local_capture, needs_zone, parse_timestamp
 
@@ -236,66 +237,47 @@ class PhotoFacts:
     def credit_line(self) -> str:
         return self.record.get("credit_line") or ""
 
-    # -- people
+    # -- people and agencies: the same few hundred combinations recur across a
+    # desk's photos, so they are read once per combination (_Credits).
 
     @lazy
-    def creators(self) -> list[str]:
+    def credit_key(self) -> tuple:
+        """Everything the credit rules and the agency facts read: the credit line and
+        the creator, credit, source and copyright values (working and the file's)."""
+        return (self.credit_line, *(tuple(self.values(k)) for k in ("creator", "credit", "source", "copyright")))
+
+    @lazy
+    def _credits(self) -> "_Credits":
+        hit = _CREDITS.get(self.credit_key)
+        if hit is None:
+            hit = _CREDITS.put(self.credit_key, _Credits(self))
+        return hit
+
+    @property
+    def creators(self) -> tuple[str, ...]:
         """The photographers the metadata names (agency and role by-lines dropped),
         working values first."""
-        out: list[str] = []
-        seen: set[str] = set()
-        for raw in self.values("creator"):
-            name = raw
-            if "/" in raw:
-                parts, _ = credit_parts(raw)
-                name = parts[0] if parts else raw.split("/")[0]
-            name = squash(name)
-            if is_person(name) and fold(name) not in seen:
-                seen.add(fold(name))
-                out.append(name)
-        return out
+        return self._credits.creators
 
-    # -- agencies
-
-    @lazy
-    def agency_sources(self) -> list[tuple[Said, tuple[str, ...]]]:
+    @property
+    def agency_sources(self) -> tuple[tuple[Said, tuple[str, ...]], ...]:
         """Each credit/source/copyright value with the agencies it names."""
-        people = {fold(n) for n in self.creators}
-        out = []
-        for key in ("credit", "source", "copyright"):
-            for v in self.values(key):
-                _, agencies = credit_parts(v)
-                agencies = tuple(a for a in agencies if fold(a) not in people and fold(a))
-                if agencies:
-                    out.append((Said(v, key, LABELS[key]), agencies))
-        return out
+        return self._credits.agency_sources
 
-    @lazy
-    def agencies(self) -> list[str]:
-        out: list[str] = []
-        for _, names in self.agency_sources:
-            for a in names:
-                if not any(same_agency(a, b) for b in out):
-                    out.append(a)
-        return out
+    @property
+    def agencies(self) -> tuple[str, ...]:
+        return self._credits.agencies
 
-    @lazy
-    def chain(self) -> list[str]:
+    @property
+    def chain(self) -> tuple[str, ...]:
         """Every agency the photo names anywhere: its credit line, IPTC credit,
         source and copyright (for finding its licence)."""
-        names: list[str] = []
-        if self.credit_line:
-            # The credit line's own reading: its people are never agencies.
-            c = parse_credit(squash(self.credit_line))
-            names += list(getattr(c, "agencies", ()) or ())
-        for _, agencies in self.agency_sources:
-            names += agencies
-        return list(dict.fromkeys(n for n in names if n))
+        return self._credits.chain
 
-    @lazy
+    @property
     def chain_keys(self) -> frozenset:
         """The chain in comparable forms (folded as written and as canonical)."""
-        return frozenset(k for a in self.chain for k in (fold(a), agency_key(a)) if k)
+        return self._credits.chain_keys
 
     def names_agency(self, name: str) -> Optional[Said]:
         """The metadata value naming agency ``name`` (through aliases and chains), if any."""
@@ -369,3 +351,52 @@ class PhotoFacts:
             return None
         ts = parse_timestamp(taken)
         return local_capture(ts, self.timezone if needs_zone(ts) else None)
+
+
+class _Credits:
+    """Who and which agencies a photo's credit fields name: read from the credit
+    line and the creator, credit, source and copyright values alone (the key
+    under which they are kept)."""
+
+    __slots__ = ("creators", "agency_sources", "agencies", "chain", "chain_keys")
+
+    def __init__(self, facts: PhotoFacts):
+        creators: list[str] = []
+        seen: set[str] = set()
+        for raw in facts.values("creator"):
+            name = raw
+            if "/" in raw:
+                parts, _ = credit_parts(raw)
+                name = parts[0] if parts else raw.split("/")[0]
+            name = squash(name)
+            if is_person(name) and fold(name) not in seen:
+                seen.add(fold(name))
+                creators.append(name)
+        self.creators = tuple(creators)
+        people = {fold(n) for n in creators}
+        sources = []
+        for key in ("credit", "source", "copyright"):
+            for v in facts.values(key):
+                _, agencies = credit_parts(v)
+                agencies = tuple(a for a in agencies if fold(a) not in people and fold(a))
+                if agencies:
+                    sources.append((Said(v, key, LABELS[key]), agencies))
+        self.agency_sources = tuple(sources)
+        distinct: list[str] = []
+        for _, names in sources:
+            for a in names:
+                if not any(same_agency(a, b) for b in distinct):
+                    distinct.append(a)
+        self.agencies = tuple(distinct)
+        names: list[str] = []
+        if facts.credit_line:
+            # The credit line's own reading: its people are never agencies.
+            c = parse_credit(squash(facts.credit_line))
+            names += list(getattr(c, "agencies", ()) or ())
+        for _, agencies in sources:
+            names += agencies
+        self.chain = tuple(dict.fromkeys(n for n in names if n))
+        self.chain_keys = frozenset(k for a in self.chain for k in (fold(a), agency_key(a)) if k)
+
+
+_CREDITS = Memo()

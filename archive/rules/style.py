@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from archive.rules.base import Param, RuleSpec, Violation
+from archive.rules.base import Memo, Param, RuleSpec, Violation
 
 RULES = {
     "style.spelling": RuleSpec(
@@ -37,16 +37,23 @@ _FIELD_NAMES = {"caption": "Caption", "credit_line": "Credit"}
 
 
 def check(facts, profile, on=None) -> list[Violation]:
+    # Each rule reads one field's text and the profile only, so its verdict on a
+    # text is kept (agency captions and credit lines repeat across a shoot).
+    memo = profile.compiled("style.memo", lambda p: Memo())
     out: list[Violation] = []
-    for rid, fn in (("style.spelling", _spelling), ("style.whitespace", _whitespace), ("style.quotes", _quotes)):
+    for rid, fn in _RULES:
         if not profile.enabled(rid):
             continue
         for fld in profile.param(rid, "fields"):
             text = facts.record.get(fld) or ""
-            if text.strip():
-                v = fn(text, fld, profile)
-                if v is not None:
-                    out.append(v)
+            if not text.strip():
+                continue
+            key = (rid, fld, text)
+            v = memo.get(key, memo)
+            if v is memo:
+                v = memo.put(key, fn(text, fld, profile))
+            if v is not None:
+                out.append(v)
     return out
 
 
@@ -175,3 +182,6 @@ def _quotes(text: str, fld: str, profile) -> Optional[Violation]:
         return None
     return Violation("style.quotes", profile.severity("style.quotes"), f"{_FIELD_NAMES[fld]} has {what}",
                      fixed, fld)
+
+
+_RULES = (("style.spelling", _spelling), ("style.whitespace", _whitespace), ("style.quotes", _quotes))

@@ -122,6 +122,21 @@ def insert_lease(conn, photo_id: int, allow: bool, valid_from: str | None, valid
                         (photo_id, int(bool(allow)), valid_from, valid_until, note)).lastrowid
 
 
+def lease_signature(rows) -> tuple:
+    """A photo's leases as a comparable value: (id, allow, from, until) sorted."""
+    return tuple(sorted((int(i), bool(a), f or None, u or None) for i, a, f, u in rows))
+
+
+def current_leases(conn, photo_ids: Sequence[int]) -> dict[int, tuple]:
+    """photo id -> lease_signature of its leases now (photos without leases left out)."""
+    rows: dict[int, list] = {}
+    for chunk in _chunks(photo_ids):
+        for pid, *row in conn.execute(f"SELECT photo_id, id, allow, valid_from, valid_until FROM leases "
+                                      f"WHERE photo_id IN ({_marks(len(chunk))})", chunk):
+            rows.setdefault(pid, []).append(row)
+    return {pid: lease_signature(r) for pid, r in rows.items()}
+
+
 def lease_rows(conn, photo_id: int | None = None) -> list[dict]:
     if photo_id is None:
         return [_lease(r) for r in conn.execute(f"{_LEASE_SQL} ORDER BY l.id")]
@@ -377,6 +392,7 @@ class CheckResult(NamedTuple):
     clearance_on: str
     clearance_json: str                 # on, status, cost, licence_id, reasons (made by the worker)
     never_checked: bool = False         # nothing stored for it yet: nothing old to compare
+    leases: tuple = ()                  # the photo's leases the check read: lease_signature()
 
     def facets(self) -> list[tuple[str, str]]:
         out = [("licence", self.licensor or NO_LICENCE),
@@ -439,6 +455,10 @@ def write_results(conn, results: Sequence[CheckResult], *, epoch_: int, profile:
     for chunk in _chunks(ids):
         current.update(conn.execute(f"SELECT id, updated_at FROM photos WHERE id IN ({_marks(len(chunk))})", chunk))
     fresh = [r for r in results if r.photo_id in current and current[r.photo_id] == r.updated_at]
+    # A lease added, changed or removed meanwhile (by another process) does not
+    # touch the photo's row; its stale mark would be lost, so compare the leases.
+    leases = current_leases(conn, [r.photo_id for r in fresh])
+    fresh = [r for r in fresh if leases.get(r.photo_id, ()) == r.leases]
     stats.skipped = len(results) - len(fresh)
     if not fresh:
         return stats

@@ -248,6 +248,33 @@ def test_a_photo_changed_while_being_checked_stays_stale(desk, monkeypatch):
     assert licensing.keep_current(archive, ON).checked == 1
 
 
+@pytest.mark.parametrize("change", ["add", "remove"])
+def test_a_lease_changed_while_being_checked_leaves_its_photo_stale(desk, monkeypatch, change):
+    archive, ids = desk
+    from archive.store import licences as store
+
+    pid = ids["nyt_kyiv.jpg"]
+    if change == "remove":
+        lease = licensing.add_lease(archive, pid, allow=False, note="held for legal")
+    real = store.write_results
+
+    def lease_meanwhile(conn, results, **kw):
+        # Another window adds (or lifts) a deny lease after the check read the leases.
+        if change == "add":
+            store.insert_lease(conn, pid, False, None, None, "held for legal")
+        else:
+            store.delete_lease(conn, lease["id"])
+        return real(conn, results, **kw)
+
+    monkeypatch.setattr(store, "write_results", lease_meanwhile)
+    r = licensing.keep_current(archive, ON)
+    assert r.skipped == 1
+    monkeypatch.setattr(store, "write_results", real)
+    assert licensing.keep_current(archive, ON).checked == 1
+    status = stored(archive)[pid][1]
+    assert status == ("not_cleared" if change == "add" else "cleared")
+
+
 def test_cancel_keeps_what_was_written_and_the_next_run_finishes(desk, monkeypatch):
     archive, _ = desk
     monkeypatch.setattr(licensing, "CHUNK", 2)
