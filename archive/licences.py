@@ -299,28 +299,29 @@ def _names_licensor(licence: Licence, facts) -> bool:
     return not _licence_keys(licence).isdisjoint(facts.chain_keys)
 
 
+_SAME_PERSON = frozenset({"same", "case", "translit", "accents"})
+
+
 def _covers_creator(licence: Licence, creators, day: Optional[date]) -> Optional[str]:
     from archive.rules.names import compare
 
     for cover in licence.creators:
         for c in creators:
-            if compare(c, cover.name)[0] in ("same", "case", "translit", "accents") and cover.covers(day):
+            if compare(c, cover.name)[0] in _SAME_PERSON and cover.covers(day):
                 return c
     return None
 
 
 class _CandidateMemo:
-    """The candidates of the last set of licences, by what decides them (the hand
-    assignment, the creators, the agency chain, and the capture day when some
-    licence covers photographers by date): a check of 100,000 photos asks for a
-    few hundred combinations.  Keeps the licences themselves, so a new set (or
-    one object changed for another) starts a new memo."""
+    """What decides the candidates of the last set of licences, by the hand
+    assignment, the creators and the agency chain: a check of 100,000 photos asks
+    for a few hundred combinations.  Keeps the licences themselves, so a new set
+    (or one object changed for another) starts a new memo."""
 
     def __init__(self, licences: tuple):
         from archive.rules.base import Memo
 
         self.licences = licences
-        self.dated = any(lic.kind in CREATOR_KINDS and lic.creators for lic in licences)
         self.memo = Memo()
 
 
@@ -328,7 +329,8 @@ _MEMO: list = [None]
 
 
 def _candidates(record, licences, facts, day_taken):
-    """(licence, how, rank) for every licence that could cover the photo."""
+    """(licence, how, rank) for every licence that could cover the photo, in the
+    licences' order."""
     assigned = record.get("licence_id")
     if assigned is None and isinstance(record.get("licence"), dict):
         assigned = record["licence"].get("id")
@@ -336,24 +338,37 @@ def _candidates(record, licences, facts, day_taken):
     slot = _MEMO[0]
     if slot is None or slot.licences != licences:
         slot = _MEMO[0] = _CandidateMemo(licences)
-    key = (assigned, facts.creators, facts.chain_keys, day_taken if slot.dated else None)
-    hit = slot.memo.get(key)
-    if hit is None:
-        hit = slot.memo.put(key, _find_candidates(assigned, licences, facts, day_taken))
-    return list(hit)
+    key = (assigned, facts.creators, facts.chain_keys)
+    found = slot.memo.get(key)
+    if found is None:
+        found = slot.memo.put(key, _undated_candidates(assigned, licences, facts))
+    out = []
+    for lic, how, rank in found:
+        if how is None:
+            # A photographer's licence: whether it covers the photo depends on the capture day.
+            who = _covers_creator(lic, facts.creators, day_taken)
+            if not who:
+                continue
+            when = f" on {day_taken}" if day_taken else ""
+            how = f"covers {who}{when} ({lic.kind})"
+        out.append((lic, how, rank))
+    return out
 
 
-def _find_candidates(assigned, licences, facts, day_taken) -> tuple:
+def _undated_candidates(assigned, licences, facts) -> tuple:
+    """The candidates as far as they do not depend on the capture day: a
+    photographer's licence that names one of the photo's creators is kept with
+    ``how`` None, to be judged for the day."""
+    from archive.rules.names import compare
+
     out = []
     for lic in licences:
         if assigned is not None and str(lic.id) == str(assigned):
             out.append((lic, "assigned to the photo by hand", 0))
             continue
         if lic.kind in CREATOR_KINDS and lic.creators:
-            who = _covers_creator(lic, facts.creators, day_taken)
-            if who:
-                when = f" on {day_taken}" if day_taken else ""
-                out.append((lic, f"covers {who}{when} ({lic.kind})", 1))
+            if any(compare(c, cover.name)[0] in _SAME_PERSON for cover in lic.creators for c in facts.creators):
+                out.append((lic, None, 1))
             continue
         if _names_licensor(lic, facts):
             out.append((lic, f"the photo's agency chain names {lic.licensor}", 2))

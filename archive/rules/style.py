@@ -37,24 +37,39 @@ _FIELD_NAMES = {"caption": "Caption", "credit_line": "Credit"}
 
 
 def check(facts, profile, on=None) -> list[Violation]:
-    # Each rule reads one field's text and the profile only, so its verdict on a
-    # text is kept (agency captions and credit lines repeat across a shoot).
+    # Each rule reads one field's text and the profile, nothing else, so the
+    # verdicts on a field's text are kept (agency captions and credit lines
+    # repeat across a shoot).
+    plan = profile.compiled("style.plan", _plan)
     memo = profile.compiled("style.memo", lambda p: Memo())
-    out: list[Violation] = []
-    for rid, fn in _RULES:
-        if not profile.enabled(rid):
+    verdicts = {}
+    for fld, rules in plan.by_field.items():
+        text = facts.record.get(fld) or ""
+        if not text.strip():
             continue
-        for fld in profile.param(rid, "fields"):
-            text = facts.record.get(fld) or ""
-            if not text.strip():
-                continue
-            key = (rid, fld, text)
-            v = memo.get(key, memo)
-            if v is memo:
-                v = memo.put(key, fn(text, fld, profile))
-            if v is not None:
-                out.append(v)
-    return out
+        key = (fld, text)
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo.put(key, {rid: fn(text, fld, profile) for rid, fn in rules})
+        verdicts[fld] = hit
+    return [v for rid, fld in plan.order if (v := verdicts.get(fld, {}).get(rid)) is not None]
+
+
+class _Plan:
+    """The profile's enabled style rules: which run on each field, and the order
+    their violations are reported in (rule by rule, field by field)."""
+
+    def __init__(self, profile):
+        self.order = [(rid, fld) for rid, _ in _RULES if profile.enabled(rid) for fld in profile.param(rid, "fields")]
+        self.by_field: dict[str, list] = {}
+        for rid, fn in _RULES:
+            if profile.enabled(rid):
+                for fld in profile.param(rid, "fields"):
+                    self.by_field.setdefault(fld, []).append((rid, fn))
+
+
+def _plan(profile) -> _Plan:
+    return _Plan(profile)
 
 
 # ---------------------------------------------------------------- spelling

@@ -487,7 +487,15 @@ def write_results(conn, results: Sequence[CheckResult], *, epoch_: int, profile:
 
 def _write_facets(conn, results: Sequence[CheckResult]) -> int:
     facet_ids = _FacetIds(conn)
-    wanted = {r.sort_key: (r.photo_id, {facet_ids.id(k, n) for k, n in r.facets()}) for r in results}
+    # Photos share a few hundred combinations of licensor, clearance and rules broken.
+    sets: dict[tuple, frozenset] = {}
+    wanted = {}
+    for r in results:
+        key = (r.licensor, r.clearance_status, tuple((v[0], v[1]) for v in r.violations))
+        values = sets.get(key)
+        if values is None:
+            values = sets[key] = frozenset(facet_ids.id(k, n) for k, n in r.facets())
+        wanted[r.sort_key] = (r.photo_id, values)
     have: dict[int, set] = {}
     keys = [r.sort_key for r in results if not r.never_checked]
     marks_kinds = _marks(len(FACET_KINDS))
