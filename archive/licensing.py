@@ -581,6 +581,11 @@ def keep_current(archive, on=None, *, photo_ids: Optional[Sequence[int]] = None,
 def _after(conn, report: Refresh, photo_ids, wm: dict, at_mark: bool, epoch: int, on_text: str) -> None:
     """Move the watermark: a whole-archive run sets it; a run over some photos for
     another day or epoch than the watermark's breaks it (the next whole run scans)."""
+    if report.checked or report.rejudged:
+        from archive.store.bitmaps import prune_changes
+
+        with transaction(conn):
+            prune_changes(conn)
     if photo_ids is None:
         if not at_mark:
             with transaction(conn):

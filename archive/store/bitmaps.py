@@ -9,24 +9,66 @@ intersection and the total its cardinality.
 Facet counts use the same cache with a different shape (archive/store/facets.py).
 
 Bitmaps are made from the store's own tables with one indexed query and kept
-in ``bitmap_cache`` beside the data generation they were made at (triggers
-move the generation on with every write), and in memory for a long-lived
-process such as the window.  A stale bitmap is never used.
+in ``bitmap_cache`` beside the data generation they were made at, and in
+memory for a long-lived process such as the window.  The generation is the
+last sequence number of the ``changes`` log, to which the schema's triggers
+add the photo every write touches (schema version 5).  A bitmap made at an
+older generation is brought up to date by judging only the photos logged
+since: it drops them and adds back those that still match, so an edited
+caption costs one probe per cached condition, not a rebuild of each.  When
+too many photos changed (an import, a first check) or the log no longer
+reaches back that far, the bitmap is made again.  A stale bitmap is never used.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 
 import sqlean as sqlite3
 from pyroaring import BitMap
 
-_MEMORY: dict[tuple[str, str], tuple[int, BitMap]] = {}
+_MEMORY: dict[tuple[str, str], tuple[int, object]] = {}
 _MEMORY_LIMIT = 512
+
+PATCH_LIMIT = 20_000        # more changed photos than this: make the bitmap again
+LOG_KEEP = 500_000          # log entries kept when the log is pruned
 
 
 def generation(conn) -> int:
-    return conn.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0]
+    return conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
+
+
+def changed_since(conn, since: int, now: int):
+    """The photo ids written between generations ``since`` and ``now`` as a BitMap,
+    or None when they cannot be had cheaply: the log was pruned past ``since``, or
+    more than PATCH_LIMIT photos changed."""
+    if since >= now:
+        return BitMap() if since == now else None
+    oldest = conn.execute("SELECT min(seq) FROM changes").fetchone()[0]
+    if oldest is None or oldest > since + 1:
+        return None
+    # A photo is usually logged a few times per write (its row and its facets).
+    cap = PATCH_LIMIT * 8
+    rows = conn.execute("SELECT photo_id FROM changes WHERE seq > ? AND seq <= ? AND photo_id IS NOT NULL "
+                        "LIMIT ?", (since, now, cap + 1)).fetchall()
+    if len(rows) > cap:
+        return None
+    ids = BitMap(r[0] for r in rows)
+    return ids if len(ids) <= PATCH_LIMIT else None
+
+
+def prune_changes(conn, keep: int = LOG_KEEP) -> int:
+    """Forget all but the last ``keep`` log entries (inside the caller's
+    transaction, or on its own); bitmaps older than what is left are made again.
+    The newest entry always stays, so the sequence never restarts."""
+    newest = generation(conn)
+    cur = conn.execute("DELETE FROM changes WHERE seq <= ?", (newest - max(1, keep),))
+    return cur.rowcount
+
+
+def ids_json(ids) -> str:
+    return json.dumps(list(ids))
 
 
 class Bitmaps:
@@ -36,23 +78,56 @@ class Bitmaps:
         self.conn = conn
         self.db_path = db_path
         self.generation = generation(conn)
+        self._changed: dict[int, object] = {}
+
+    def changed(self, since: int):
+        """changed_since(since, now), asked once per older generation."""
+        if since not in self._changed:
+            self._changed[since] = changed_since(self.conn, since, self.generation)
+        return self._changed[since]
 
     def of(self, sql: str, params=()) -> BitMap:
-        """The photo ids that ``sql`` (selecting one id column) returns."""
+        """The photo ids that ``sql`` (``SELECT p.id FROM photos p ...``, or the full-text
+        join) returns."""
         key = hashlib.blake2b(repr((sql, tuple(params))).encode(), digest_size=16).hexdigest()
         memo = _MEMORY.get((self.db_path, key))
         if memo is not None and memo[0] == self.generation:
             return memo[1]
-        row = self.conn.execute("SELECT generation, data FROM bitmap_cache WHERE key=?", (key,)).fetchone()
-        if row is not None and row[0] == self.generation:
-            bitmap = BitMap.deserialize(row[1])
-        else:
+        if memo is None:
+            row = self.conn.execute("SELECT generation, data FROM bitmap_cache WHERE key=?", (key,)).fetchone()
+            if row is not None:
+                memo = (row[0], BitMap.deserialize(row[1]))
+        bitmap = None
+        if memo is not None:
+            if memo[0] == self.generation:
+                bitmap = memo[1]
+            else:
+                changed = self.changed(memo[0])
+                if changed is not None:
+                    bitmap = (memo[1] - changed) | self._among(sql, params, changed)
+                    self._store(key, bitmap)
+        if bitmap is None:
             bitmap = BitMap(r[0] for r in self.conn.execute(sql, params))
             self._store(key, bitmap)
         if len(_MEMORY) >= _MEMORY_LIMIT:
             _MEMORY.clear()
         _MEMORY[(self.db_path, key)] = (self.generation, bitmap)
         return bitmap
+
+    def _among(self, sql: str, params, ids) -> BitMap:
+        """Which of ``ids`` ``sql`` returns, judged photo by photo (driven from the ids:
+        a condition that matches half the archive is not evaluated in full)."""
+        if not ids:
+            return BitMap()
+        fts = "FROM photo_fts JOIN photos p ON p.sort_key = photo_fts.rowid"
+        if fts in sql:
+            driven = sql.replace(fts, "FROM json_each(?) j CROSS JOIN photos p ON p.id = j.value "
+                                      "CROSS JOIN photo_fts ON photo_fts.rowid = p.sort_key", 1)
+        else:
+            driven = sql.replace("FROM photos p", "FROM json_each(?) j CROSS JOIN photos p ON p.id = j.value", 1)
+        if driven == sql:
+            raise ValueError(f"a bitmap query must select from photos p: {sql}")
+        return BitMap(r[0] for r in self.conn.execute(driven, (ids_json(ids), *params)))
 
     def _store(self, key: str, bitmap: BitMap) -> None:
         if self.conn.in_transaction:
@@ -64,4 +139,4 @@ class Bitmaps:
             pass  # read-only or busy archive: the bitmap is still right, just not kept
 
     def all_photos(self) -> BitMap:
-        return self.of("SELECT id FROM photos")
+        return self.of("SELECT p.id FROM photos p")

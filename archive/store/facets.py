@@ -1,8 +1,9 @@
 """Facet counts for any result, exact, in a few milliseconds at a million photos.
 
 Every (photo, facet value) pair of the archive is held as two parallel
-integer arrays, photo ids and value ids, made from ``photo_facets`` once per
-data generation and kept in ``bitmap_cache`` and in memory.  Counting a
+integer arrays, photo ids and value ids, made from ``photo_facets`` once and
+kept in ``bitmap_cache`` and in memory; after a write only the pairs of the
+photos logged since are read again (see archive/store/bitmaps.py).  Counting a
 result is then three vectorised steps: mark the result's photos in a
 membership array, keep the pairs whose photo is marked, and ``bincount`` their
 value ids.  The cost depends on the archive's size, not on the result's or on
@@ -13,8 +14,9 @@ fast as one that matches fifty photos.
 from __future__ import annotations
 
 import numpy as np
+import sqlean as sqlite3
 
-from archive.store.bitmaps import _MEMORY, generation
+from archive.store.bitmaps import _MEMORY, changed_since, generation, ids_json
 
 _KEY = "facet-pairs"
 
@@ -24,23 +26,50 @@ def _pairs(conn, db_path: str) -> tuple[np.ndarray, np.ndarray]:
     memo = _MEMORY.get((db_path, _KEY))
     if memo is not None and memo[0] == gen:
         return memo[1]
-    row = conn.execute("SELECT generation, data FROM bitmap_cache WHERE key=?", (_KEY,)).fetchone()
-    if row is not None and row[0] == gen:
-        both = np.frombuffer(row[1], dtype=np.uint32).reshape(2, -1)
-        pairs = (both[0], both[1])
-    else:
+    if memo is None:
+        row = conn.execute("SELECT generation, data FROM bitmap_cache WHERE key=?", (_KEY,)).fetchone()
+        if row is not None:
+            both = np.frombuffer(row[1], dtype=np.uint32).reshape(2, -1)
+            memo = (row[0], (both[0], both[1]))
+    pairs = None
+    if memo is not None:
+        if memo[0] == gen:
+            pairs = memo[1]
+        else:
+            changed = changed_since(conn, memo[0], gen)
+            if changed is not None:
+                pairs = _patched(conn, memo[1], changed)
+    if pairs is None:
         # In photo order, so marking a result walks memory in sequence.
         rows = conn.execute("SELECT photo_id, value_id FROM photo_facets ORDER BY photo_id").fetchall()
         both = np.array(rows, dtype=np.uint32).reshape(-1, 2).T.copy() if rows else np.zeros((2, 0), np.uint32)
         pairs = (both[0], both[1])
-        if not conn.in_transaction:
-            try:
-                conn.execute("INSERT OR REPLACE INTO bitmap_cache(key, generation, data) VALUES (?,?,?)",
-                             (_KEY, gen, both.tobytes()))
-            except Exception:
-                pass  # read-only or busy: still right, just not kept
+    if memo is None or memo[0] != gen:
+        _keep(conn, gen, pairs)
     _MEMORY[(db_path, _KEY)] = (gen, pairs)
     return pairs
+
+
+def _patched(conn, pairs, changed) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs with those of the ``changed`` photos read again (a few photos'
+    rows through the photo_id index, not the whole table)."""
+    photo_ids, value_ids = pairs
+    ids = np.frombuffer(changed.to_array(), dtype=np.uint32)
+    keep = ~np.isin(photo_ids, ids)
+    rows = conn.execute("SELECT f.photo_id, f.value_id FROM json_each(?) j "
+                        "CROSS JOIN photo_facets f ON f.photo_id = j.value", (ids_json(changed),)).fetchall()
+    fresh = np.array(rows, dtype=np.uint32).reshape(-1, 2).T if rows else np.zeros((2, 0), np.uint32)
+    return (np.concatenate([photo_ids[keep], fresh[0]]), np.concatenate([value_ids[keep], fresh[1]]))
+
+
+def _keep(conn, gen: int, pairs) -> None:
+    if conn.in_transaction:
+        return
+    try:
+        conn.execute("INSERT OR REPLACE INTO bitmap_cache(key, generation, data) VALUES (?,?,?)",
+                     (_KEY, gen, np.stack(pairs).astype(np.uint32).tobytes()))
+    except sqlite3.OperationalError:
+        pass  # read-only or busy: still right, just not kept
 
 
 def count_facets(conn, result_bitmap, kinds, *, db_path: str = "", top: int = 20) -> dict:

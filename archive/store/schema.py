@@ -195,5 +195,31 @@ _V4 = [
       for op in ("INSERT", "UPDATE", "DELETE")],
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4]
+# Version 5: a change log instead of a bare generation counter.  Every write to a
+# table that search bitmaps and facet pairs are made from logs the photo it
+# touched; the generation is the log's last sequence number.  A reader holding a
+# bitmap made at an older generation re-judges only the photos logged since
+# (archive/store/bitmaps.py), so one edited caption no longer costs every cached
+# bitmap and the facet pairs of a million photos a rebuild.  The log continues
+# the old counter, so no cached bitmap can be mistaken for a current one.
+_LOGGED = {"photos": "id", "photo_facets": "photo_id", "photo_places": "photo_id", "pairs": "photo_id"}
+_V5 = [
+    "CREATE TABLE changes (seq INTEGER PRIMARY KEY, photo_id INTEGER)",
+    "INSERT INTO changes(seq, photo_id) SELECT value + 1, NULL FROM meta WHERE key = 'generation'",
+    "DELETE FROM bitmap_cache",
+    *[f"DROP TRIGGER IF EXISTS {table}_{op.lower()}_generation"
+      for table in _LOGGED for op in ("INSERT", "UPDATE", "DELETE")],
+    *[f"""CREATE TRIGGER {table}_insert_logged AFTER INSERT ON {table}
+          BEGIN INSERT INTO changes(photo_id) VALUES (NEW.{column}); END""" for table, column in _LOGGED.items()],
+    *[f"""CREATE TRIGGER {table}_delete_logged AFTER DELETE ON {table}
+          BEGIN INSERT INTO changes(photo_id) VALUES (OLD.{column}); END""" for table, column in _LOGGED.items()],
+    *[f"""CREATE TRIGGER {table}_update_logged AFTER UPDATE ON {table}
+          BEGIN INSERT INTO changes(photo_id) VALUES (NEW.{column}); END"""
+      for table, column in _LOGGED.items() if table != "pairs"],
+    # A pair can move from one photo to another: both change.
+    """CREATE TRIGGER pairs_update_logged AFTER UPDATE ON pairs
+       BEGIN INSERT INTO changes(photo_id) VALUES (OLD.photo_id), (NEW.photo_id); END""",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -45,3 +45,28 @@ def test_not_a_database_is_a_clear_error(tmp_path):
     (directory / "archive.db").write_bytes(b"hello, this is not sqlite" * 100)
     with pytest.raises(ArchiveError, match="not a Picture Desk archive"):
         open_archive(directory)
+
+
+def test_version_4_generation_carries_on_in_the_change_log(tmp_path):
+    directory = tmp_path / "v4"
+    directory.mkdir()
+    conn = sqlean.connect(str(directory / "archive.db"))
+    for migration in MIGRATIONS[:4]:
+        for statement in migration:
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 4")
+    conn.execute("UPDATE meta SET value = 1234 WHERE key = 'generation'")
+    conn.execute("INSERT INTO bitmap_cache(key, generation, data) VALUES ('k', 1300, x'00')")
+    conn.commit()
+    conn.close()
+    from archive.store.bitmaps import generation
+
+    with open_archive(directory) as archive:
+        conn = archive.conn
+        assert generation(conn) == 1235                  # no cached bitmap can look current
+        assert conn.execute("SELECT count(*) FROM bitmap_cache").fetchone()[0] == 0
+        triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+        assert not any(t.endswith("_generation") for t in triggers)
+        conn.execute("INSERT INTO photos(sort_key, path) VALUES (42, '/x/a.jpg')")
+        assert generation(conn) == 1236
+        assert conn.execute("SELECT photo_id FROM changes ORDER BY seq DESC LIMIT 1").fetchone()[0] == 1

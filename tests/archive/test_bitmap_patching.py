@@ -1,0 +1,109 @@
+"""Cached bitmaps and facet pairs follow writes by re-judging only the photos the
+change log names, and give exactly what a rebuild from scratch gives."""
+
+from __future__ import annotations
+
+import pytest
+
+import archive.store.bitmaps as bitmaps_module
+import archive.store.facets as facets_module
+import archive.store.search as search_module
+from archive.demo.build import demo_specs
+from archive.demo.photos import write_photo
+from archive.edit import edit_photo
+from archive.store.bitmaps import _MEMORY, generation, prune_changes
+from archive.store.search import search
+from archive.sync import import_paths
+
+QUERIES = ["place:Kyiv", "ukraine", "-has:caption", "by:Hoffman taken:2022-12", "country:Ukraine -kiev",
+           "place:Lviv OR place:Minsk", "tree", "is:flagged", ""]
+
+
+@pytest.fixture
+def demo(archive, tmp_path, monkeypatch):
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for seed, spec in enumerate(demo_specs()):
+        write_photo(folder, spec, seed=seed)
+    import_paths(archive, [folder], thumbnails=False)
+    monkeypatch.setattr(search_module, "BIG", 0)          # every condition through a bitmap
+    return archive
+
+
+def answers(archive) -> dict:
+    return {q: (search(archive.conn, q, facets=True, db_path=str(archive.path)).total,
+                search(archive.conn, q, facets=True, db_path=str(archive.path)).facets) for q in QUERIES}
+
+
+def from_scratch(archive) -> dict:
+    _MEMORY.clear()
+    archive.conn.execute("DELETE FROM bitmap_cache")
+    return answers(archive)
+
+
+def kyiv_photo(archive) -> int:
+    return archive.conn.execute("SELECT id FROM photos WHERE path LIKE '%christmas_tree%'").fetchone()[0]
+
+
+class Spy:
+    def __init__(self, monkeypatch):
+        self.patched = self.rebuilt = 0
+        real_among, real_patched = bitmaps_module.Bitmaps._among, facets_module._patched
+        spy = self
+
+        def among(self_, sql, params, ids):
+            spy.patched += 1
+            return real_among(self_, sql, params, ids)
+
+        def patched(conn, pairs, changed):
+            spy.patched += 1
+            return real_patched(conn, pairs, changed)
+
+        monkeypatch.setattr(bitmaps_module.Bitmaps, "_among", among)
+        monkeypatch.setattr(facets_module, "_patched", patched)
+
+
+def test_an_edit_patches_the_cached_bitmaps(demo, monkeypatch):
+    answers(demo)                                          # every bitmap made and kept
+    pid = kyiv_photo(demo)
+    edit_photo(demo, pid, {"caption": "A market in Lviv.", "city": "Lviv", "creator": ["Brendan Hoffman"]})
+    spy = Spy(monkeypatch)
+    patched = answers(demo)
+    assert spy.patched > 0
+    assert patched == from_scratch(demo)
+    assert patched["place:Lviv OR place:Minsk"][0] == 3
+
+
+def test_patched_bitmaps_survive_in_the_archive_for_the_next_process(demo, monkeypatch):
+    answers(demo)
+    edit_photo(demo, kyiv_photo(demo), {"caption": "No place at all"})
+    answers(demo)                                          # patched and stored at the new generation
+    _MEMORY.clear()
+    stored = {k: g for k, g in demo.conn.execute("SELECT key, generation FROM bitmap_cache")}
+    assert stored and set(stored.values()) == {generation(demo.conn)}
+    spy = Spy(monkeypatch)
+    assert answers(demo) == from_scratch(demo) and spy.patched == 0
+
+
+def test_too_many_changes_or_a_pruned_log_rebuild(demo, monkeypatch):
+    answers(demo)
+    edit_photo(demo, kyiv_photo(demo), {"caption": "Moved to Kharkiv", "city": "Kharkiv"})
+    monkeypatch.setattr(bitmaps_module, "PATCH_LIMIT", 0)
+    spy = Spy(monkeypatch)
+    assert answers(demo) == from_scratch(demo) and spy.patched == 0
+    monkeypatch.setattr(bitmaps_module, "PATCH_LIMIT", 20_000)
+    answers(demo)
+    edit_photo(demo, kyiv_photo(demo), {"caption": "Back in Kyiv", "city": "Kyiv"})
+    with demo.conn:
+        prune_changes(demo.conn, keep=1)                   # the log no longer reaches the cached generation
+    _MEMORY.clear()
+    assert answers(demo) == from_scratch(demo) and spy.patched == 0
+
+
+def test_the_log_never_restarts_its_sequence(demo):
+    before = generation(demo.conn)
+    with demo.conn:
+        prune_changes(demo.conn, keep=1)
+    assert generation(demo.conn) == before
+    edit_photo(demo, kyiv_photo(demo), {"caption": "Again"})
+    assert generation(demo.conn) > before
