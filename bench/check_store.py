@@ -230,6 +230,15 @@ def part_two(jobs: int, rebuild: bool, repeat: int = 30) -> None:
         print(f"{'is:flagged first page of 50':<44} median {med:6.2f} ms, p95 {p95:6.2f} ms")
         _, med, p95 = timed(lambda: search(conn, "is:cleared by:Photographer0007", limit=50, count=False), repeat)
         print(f"{'is:cleared by:Photographer0007 first page':<44} median {med:6.2f} ms, p95 {p95:6.2f} ms")
+        # Facet counts once the checks add their kinds (licence, clearance, rules) to the pairs.
+        pairs = conn.execute("SELECT count(*) FROM photo_facets").fetchone()[0]
+        for q in ("ukraine", "is:cleared", "by:Photographer0007", "-is:flagged"):
+            t = time.perf_counter()
+            search(conn, q, limit=50, facets=True, db_path=db_path)
+            cold = (time.perf_counter() - t) * 1000
+            _, med, p95 = timed(lambda: search(conn, q, limit=50, facets=True, db_path=db_path), repeat)
+            print(f"{'facets: ' + q:<44} median {med:6.2f} ms, p95 {p95:6.2f} ms (first {cold:,.0f} ms; "
+                  f"{pairs:,} facet pairs)")
 
 
 def main() -> None:

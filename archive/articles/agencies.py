@@ -102,6 +102,18 @@ def lookup_agency(name: str) -> str | None:
     return load_agency_data().aliases.get(normalise_key(name))
 
 
+@lru_cache(maxsize=4)
+def slashed_names(path: str | None = None) -> re.Pattern | None:
+    """A regex of the agency names that hold a slash themselves ("RFE/RL",
+    "Radio Free Europe/Radio Liberty"), longest first, so that a credit line's
+    slashes between names do not cut them apart.  None when there are none."""
+    names = sorted({n for n in load_agency_data(path).spellings if "/" in n}, key=len, reverse=True)
+    if not names:
+        return None
+    body = "|".join(r"\s*/\s*".join(re.escape(part.strip()) for part in n.split("/")) for n in names)
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)", re.IGNORECASE)
+
+
 def agency_aliases() -> dict[str, str]:
     """Every spelling in the table (canonical names included) -> canonical name."""
     return dict(load_agency_data().spellings)

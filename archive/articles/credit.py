@@ -35,7 +35,7 @@ import re
 from dataclasses import dataclass
 
 from archive.articles.agencies import (
-    is_house, load_agency_data, lookup_agency, normalise_key, tidy_name)
+    is_house, load_agency_data, lookup_agency, normalise_key, slashed_names, tidy_name)
 
 KINDS = ("Photograph", "Photo", "Picture", "Composite", "Illustration",
          "Video still", "Screengrab", "Handout")
@@ -75,6 +75,8 @@ _COPYRIGHT = re.compile(
     re.I)
 _RESERVED = re.compile(r"[\s.,]*all rights reserved\.?\s*$", re.I)
 _COURTESY = re.compile(r"^(?:courtesy(?:\s+of)?|provided\s+by|supplied\s+by)(?:\s+the)?\s+", re.I)
+_SLASH = re.compile(r"\s*/\s*")
+_KEPT_SLASH = "\u2215"      # stands in for the slash inside an agency's own name while splitting
 _SEPARATORS = re.compile(
     r"\s*(?:/|#|;|,|\s[-\u2013\u2014]\s|(?<![\w])via(?![\w])|\|)\s*", re.I)
 # Secondary credits after the picture's own: ". Food styling: Aya Nishimura".
@@ -274,8 +276,12 @@ def parse_credit(text: str | None) -> Credit:
     line = _ROLES.sub("", line)
     reading = _Reading()
     reading.kind = kind
+    slashed = slashed_names()
+    if slashed is not None:
+        # "Serhii Nuzhnenko/RFE/RL": the agency's own slash is not a separator.
+        line = slashed.sub(lambda m: _SLASH.sub(_KEPT_SLASH, m.group(0)), line)
     for seg in _SEPARATORS.split(line.rstrip(" .")):
-        seg = (seg or "").strip(_SEGMENT_PUNCTUATION)
+        seg = (seg or "").strip(_SEGMENT_PUNCTUATION).replace(_KEPT_SLASH, "/")
         if seg:
             reading.read(seg)
     agencies = tuple(reading.agencies)

@@ -19,6 +19,7 @@ import sqlean as sqlite3
 from archive.store.bitmaps import _MEMORY, changed_since, generation, ids_json
 
 _KEY = "facet-pairs"
+KEEP_AFTER = 2_000          # photos changed since the stored pairs before a patched copy is stored
 
 
 def _pairs(conn, db_path: str) -> tuple[np.ndarray, np.ndarray]:
@@ -32,6 +33,7 @@ def _pairs(conn, db_path: str) -> tuple[np.ndarray, np.ndarray]:
             both = np.frombuffer(row[1], dtype=np.uint32).reshape(2, -1)
             memo = (row[0], (both[0], both[1]))
     pairs = None
+    keep = memo is None or memo[0] != gen
     if memo is not None:
         if memo[0] == gen:
             pairs = memo[1]
@@ -39,12 +41,16 @@ def _pairs(conn, db_path: str) -> tuple[np.ndarray, np.ndarray]:
             changed = changed_since(conn, memo[0], gen)
             if changed is not None:
                 pairs = _patched(conn, memo[1], changed)
+                # Writing megabytes back for an edited caption would cost more than
+                # the patch: the stored copy is kept until many photos have changed.
+                keep = len(changed) >= KEEP_AFTER
     if pairs is None:
         # In photo order, so marking a result walks memory in sequence.
         rows = conn.execute("SELECT photo_id, value_id FROM photo_facets ORDER BY photo_id").fetchall()
         both = np.array(rows, dtype=np.uint32).reshape(-1, 2).T.copy() if rows else np.zeros((2, 0), np.uint32)
         pairs = (both[0], both[1])
-    if memo is None or memo[0] != gen:
+        keep = True
+    if keep:
         _keep(conn, gen, pairs)
     _MEMORY[(db_path, _KEY)] = (gen, pairs)
     return pairs

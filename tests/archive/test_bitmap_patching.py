@@ -47,7 +47,7 @@ def kyiv_photo(archive) -> int:
 
 class Spy:
     def __init__(self, monkeypatch):
-        self.patched = self.rebuilt = 0
+        self.patched = self.facets_patched = 0
         real_among, real_patched = bitmaps_module.Bitmaps._among, facets_module._patched
         spy = self
 
@@ -56,7 +56,7 @@ class Spy:
             return real_among(self_, sql, params, ids)
 
         def patched(conn, pairs, changed):
-            spy.patched += 1
+            spy.facets_patched += 1
             return real_patched(conn, pairs, changed)
 
         monkeypatch.setattr(bitmaps_module.Bitmaps, "_among", among)
@@ -69,7 +69,7 @@ def test_an_edit_patches_the_cached_bitmaps(demo, monkeypatch):
     edit_photo(demo, pid, {"caption": "A market in Lviv.", "city": "Lviv", "creator": ["Brendan Hoffman"]})
     spy = Spy(monkeypatch)
     patched = answers(demo)
-    assert spy.patched > 0
+    assert spy.patched > 0 and spy.facets_patched == 1
     assert patched == from_scratch(demo)
     assert patched["place:Lviv OR place:Minsk"][0] == 3
 
@@ -80,9 +80,22 @@ def test_patched_bitmaps_survive_in_the_archive_for_the_next_process(demo, monke
     answers(demo)                                          # patched and stored at the new generation
     _MEMORY.clear()
     stored = {k: g for k, g in demo.conn.execute("SELECT key, generation FROM bitmap_cache")}
+    # The facet pairs (megabytes at a million photos) are stored again only after
+    # many changes; a new process patches them from the older copy.
+    assert stored.pop("facet-pairs") < generation(demo.conn)
     assert stored and set(stored.values()) == {generation(demo.conn)}
     spy = Spy(monkeypatch)
-    assert answers(demo) == from_scratch(demo) and spy.patched == 0
+    assert answers(demo) == from_scratch(demo)
+    assert (spy.patched, spy.facets_patched) == (0, 1)
+
+
+def test_facet_pairs_are_stored_again_after_many_changes(demo, monkeypatch):
+    monkeypatch.setattr(facets_module, "KEEP_AFTER", 1)
+    answers(demo)
+    edit_photo(demo, kyiv_photo(demo), {"caption": "No place at all"})
+    answers(demo)
+    stored = dict(demo.conn.execute("SELECT key, generation FROM bitmap_cache WHERE key = 'facet-pairs'"))
+    assert stored["facet-pairs"] == generation(demo.conn)
 
 
 def test_too_many_changes_or_a_pruned_log_rebuild(demo, monkeypatch):
@@ -90,14 +103,14 @@ def test_too_many_changes_or_a_pruned_log_rebuild(demo, monkeypatch):
     edit_photo(demo, kyiv_photo(demo), {"caption": "Moved to Kharkiv", "city": "Kharkiv"})
     monkeypatch.setattr(bitmaps_module, "PATCH_LIMIT", 0)
     spy = Spy(monkeypatch)
-    assert answers(demo) == from_scratch(demo) and spy.patched == 0
+    assert answers(demo) == from_scratch(demo) and spy.patched == spy.facets_patched == 0
     monkeypatch.setattr(bitmaps_module, "PATCH_LIMIT", 20_000)
     answers(demo)
     edit_photo(demo, kyiv_photo(demo), {"caption": "Back in Kyiv", "city": "Kyiv"})
     with demo.conn:
         prune_changes(demo.conn, keep=1)                   # the log no longer reaches the cached generation
     _MEMORY.clear()
-    assert answers(demo) == from_scratch(demo) and spy.patched == 0
+    assert answers(demo) == from_scratch(demo) and spy.patched == spy.facets_patched == 0
 
 
 def test_the_log_never_restarts_its_sequence(demo):
