@@ -261,6 +261,14 @@ class Clearance:
     licence_id: object = None
     reasons: list = field(default_factory=list)
     violations: list = field(default_factory=list)
+    # Every day from stable_from to stable_until (inclusive) gets this same verdict,
+    # reasons and all: no licence, lease, embargo, "no archive" grace or quota period
+    # of the photo starts or ends in between.  A stored clearance is reused for them.
+    stable_from: date = date.min
+    stable_until: date = date.max
+
+    def holds_on(self, day: date) -> bool:
+        return self.stable_from <= day <= self.stable_until
 
     def to_dict(self) -> dict:
         return {"on": self.on.isoformat(), "status": self.status, "cost": self.cost,
@@ -434,7 +442,13 @@ def clearance(record: dict, licences: Iterable[Licence], leases: Iterable[Lease]
     deny = [l for l in mine if not l.allow and l.covers(on)]
     allow = [l for l in mine if l.allow and l.covers(on)]
 
-    hit = _pick(_candidates(record, list(licences), facts, day_taken), on)
+    changes: set = set()            # days on which the verdict may change (see Clearance)
+    cands = _candidates(record, list(licences), facts, day_taken)
+    for lic, _, _ in cands:
+        _bounds(changes, lic.valid_from, lic.valid_until)
+    for lease in mine:
+        _bounds(changes, lease.valid_from, lease.valid_until)
+    hit = _pick(cands, on)
     licence, how = (hit[0], hit[1]) if hit else (None, None)
     cost: Optional[str] = None
 
@@ -461,9 +475,9 @@ def clearance(record: dict, licences: Iterable[Licence], leases: Iterable[Lease]
             cost = licence.cost
             until = f" until {licence.valid_until}" if licence.valid_until else ""
             reasons.append(f"covered by {licence.label()}{until}: {how}")
-            _licence_terms(licence, profile, flag, reasons, uses_in_period, on)
+            _licence_terms(licence, profile, flag, reasons, uses_in_period, on, changes)
 
-    _photo_terms(facts, profile, flag, reasons, on, day_taken)
+    _photo_terms(facts, profile, flag, reasons, on, day_taken, changes)
 
     others = [v for v in rule_violations if not v.rule.startswith("licence.") and v.severity == "error"]
     licence_sev = worst(v.severity for v in violations)
@@ -479,10 +493,43 @@ def clearance(record: dict, licences: Iterable[Licence], leases: Iterable[Lease]
         reasons.append(v.message)
     if status == "not_cleared":
         cost = None if licence is None or not licence.valid_on(on) else cost
-    return Clearance(on, status, cost, licence.id if licence is not None else None, reasons, violations)
+    lo, hi = _span(changes, on)
+    return Clearance(on, status, cost, licence.id if licence is not None else None, reasons, violations,
+                     stable_from=lo, stable_until=hi)
 
 
-def _licence_terms(licence: Licence, profile, flag, reasons, uses_in_period, on):
+_DAY = timedelta(days=1)
+
+
+def _bounds(changes: set, start: Optional[date], end: Optional[date]) -> None:
+    """Something that holds from ``start`` to ``end`` (either open) changes things on
+    ``start`` and on the day after ``end``."""
+    if start is not None and start > date.min:
+        changes.add(start)
+    if end is not None and end < date.max:
+        changes.add(end + _DAY)
+
+
+def _span(changes: set, on: date) -> tuple[date, date]:
+    lo = max((d for d in changes if d <= on), default=date.min)
+    nxt = min((d for d in changes if d > on), default=None)
+    return lo, (nxt - _DAY if nxt is not None else date.max)
+
+
+def quota_period(on: date, period: str) -> tuple[date, date]:
+    """The first and last day of the quota period (month or year) containing ``on``."""
+    if period == "year":
+        return date(on.year, 1, 1), date(on.year, 12, 31)
+    nxt = date(on.year + (on.month == 12), on.month % 12 + 1, 1)
+    return date(on.year, on.month, 1), nxt - _DAY
+
+
+def _year_bounds(changes: set, year: int) -> None:
+    # A date without a year is read in the year of the publication date.
+    _bounds(changes, date(year, 1, 1), date(year, 12, 31))
+
+
+def _licence_terms(licence: Licence, profile, flag, reasons, uses_in_period, on, changes: set):
     from archive.rules.licence import read_terms
 
     conf = profile["licence.restricted"]
@@ -501,9 +548,11 @@ def _licence_terms(licence: Licence, profile, flag, reasons, uses_in_period, on)
                  cap="warning")
     if licence.restrictions:
         terms = read_terms(licence.restrictions, on.year)
-        _judge_terms(terms, f"{licence.label()} restrictions", profile, flag, reasons, on, None)
+        _year_bounds(changes, on.year)
+        _judge_terms(terms, f"{licence.label()} restrictions", profile, flag, reasons, on, None, changes)
         reasons.append(f"licence restrictions: {licence.restrictions}")
     if licence.quota:
+        _bounds(changes, *quota_period(on, licence.quota.period))
         used = (uses_in_period or {}).get(licence.id, (uses_in_period or {}).get(str(licence.id), 0))
         if used >= licence.quota.count:
             flag("licence.over_quota", f"Quota of {licence.quota} for {licence.label()} is used up "
@@ -512,14 +561,16 @@ def _licence_terms(licence: Licence, profile, flag, reasons, uses_in_period, on)
             reasons.append(f"quota {used}/{licence.quota.count} used this {licence.quota.period}")
 
 
-def _photo_terms(facts, profile, flag, reasons, on, day_taken):
+def _photo_terms(facts, profile, flag, reasons, on, day_taken, changes: set):
     from archive.rules.licence import read_terms
 
     for key, label in (("instructions", "instructions"), ("usage_terms", "usage terms")):
         for text in facts.values(key):
             year = day_taken.year if day_taken else on.year
+            if not day_taken:
+                _year_bounds(changes, on.year)
             terms = read_terms(text, year, _country_resolver(facts))
-            _judge_terms(terms, f"the photo's {label}", profile, flag, reasons, on, day_taken)
+            _judge_terms(terms, f"the photo's {label}", profile, flag, reasons, on, day_taken, changes)
 
 
 def _country_resolver(facts):
@@ -542,10 +593,12 @@ def _resolver_for(gaz):
     return r
 
 
-def _judge_terms(terms, where: str, profile, flag, reasons, on: date, day_taken: Optional[date]):
+def _judge_terms(terms, where: str, profile, flag, reasons, on: date, day_taken: Optional[date], changes: set):
     conf = profile["licence.restricted"]
     e = terms.embargo
     if e is not None:
+        if e.day is not None:
+            _bounds(changes, e.day, e.day)          # before it, on the day, after it
         verdict = e.judge(on)
         if verdict == "before":
             flag("licence.restricted", f"Embargoed until {e.describe()} ({where})")
@@ -559,9 +612,12 @@ def _judge_terms(terms, where: str, profile, flag, reasons, on: date, day_taken:
         if day_taken is None:
             flag("licence.restricted", f"{_cap(where)} say \u201cno archive\u201d and the capture date "
                                        "is unknown", cap="warning")
-        elif on > day_taken + timedelta(days=grace):
-            flag("licence.restricted", f"{_cap(where)} say \u201cno archive\u201d: the photo from "
-                                       f"{day_taken} may not be reused {(on - day_taken).days} days later")
+        else:
+            last = day_taken + timedelta(days=grace)
+            _bounds(changes, None, last)
+            if on > last:
+                flag("licence.restricted", f"{_cap(where)} say \u201cno archive\u201d: the photo from "
+                                           f"{day_taken} could be used until {last}, not later")
     if terms.editorial_only:
         if conf["forbid_editorial_only"]:
             flag("licence.restricted", f"{_cap(where)} say \u201ceditorial use only\u201d")

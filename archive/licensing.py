@@ -19,7 +19,10 @@ How stored checks stay current
 ------------------------------
 
 A photo's stored results are *current for a date D* when its
-``checked_epoch`` equals the archive's epoch and its ``clearance_on`` is D.
+``checked_epoch`` equals the archive's epoch and D lies in its clearance's span
+(``clearance_from`` to ``clearance_until``: the days on which no licence, lease,
+embargo, "no archive" grace or quota period of the photo starts or ends, so the
+verdict is the same on each of them; see :class:`archive.licences.Clearance`).
 What makes them stale is recorded where the change happens, by the schema
 (version 4 triggers), so no writer has to remember to say so:
 
@@ -32,20 +35,22 @@ What makes them stale is recorded where the change happens, by the schema
   sets it) and a fingerprint of its files; when either differs, the epoch moves on;
 - quota uses (accepted pairings in articles of the period): the last run's
   counts are kept; photos of a licence whose count moved become stale;
-- the date: results are for ``clearance_on``; asking for another day re-judges.
+- the date: results hold for their span; asking for a day outside it re-judges.
 
 Readers bring what they read up to date first (:func:`keep_current`): ``check``
 for its photos, ``show`` for its photo, and the search command for queries
 that use stored results (:func:`keep_current_for_query`).  The archive keeps a
-watermark: the epoch and day its last whole run judged every photo for.  While
-that still holds, the stale photos are exactly the marked ones, found through a
-partial index, so with nothing stale a read costs a few index probes (under a
-millisecond at a million photos).  When it no longer holds (the epoch or the
-day moved on, or some photos were judged for another day), one scan of the
-photos table sorts out what is stale.  A photo whose epoch is current but whose
-day is not needs only its clearance judged again (the other rules do not depend
-on the date), which costs a little over half a full check: that is what the
-first search of a new day pays.
+watermark: the epoch its last whole run judged every photo at, and the days on
+which all their clearances hold (narrowed whenever a verdict with a shorter span
+is written).  For a day inside it, the stale photos are exactly the marked ones,
+found through a partial index, so with nothing stale a read costs a few index
+probes (under a millisecond at a million photos).  Outside it (the epoch moved
+on, a day past some photo's span, or some photos judged for another day), one
+scan of the photos table sorts out what is stale.  A photo whose epoch is
+current but whose span does not reach the day needs only its clearance judged
+again (the other rules do not depend on the date): the first search of a new
+day re-judges the photos whose embargo lifted, licence or lease started or
+ended, or quota period rolled over, not the archive.
 
 Checks over many photos run on a process pool: each worker reads its chunk of
 records through a read-only connection and returns results; the parent writes
@@ -65,7 +70,7 @@ from typing import Iterable, Optional, Sequence
 from archive.errors import NotFound, UsageError
 from archive.jobs import check_cancel, no_progress
 from archive.licences import (COSTS, CREATOR_KINDS, Lease, Licence, clearance, licence_for,
-                              parse_creator_cover, parse_date)
+                              parse_creator_cover, parse_date, quota_period)
 from archive.store import licences as store
 from archive.store.articles import transaction
 
@@ -162,8 +167,9 @@ def get_licence(archive, licence_id, *, on=None) -> dict:
         licences = _licences(conn)
         uses, _ = _quota_uses(conn, licences, on)
         count, period = row["quota"].split("/")
+        start, end = quota_period(on, period)
         row["quota_used"] = {"used": uses.get(row["id"], 0), "of": int(count), "period": period,
-                             "from": _period(on, period)[0].isoformat(), "until": _period(on, period)[1].isoformat()}
+                             "from": start.isoformat(), "until": end.isoformat()}
     return row
 
 
@@ -242,13 +248,6 @@ def _leases(conn) -> list[Lease]:
 
 # ---------------------------------------------------------------- quota uses
 
-def _period(on: _dt.date, period: str) -> tuple[_dt.date, _dt.date]:
-    if period == "year":
-        return _dt.date(on.year, 1, 1), _dt.date(on.year, 12, 31)
-    nxt = _dt.date(on.year + (on.month == 12), on.month % 12 + 1, 1)
-    return _dt.date(on.year, on.month, 1), nxt - _dt.timedelta(days=1)
-
-
 def _quota_uses(conn, licences: Sequence[Licence], on: _dt.date, used=None) -> tuple[dict, dict]:
     """(licence id -> uses in the quota period containing ``on``, photo id -> {licence id:
     its own uses}).  A use is an accepted or confirmed pairing in an article dated in the
@@ -256,7 +255,7 @@ def _quota_uses(conn, licences: Sequence[Licence], on: _dt.date, used=None) -> t
     quota = [lic for lic in licences if lic.quota]
     if not quota:
         return {}, {}
-    spans = {lic.id: _period(on, lic.quota.period) for lic in quota}
+    spans = {lic.id: quota_period(on, lic.quota.period) for lic in quota}
     if used is None:
         used = _settled(conn, spans)
     if not used:
@@ -287,23 +286,27 @@ def _settled(conn, spans: dict) -> list:
 
 
 def _note_quota(conn, licences, on: _dt.date) -> tuple[dict, dict]:
-    """The quota uses for ``on``; photos judged for ``on`` with other counts become stale.
+    """The quota uses for ``on``; photos whose stored clearance holds on ``on`` but was
+    judged with other counts become stale.
 
-    The counts are kept per day judged (the last few days), with a key made of their
-    inputs (the settled pairings of the period, when their photos last changed, the
-    licences' epoch), so that a search with nothing changed does not count them again."""
+    Uses are counted over whole quota periods, so the counts are kept per set of
+    periods (the last few), with a key made of their inputs (the settled pairings of
+    the periods, when their photos last changed, the licences' epoch), so that a
+    search with nothing changed does not count them again, and a new day in the same
+    month re-judges nothing."""
     quota_ids = sorted(lic.id for lic in licences if lic.quota)
     saved = store.get_state(conn, "quota")
     if not quota_ids and saved is None:
         return {}, {}
-    spans = {lic.id: _period(on, lic.quota.period) for lic in licences if lic.quota}
+    spans = {lic.id: quota_period(on, lic.quota.period) for lic in licences if lic.quota}
     used = _settled(conn, spans) if spans else []
     stamps = store.photo_stamps(conn, sorted({pid for pid, _ in used}))
     key = hashlib.blake2b(json.dumps([store.epoch(conn), quota_ids, used, sorted(stamps.items())]).encode(),
                           digest_size=12).hexdigest()
     day = on.isoformat()
+    periods = ",".join(f"{lid}:{spans[lid][0].isoformat()}" for lid in sorted(spans))
     snaps = json.loads(saved) if saved else {}
-    before = snaps.get(day)
+    before = snaps.get(periods)
     if before is not None and before.get("key") == key:
         return ({int(k): v for k, v in before["uses"].items()},
                 {int(p): {int(k): v for k, v in d.items()} for p, d in before["own"].items()})
@@ -317,9 +320,9 @@ def _note_quota(conn, licences, on: _dt.date) -> tuple[dict, dict]:
     else:
         moved = quota_ids
         photos = [int(p) for p in set((before or {}).get("own", {})) | set(now["own"])]
-    snaps.pop(day, None)
-    snaps[day] = now
-    while len(snaps) > 8:                       # the days most recently judged
+    snaps.pop(periods, None)
+    snaps[periods] = now
+    while len(snaps) > 8:                       # the periods most recently judged
         snaps.pop(next(iter(snaps)))
     with transaction(conn):
         store.mark_stale_for_licences(conn, moved, day)
@@ -464,6 +467,7 @@ def _judge(kind: str, ctx: _Context, conn, ids: Sequence[int]) -> list:
             photo_id=pid, sort_key=record["sort_key"], updated_at=record["_updated_at"], violations=violations,
             rule_status=status, licence_resolved=covering.id if covering else None,
             licensor=covering.licensor if covering else None, clearance_status=c.status, clearance_on=on_text,
+            clearance_from=c.stable_from.isoformat(), clearance_until=c.stable_until.isoformat(),
             clearance_json=json.dumps({"on": on_text, "status": c.status, "cost": c.cost,
                                        "licence_id": c.licence_id, "reasons": c.reasons}, ensure_ascii=False),
             never_checked=record["_never_checked"], leases=ctx.lease_signature(pid)))
@@ -525,7 +529,7 @@ def keep_current(archive, on=None, *, photo_ids: Optional[Sequence[int]] = None,
     epoch = store.epoch(conn)
     on_text = on.isoformat()
     wm = store.watermark(conn)
-    at_mark = wm["complete"] and wm["epoch"] == epoch and wm["on"] == on_text
+    at_mark = store.covers(wm, epoch, on_text)
     if photo_ids is not None:
         full, dates = store.stale_among(conn, photo_ids, epoch, on_text)
     elif at_mark:
@@ -536,7 +540,7 @@ def keep_current(archive, on=None, *, photo_ids: Optional[Sequence[int]] = None,
         full, dates = store.scan_stale(conn, epoch, on_text)
     total = len(full) + len(dates)
     if not total:
-        _after(conn, report, photo_ids, wm, at_mark, epoch, on_text)
+        _after(conn, report, photo_ids, wm, at_mark, epoch, None)
         return report
     if prof is None:
         from archive.rules import load_profile
@@ -549,8 +553,13 @@ def keep_current(archive, on=None, *, photo_ids: Optional[Sequence[int]] = None,
     progress(0, total, "checking photos")
     pending: dict[str, list] = {"full": [], "dates": []}
 
+    span: list = []               # [latest from, earliest until] of the verdicts written
+
     def write(kind: str) -> None:
         results, pending[kind] = pending[kind], []
+        if results:
+            lo, hi = max(r.clearance_from for r in results), min(r.clearance_until for r in results)
+            span[:] = [max(span[0], lo), min(span[1], hi)] if span else [lo, hi]
         with transaction(conn):
             stats = store.write_results(conn, results, epoch_=epoch, profile=name)
         report.skipped += stats.skipped
@@ -573,24 +582,29 @@ def keep_current(archive, on=None, *, photo_ids: Optional[Sequence[int]] = None,
     for k in pending:
         if pending[k]:
             write(k)
-    _after(conn, report, photo_ids, wm, at_mark, epoch, on_text)
+    _after(conn, report, photo_ids, wm, at_mark, epoch, span or None)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _after(conn, report: Refresh, photo_ids, wm: dict, at_mark: bool, epoch: int, on_text: str) -> None:
-    """Move the watermark: a whole-archive run sets it; a run over some photos for
-    another day or epoch than the watermark's breaks it (the next whole run scans)."""
+def _after(conn, report: Refresh, photo_ids, wm: dict, at_mark: bool, epoch: int, span) -> None:
+    """Move the watermark.  Within it, the verdicts just written narrow it to the days
+    they hold on too (``span``: latest start, earliest end).  Outside it, a
+    whole-archive run sets it anew (from one scan); a run over some photos breaks it
+    (the next whole run scans)."""
     if report.checked or report.rejudged:
         from archive.store.bitmaps import prune_changes
 
         with transaction(conn):
             prune_changes(conn)
-    if photo_ids is None:
-        if not at_mark:
+    if at_mark:
+        if span is not None:
             with transaction(conn):
-                store.set_watermark(conn, epoch, on_text, if_serial=wm.get("serial", 0))
-    elif (report.checked or report.rejudged) and not at_mark and wm["complete"]:
+                store.narrow_watermark(conn, epoch, *span)
+    elif photo_ids is None:
+        with transaction(conn):
+            store.set_watermark(conn, epoch, if_serial=wm.get("serial", 0))
+    elif (report.checked or report.rejudged) and wm["complete"]:
         with transaction(conn):
             store.break_watermark(conn)
 
@@ -748,6 +762,6 @@ def clearance_record(archive, photo_id: int, *, on=None) -> tuple[Optional[dict]
             licence = {k: row[k] for k in ("id", "licensor", "kind", "cost", "valid_from", "valid_until",
                                            "reference")}
             licence["covers"] = st["licence_resolved"] == row["id"]
-    clear = {"on": c.get("on"), "status": c.get("status"), "cost": c.get("cost"),
+    clear = {"on": on.isoformat(), "status": c.get("status"), "cost": c.get("cost"),
              "reasons": list(c.get("reasons") or []), "licence_id": c.get("licence_id")}
     return licence, clear

@@ -181,14 +181,14 @@ def mark_stale(conn, photo_ids: Iterable[int]) -> None:
 
 
 def mark_stale_for_licences(conn, licence_ids: Iterable[int], on: str) -> int:
-    """Photos judged for ``on`` that a licence among ``licence_ids`` covers become stale
-    (their quota uses changed; rare enough for a scan)."""
+    """Photos whose stored clearance holds on ``on`` and that a licence among
+    ``licence_ids`` covers become stale (their quota uses changed; rare enough for a scan)."""
     ids = list(licence_ids)
     if not ids:
         return 0
     return conn.execute(
         f"UPDATE photos SET checked_epoch = NULL WHERE licence_resolved IN ({_marks(len(ids))}) "
-        "AND clearance_on = ?", (*ids, on)).rowcount
+        "AND clearance_from <= ? AND clearance_until >= ?", (*ids, on, on)).rowcount
 
 
 # ---------------------------------------------------------------- what is stale
@@ -221,11 +221,11 @@ def scan_stale(conn, epoch_: int, on: str) -> tuple[list[int], list[int]]:
     """(photos to check in full, photos whose rules stand but whose clearance must be
     judged for ``on``), newest first, by one scan of the photos table."""
     full, dates = [], []
-    for id_, checked, cleared_on in conn.execute(
-            "SELECT id, checked_epoch, clearance_on FROM photos ORDER BY sort_key"):
+    for id_, checked, start, end in conn.execute(
+            "SELECT id, checked_epoch, clearance_from, clearance_until FROM photos ORDER BY sort_key"):
         if checked is None or checked < epoch_:
             full.append(id_)
-        elif cleared_on != on:
+        elif start is None or not (start <= on <= end):
             dates.append(id_)
     return full, dates
 
@@ -234,30 +234,66 @@ def stale_among(conn, ids: Sequence[int], epoch_: int, on: str) -> tuple[list[in
     """:func:`scan_stale` for the photos ``ids`` only."""
     full, dates = [], []
     for chunk in _chunks(list(ids)):
-        for sort_key, id_, checked, cleared_on in conn.execute(
-                f"SELECT sort_key, id, checked_epoch, clearance_on FROM photos WHERE id IN ({_marks(len(chunk))})",
-                chunk):
+        for sort_key, id_, checked, start, end in conn.execute(
+                f"SELECT sort_key, id, checked_epoch, clearance_from, clearance_until FROM photos "
+                f"WHERE id IN ({_marks(len(chunk))})", chunk):
             if checked is None or checked < epoch_:
                 full.append((sort_key, id_))
-            elif cleared_on != on:
+            elif start is None or not (start <= on <= end):
                 dates.append((sort_key, id_))
     return [i for _, i in sorted(full)], [i for _, i in sorted(dates)]
 
 
 def watermark(conn) -> dict:
-    """{"epoch", "on", "complete", "serial"} of the last whole-archive refresh."""
+    """{"epoch", "from", "until", "complete", "serial"} of the last whole-archive
+    refresh: every photo was judged at ``epoch`` with a clearance that holds on every
+    day from ``from`` to ``until``."""
     text = get_state(conn, "watermark")
-    return json.loads(text) if text else {"epoch": None, "on": None, "complete": False, "serial": 0}
+    wm = json.loads(text) if text else {}
+    if "from" not in wm:                       # none yet, or one written before spans
+        wm = {"epoch": None, "from": None, "until": None, "complete": False, "serial": wm.get("serial", 0)}
+    return wm
 
 
-def set_watermark(conn, epoch_: int, on: str, *, if_serial: int) -> bool:
-    """Every photo is now judged at ``epoch_`` for ``on`` (unless someone judged some
-    for another day meanwhile, which moved the serial on)."""
+def covers(wm: dict, epoch_: int, on: str) -> bool:
+    return bool(wm["complete"]) and wm["epoch"] == epoch_ and wm["from"] <= on <= wm["until"]
+
+
+def common_span(conn) -> tuple[str, str] | None:
+    """The days on which every photo's stored clearance holds (one scan)."""
+    row = conn.execute("SELECT max(clearance_from), min(clearance_until), count(*), count(clearance_from) "
+                       "FROM photos").fetchone()
+    if row[2] != row[3] or row[0] is None or row[0] > row[1]:
+        return None
+    return row[0], row[1]
+
+
+def set_watermark(conn, epoch_: int, *, if_serial: int) -> bool:
+    """Every photo is now judged at ``epoch_`` (unless someone judged some for another
+    day meanwhile, which moved the serial on); the watermark spans the days all their
+    clearances hold on."""
     wm = watermark(conn)
     if wm.get("serial", 0) != if_serial:
         return False
-    set_state(conn, "watermark", json.dumps({"epoch": epoch_, "on": on, "complete": True, "serial": if_serial}))
+    span = common_span(conn)
+    if span is None:
+        return False
+    set_state(conn, "watermark", json.dumps({"epoch": epoch_, "from": span[0], "until": span[1],
+                                             "complete": True, "serial": if_serial}))
     return True
+
+
+def narrow_watermark(conn, epoch_: int, start: str, end: str) -> None:
+    """Verdicts holding from ``start`` to ``end`` were written at ``epoch_`` within the
+    watermark: it now spans only the days they hold on too."""
+    wm = watermark(conn)
+    if not wm["complete"] or wm["epoch"] != epoch_:
+        return
+    wm["from"], wm["until"] = max(wm["from"], start), min(wm["until"], end)
+    if wm["from"] > wm["until"]:
+        wm["complete"] = False
+        wm["serial"] = wm.get("serial", 0) + 1
+    set_state(conn, "watermark", json.dumps(wm))
 
 
 def break_watermark(conn) -> None:
@@ -391,6 +427,8 @@ class CheckResult(NamedTuple):
     clearance_status: str
     clearance_on: str
     clearance_json: str                 # on, status, cost, licence_id, reasons (made by the worker)
+    clearance_from: str = ""            # the days the verdict holds on (Clearance.stable_*)
+    clearance_until: str = ""
     never_checked: bool = False         # nothing stored for it yet: nothing old to compare
     leases: tuple = ()                  # the photo's leases the check read: lease_signature()
 
@@ -476,10 +514,11 @@ def write_results(conn, results: Sequence[CheckResult], *, epoch_: int, profile:
     stats.violation_rows = len(rows)
 
     conn.executemany(
-        "UPDATE photos SET licence_resolved=?, clearance_status=?, clearance_on=?, clearance=?, rule_status=?, "
-        "checked_profile=?, checked_epoch=? WHERE id=?",
-        [(r.licence_resolved, r.clearance_status, r.clearance_on, r.clearance_json, r.rule_status, profile,
-          epoch_, r.photo_id) for r in fresh])
+        "UPDATE photos SET licence_resolved=?, clearance_status=?, clearance_on=?, clearance_from=?, "
+        "clearance_until=?, clearance=?, rule_status=?, checked_profile=?, checked_epoch=? WHERE id=?",
+        [(r.licence_resolved, r.clearance_status, r.clearance_on, r.clearance_from or r.clearance_on,
+          r.clearance_until or r.clearance_on, r.clearance_json, r.rule_status, profile, epoch_, r.photo_id)
+         for r in fresh])
 
     stats.facet_rows = _write_facets(conn, fresh)
     return stats

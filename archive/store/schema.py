@@ -221,5 +221,17 @@ _V5 = [
        BEGIN INSERT INTO changes(photo_id) VALUES (OLD.photo_id), (NEW.photo_id); END""",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5]
+# Version 6: a stored clearance holds for a span of days, not one.  A verdict only
+# changes on the days a licence, lease, embargo, "no archive" grace or quota period
+# of the photo starts or ends, so the first search of a new day re-judges the photos
+# whose span ended, not the whole archive.  Existing verdicts hold for their own day.
+_V6 = [
+    "ALTER TABLE photos ADD COLUMN clearance_from TEXT",
+    "ALTER TABLE photos ADD COLUMN clearance_until TEXT",
+    "UPDATE photos SET clearance_from = clearance_on, clearance_until = clearance_on WHERE clearance_on IS NOT NULL",
+    "DROP INDEX IF EXISTS photos_cleared",
+    "CREATE INDEX photos_cleared ON photos(sort_key) WHERE clearance_status = 'cleared'",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5, _V6]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -157,7 +157,8 @@ class _Compiler:
         if flag == "unlicensed":
             return "p.licence_resolved IS NULL", []
         if flag == "cleared":
-            return "(p.clearance_status = 'cleared' AND p.clearance_on = ?)", [self.today.isoformat()]
+            day = self.today.isoformat()
+            return "(p.clearance_status = 'cleared' AND p.clearance_from <= ? AND p.clearance_until >= ?)", [day, day]
         if flag == "flagged":
             return "p.rule_status = 'error'", []
         if flag == "matched":

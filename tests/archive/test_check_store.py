@@ -98,10 +98,15 @@ def test_search_answers_from_the_stored_columns(desk):
     assert dict(map(tuple, page.facets["rules"])) == {"licence.expired (error)": 2,
                                                       "style.spelling (warning)": 1}
     assert dict(map(tuple, page.facets["licence"]))["no licence"] == 2
-    # Judged for another day, the photos are not "cleared" today until judged again.
+    # Judged for another day, a photo is "cleared" today only if that verdict holds
+    # today too (no licence, lease or embargo of it starts or ends in between).
     licensing.keep_current(archive, ON)
-    assert search(archive.conn, "is:cleared").total == 0
-    assert licensing.keep_current_for_query(archive, "is:cleared").rejudged == 5
+    today = dt.date.today().isoformat()
+    holding = {pid for pid, in archive.conn.execute(
+        "SELECT id FROM photos WHERE clearance_from <= ? AND clearance_until >= ?", (today, today))}
+    assert ids["guardian_turner.jpg"] in holding and ids["nyt_kyiv.jpg"] not in holding   # NYT's ended 2023
+    assert set(search(archive.conn, "is:cleared").photo_ids) <= holding
+    assert licensing.keep_current_for_query(archive, "is:cleared").rejudged == 5 - len(holding)
     assert search(archive.conn, "is:cleared").total == 3
     assert licensing.keep_current_for_query(archive, "kyiv") is None             # reads no stored check
 
@@ -162,18 +167,40 @@ def test_a_lease_rechecks_its_photo(desk):
     assert stored(archive)[ids["nyt_kyiv.jpg"]][:2] == ("ok", "cleared")
 
 
-def test_a_new_day_rejudges_clearance_only(desk):
+def test_a_new_day_rejudges_only_the_clearances_it_changes(desk):
     archive, ids = desk
     licensing.keep_current(archive, ON)
     r = licensing.keep_current(archive, ON + dt.timedelta(days=1))
-    assert (r.checked, r.rejudged) == (0, 5)
+    assert (r.checked, r.rejudged) == (0, 1)            # only the embargo's day is over
     s = stored(archive)
+    assert s[ids["reuters_kiev.jpg"]] == ("warning", "cleared", "2022-12-19", 2)   # still holds on the 20th
     # The embargo lifts at 00:01 that day: publish, but not before then.
     assert s[ids["afp_embargo.jpg"]] == ("warning", "conditional", "2022-12-20", 3)
     assert s[ids["reuters_kiev.jpg"]][0] == "warning"                             # kept non-licence rules
     assert [v["rule"] for v in photo_record(archive, ids["reuters_kiev.jpg"], on=ON + dt.timedelta(days=1))
             ["violations"]] == ["style.spelling"]
     assert facet_counts_agree(archive)
+
+
+def test_a_verdict_written_within_the_watermark_narrows_it(desk):
+    """Every verdict judged for the 21st (the AFP embargo is over) holds until the
+    31st.  Then one photo gets an embargo lifting on the 24th; re-judged alone, it
+    must narrow the archive's watermark, or a check on the 24th would take its old
+    verdict as current."""
+    from archive.store import licences as store
+
+    archive, ids = desk
+    day = dt.date(2022, 12, 21)
+    assert licensing.keep_current(archive, day).checked == 5
+    assert store.watermark(archive.conn)["until"] == "2022-12-31"
+    pid = ids["reuters_kiev.jpg"]
+    edit_photo(archive, pid, {"instructions": "EMBARGOED UNTIL 00:01 GMT 24 December 2022"})
+    assert licensing.keep_current(archive, day).checked == 1
+    assert stored(archive)[pid][1] == "not_cleared"
+    assert store.watermark(archive.conn)["until"] == "2022-12-23"
+    r = licensing.keep_current(archive, dt.date(2022, 12, 24))
+    assert (r.checked, r.rejudged) == (0, 1)
+    assert stored(archive)[pid][1:3] == ("conditional", "2022-12-24")
 
 
 def test_one_photo_judged_for_another_day_is_found_again(desk):
