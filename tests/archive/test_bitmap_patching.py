@@ -120,3 +120,15 @@ def test_the_log_never_restarts_its_sequence(demo):
     assert generation(demo.conn) == before
     edit_photo(demo, kyiv_photo(demo), {"caption": "Again"})
     assert generation(demo.conn) > before
+
+
+def test_patched_facet_pairs_stay_in_photo_order(demo):
+    answers(demo)
+    for pid in (kyiv_photo(demo), 1):
+        edit_photo(demo, pid, {"creator": ["Someone Else", "A Second Person"], "city": "Odesa"})
+        answers(demo)
+    pairs = facets_module._pairs(demo.conn, str(demo.path))
+    assert (pairs.photo_ids[1:] >= pairs.photo_ids[:-1]).all()
+    fresh = facets_module._read_all(demo.conn)
+    assert sorted(zip(pairs.photo_ids.tolist(), pairs.value_ids.tolist())) == \
+        sorted(zip(fresh[0].tolist(), fresh[1].tolist()))
