@@ -70,3 +70,24 @@ def test_version_4_generation_carries_on_in_the_change_log(tmp_path):
         conn.execute("INSERT INTO photos(sort_key, path) VALUES (42, '/x/a.jpg')")
         assert generation(conn) == 1236
         assert conn.execute("SELECT photo_id FROM changes ORDER BY seq DESC LIMIT 1").fetchone()[0] == 1
+
+
+def test_version_5_verdicts_hold_for_their_own_day_after_migrating(tmp_path):
+    directory = tmp_path / "v5"
+    directory.mkdir()
+    conn = sqlean.connect(str(directory / "archive.db"))
+    for migration in MIGRATIONS[:5]:
+        for statement in migration:
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 5")
+    conn.execute("INSERT INTO photos(sort_key, path, clearance_status, clearance_on, checked_epoch) "
+                 "VALUES (42, '/x/a.jpg', 'cleared', '2022-12-19', 1)")
+    conn.execute("INSERT INTO photos(sort_key, path) VALUES (43, '/x/b.jpg')")
+    conn.commit()
+    conn.close()
+    with open_archive(directory) as archive:
+        rows = archive.conn.execute("SELECT path, clearance_from, clearance_until FROM photos ORDER BY path").fetchall()
+        assert rows == [("/x/a.jpg", "2022-12-19", "2022-12-19"), ("/x/b.jpg", None, None)]
+        indexes = {r[0]: r[1] for r in archive.conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type='index' AND name='photos_cleared'")}
+        assert "clearance_on" not in indexes["photos_cleared"]
