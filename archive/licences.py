@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 from typing import Iterable, Mapping, Optional
 
 from archive.errors import UsageError
-from archive.rules.base import Violation
+from archive.rules.base import Memo, Violation
 
 KINDS = ("subscription", "single-use", "staff", "contract", "commissioned", "handout", "pool", "pr",
          "social-media", "screengrab", "creative-commons", "public-domain")
@@ -267,9 +267,6 @@ class Clearance:
     stable_from: date = date.min
     stable_until: date = date.max
 
-    def holds_on(self, day: date) -> bool:
-        return self.stable_from <= day <= self.stable_until
-
     def to_dict(self) -> dict:
         return {"on": self.on.isoformat(), "status": self.status, "cost": self.cost,
                 "licence_id": self.licence_id, "reasons": list(self.reasons),
@@ -310,30 +307,29 @@ def _names_licensor(licence: Licence, facts) -> bool:
 _SAME_PERSON = frozenset({"same", "case", "translit", "accents"})
 
 
-def _covers_creator(licence: Licence, creators, day: Optional[date]) -> Optional[str]:
+def _covers_creator(licence: Licence, creators, day: Optional[date], *, any_day: bool = False) -> Optional[str]:
+    """The first of ``creators`` the licence covers on ``day`` (on some day, with ``any_day``)."""
     from archive.rules.names import compare
 
     for cover in licence.creators:
         for c in creators:
-            if compare(c, cover.name)[0] in _SAME_PERSON and cover.covers(day):
+            if compare(c, cover.name)[0] in _SAME_PERSON and (any_day or cover.covers(day)):
                 return c
     return None
 
 
-class _CandidateMemo:
-    """What decides the candidates of the last set of licences, by the hand
-    assignment, the creators and the agency chain: a check of 100,000 photos asks
+class _CandidateMemo(Memo):
+    """The candidates of the last set of licences, by what decides them (the hand
+    assignment, the creators and the agency chain): a check of 100,000 photos asks
     for a few hundred combinations.  Keeps the licences themselves, so a new set
     (or one object changed for another) starts a new memo."""
 
     def __init__(self, licences: tuple):
-        from archive.rules.base import Memo
-
+        super().__init__()
         self.licences = licences
-        self.memo = Memo()
 
 
-_MEMO: list = [None]
+_MEMO: list = [None]            # the one _CandidateMemo in use
 
 
 def _candidates(record, licences, facts, day_taken):
@@ -347,9 +343,9 @@ def _candidates(record, licences, facts, day_taken):
     if slot is None or slot.licences != licences:
         slot = _MEMO[0] = _CandidateMemo(licences)
     key = (assigned, facts.creators, facts.chain_keys)
-    found = slot.memo.get(key)
+    found = slot.get(key)
     if found is None:
-        found = slot.memo.put(key, _undated_candidates(assigned, licences, facts))
+        found = slot.put(key, _undated_candidates(assigned, licences, facts))
     out = []
     for lic, how, rank in found:
         if how is None:
@@ -367,15 +363,13 @@ def _undated_candidates(assigned, licences, facts) -> tuple:
     """The candidates as far as they do not depend on the capture day: a
     photographer's licence that names one of the photo's creators is kept with
     ``how`` None, to be judged for the day."""
-    from archive.rules.names import compare
-
     out = []
     for lic in licences:
         if assigned is not None and str(lic.id) == str(assigned):
             out.append((lic, "assigned to the photo by hand", 0))
             continue
         if lic.kind in CREATOR_KINDS and lic.creators:
-            if any(compare(c, cover.name)[0] in _SAME_PERSON for cover in lic.creators for c in facts.creators):
+            if _covers_creator(lic, facts.creators, None, any_day=True):
                 out.append((lic, None, 1))
             continue
         if _names_licensor(lic, facts):

@@ -23,9 +23,10 @@ import os
 from dataclasses import dataclass, field
 
 from archive.errors import PictureDeskError, UsageError
-from archive.jobs import Cancelled, check_cancel, no_progress
+from archive.jobs import check_cancel, no_progress
 from archive.scan import ScanResult, scan_folder, stat_file
 from archive.store import photos as store
+from archive.store.articles import transaction
 from archive.store.bitmaps import prune_changes
 
 BATCH = 500            # rows per write transaction
@@ -314,9 +315,8 @@ def _sync(archive, roots, single_files, *, full, thumbnails, progress, cancel, p
             progress(done, len(pending), "hashing")
             check_cancel(cancel)
         batch.commit()
-        conn.execute("BEGIN IMMEDIATE")
-        prune_changes(conn)
-        conn.execute("COMMIT")
+        with transaction(conn):
+            prune_changes(conn)
     except BaseException as exc:
         batch.rollback()
         _raise_for_storage(archive, exc)

@@ -30,13 +30,12 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from archive.derive import fold, gazetteer  # noqa: E402
+from archive.derive import gazetteer  # noqa: E402
 from archive.gazetteer.names import kmu_romanise  # noqa: E402
 from archive.matching import match_article  # noqa: E402
 from archive.store import articles as article_store  # noqa: E402
 from archive.store import open_archive  # noqa: E402
-from archive.store.sortkey import base_key  # noqa: E402
-from bench.search import AGENCIES, CITIES, OUT, _flush  # noqa: E402
+from bench.search import AGENCIES, CITIES, OUT, Rows  # noqa: E402
 
 ARTICLE_DATE = dt.date(2022, 12, 19)
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -81,58 +80,16 @@ def build(path: Path, n: int) -> None:
     start = dt.datetime(2015, 1, 1, tzinfo=dt.timezone.utc).timestamp()
     span = 10 * 365 * 86400
     with open_archive(path) as archive:
-        conn = archive.conn
-        conn.execute("PRAGMA synchronous = OFF")
-        conn.execute("BEGIN")
-        facet_ids, counts = {}, {}
-
-        def facet(kind, name):
-            key = (kind, fold(name))
-            if key not in facet_ids:
-                facet_ids[key] = conn.execute(
-                    "INSERT INTO facet_values(kind, name, norm, count) VALUES (?,?,?,0)",
-                    (kind, name, key[1])).lastrowid
-            return facet_ids[key]
-
-        photo_rows, fts_rows, facet_rows, place_rows = [], [], [], []
-        used_keys = set()
+        rows = Rows(archive.conn)
         drawn = rng.choices(people, weights, k=n)
         for i in range(n):
             seconds = int(start + rng.random() * span)
-            key = base_key(seconds)
-            while key in used_keys:
-                key += 1
-            used_keys.add(key)
-            taken = dt.datetime.fromtimestamp(seconds, dt.timezone.utc)
-            creator = drawn[i]
             place, country = places[rng.randrange(len(places))] if rng.random() < 0.9 else (None, None)
             city_text = rng.choice(alt_for.get(place.name, [place.name])) if place else None
             words = rng.sample(VOCABULARY, 8) + (["ukraine"] if rng.random() < 0.5 else [])
-            caption = " ".join(words)
-            agency = AGENCIES[i % len(AGENCIES)]
-            photo_rows.append((i + 1, key, f"/photos/{i // 1000:04d}/img_{i:07d}.jpg", caption,
-                               json.dumps([creator], ensure_ascii=False), agency, city_text,
-                               country.name if country else None, taken.isoformat(),
-                               taken.date().isoformat(), place.name if place else None, "ok", None, 1))
-            fts_rows.append((key, caption, "", "", creator, agency,
-                             " ".join(filter(None, [city_text, place and place.name]))))
-            for kind, name in (("creator", creator), ("agency", agency), ("place", place.name if place else None)):
-                if name:
-                    vid = facet(kind, name)
-                    facet_rows.append((vid, key, i + 1))
-                    counts[vid] = counts.get(vid, 0) + 1
-            if place:
-                place_rows.append((place.id, key, i + 1))
-                if country:
-                    place_rows.append((country.id, key, i + 1))
-            if len(photo_rows) >= 50000:
-                _flush(conn, photo_rows, fts_rows, facet_rows, place_rows)
-                print(f"  built {i + 1:,} photos", file=sys.stderr)
-        _flush(conn, photo_rows, fts_rows, facet_rows, place_rows)
-        conn.executemany("UPDATE facet_values SET count=? WHERE id=?", [(c, v) for v, c in counts.items()])
-        conn.execute("COMMIT")
-        conn.execute("INSERT INTO photo_fts(photo_fts) VALUES ('optimize')")
-        conn.execute("ANALYZE")
+            rows.add(i + 1, seconds, creator=drawn[i], agency=AGENCIES[i % len(AGENCIES)], caption=" ".join(words),
+                     place=place, country=country, city_text=city_text)
+        rows.finish()
 
 
 def pick_targets(conn, n: int, rng: random.Random) -> list[dict]:

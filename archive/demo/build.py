@@ -9,7 +9,6 @@ Cyrillic metadata, EXIF-only files and a capture just after midnight.
 from __future__ import annotations
 
 import datetime as _dt
-import os
 from pathlib import Path
 
 from archive.demo.photos import PhotoSpec, write_photo

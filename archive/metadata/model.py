@@ -7,7 +7,7 @@ and the window (Picard's lesson): every field is plain data, absent values are
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Optional
 
 

@@ -40,7 +40,7 @@ def check(facts, profile, on=None) -> list[Violation]:
     # Each rule reads one field's text and the profile, nothing else, so the
     # verdicts on a field's text are kept (agency captions and credit lines
     # repeat across a shoot).
-    plan = profile.compiled("style.plan", _plan)
+    plan = profile.compiled("style.plan", _Plan)
     memo = profile.compiled("style.memo", lambda p: Memo())
     verdicts = {}
     for fld, rules in plan.by_field.items():
@@ -60,16 +60,13 @@ class _Plan:
     their violations are reported in (rule by rule, field by field)."""
 
     def __init__(self, profile):
-        self.order = [(rid, fld) for rid, _ in _RULES if profile.enabled(rid) for fld in profile.param(rid, "fields")]
+        self.order: list[tuple[str, str]] = []
         self.by_field: dict[str, list] = {}
         for rid, fn in _RULES:
             if profile.enabled(rid):
                 for fld in profile.param(rid, "fields"):
+                    self.order.append((rid, fld))
                     self.by_field.setdefault(fld, []).append((rid, fn))
-
-
-def _plan(profile) -> _Plan:
-    return _Plan(profile)
 
 
 # ---------------------------------------------------------------- spelling

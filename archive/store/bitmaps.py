@@ -71,6 +71,55 @@ def ids_json(ids) -> str:
     return json.dumps(list(ids))
 
 
+def cached(conn, db_path: str, key: str, gen: int, *, build, patch, decode, encode,
+           changed=None, keep_patched=lambda changed: True):
+    """A value made from the archive's tables (a bitmap, the facet pairs), current at
+    generation ``gen``: from memory, else from ``bitmap_cache``; one made at an older
+    generation is patched with the photos changed since (``patch(old, changed)``),
+    else made again (``build()``).  What is made (or patched, when ``keep_patched``
+    says so) is kept in ``bitmap_cache`` for the next process."""
+    memo = _MEMORY.get((db_path, key))
+    if memo is not None and memo[0] == gen:
+        return memo[1]
+    if memo is None:
+        row = conn.execute("SELECT generation, data FROM bitmap_cache WHERE key=?", (key,)).fetchone()
+        if row is not None:
+            memo = (row[0], decode(row[1]))
+    if memo is not None and memo[0] == gen:
+        value = memo[1]
+    else:
+        since = None
+        if memo is not None:
+            since = (changed or (lambda g: changed_since(conn, g, gen)))(memo[0])
+        if since is not None:
+            value = patch(memo[1], since)
+            if keep_patched(since):
+                _store(conn, key, gen, encode(value))
+        else:
+            value = build()
+            _store(conn, key, gen, encode(value))
+    if len(_MEMORY) >= _MEMORY_LIMIT:
+        _MEMORY.clear()
+    _MEMORY[(db_path, key)] = (gen, value)
+    return value
+
+
+def _store(conn, key: str, gen: int, data: bytes) -> None:
+    if conn.in_transaction:
+        return
+    try:
+        conn.execute("INSERT OR REPLACE INTO bitmap_cache(key, generation, data) VALUES (?,?,?)", (key, gen, data))
+    except sqlite3.OperationalError:
+        pass  # read-only or busy archive: still right, just not kept
+
+
+_FTS = "photo_fts JOIN photos p ON p.sort_key = photo_fts.rowid"
+# The same conditions judged for a few photos only, driven from their ids.
+_FTS_AMONG = ("json_each(?) j CROSS JOIN photos p ON p.id = j.value "
+              "CROSS JOIN photo_fts ON photo_fts.rowid = p.sort_key")
+_AMONG = "json_each(?) j CROSS JOIN photos p ON p.id = j.value"
+
+
 class Bitmaps:
     """Bitmaps for one archive connection at its current generation."""
 
@@ -86,57 +135,24 @@ class Bitmaps:
             self._changed[since] = changed_since(self.conn, since, self.generation)
         return self._changed[since]
 
-    def of(self, sql: str, params=()) -> BitMap:
-        """The photo ids that ``sql`` (``SELECT p.id FROM photos p ...``, or the full-text
-        join) returns."""
-        key = hashlib.blake2b(repr((sql, tuple(params))).encode(), digest_size=16).hexdigest()
-        memo = _MEMORY.get((self.db_path, key))
-        if memo is not None and memo[0] == self.generation:
-            return memo[1]
-        if memo is None:
-            row = self.conn.execute("SELECT generation, data FROM bitmap_cache WHERE key=?", (key,)).fetchone()
-            if row is not None:
-                memo = (row[0], BitMap.deserialize(row[1]))
-        bitmap = None
-        if memo is not None:
-            if memo[0] == self.generation:
-                bitmap = memo[1]
-            else:
-                changed = self.changed(memo[0])
-                if changed is not None:
-                    bitmap = (memo[1] - changed) | self._among(sql, params, changed)
-                    self._store(key, bitmap)
-        if bitmap is None:
-            bitmap = BitMap(r[0] for r in self.conn.execute(sql, params))
-            self._store(key, bitmap)
-        if len(_MEMORY) >= _MEMORY_LIMIT:
-            _MEMORY.clear()
-        _MEMORY[(self.db_path, key)] = (self.generation, bitmap)
-        return bitmap
+    def of(self, where: str, params=(), *, fts: bool = False) -> BitMap:
+        """The ids of the photos ``p`` for which ``where`` holds (joined with the
+        full-text index as ``photo_fts`` when ``fts``)."""
+        params = tuple(params)
+        key = hashlib.blake2b(repr((fts, where, params)).encode(), digest_size=16).hexdigest()
+        sql = f"SELECT p.id FROM {_FTS if fts else 'photos p'} WHERE {where}"
+        return cached(self.conn, self.db_path, key, self.generation,
+                      build=lambda: BitMap(r[0] for r in self.conn.execute(sql, params)),
+                      patch=lambda old, changed: (old - changed) | self._among(where, params, changed, fts),
+                      decode=BitMap.deserialize, encode=lambda b: b.serialize(), changed=self.changed)
 
-    def _among(self, sql: str, params, ids) -> BitMap:
-        """Which of ``ids`` ``sql`` returns, judged photo by photo (driven from the ids:
-        a condition that matches half the archive is not evaluated in full)."""
+    def _among(self, where: str, params, ids, fts: bool) -> BitMap:
+        """Which of ``ids`` ``where`` holds for, judged photo by photo (a condition
+        that matches half the archive is not evaluated in full)."""
         if not ids:
             return BitMap()
-        fts = "FROM photo_fts JOIN photos p ON p.sort_key = photo_fts.rowid"
-        if fts in sql:
-            driven = sql.replace(fts, "FROM json_each(?) j CROSS JOIN photos p ON p.id = j.value "
-                                      "CROSS JOIN photo_fts ON photo_fts.rowid = p.sort_key", 1)
-        else:
-            driven = sql.replace("FROM photos p", "FROM json_each(?) j CROSS JOIN photos p ON p.id = j.value", 1)
-        if driven == sql:
-            raise ValueError(f"a bitmap query must select from photos p: {sql}")
-        return BitMap(r[0] for r in self.conn.execute(driven, (ids_json(ids), *params)))
-
-    def _store(self, key: str, bitmap: BitMap) -> None:
-        if self.conn.in_transaction:
-            return
-        try:
-            self.conn.execute("INSERT OR REPLACE INTO bitmap_cache(key, generation, data) VALUES (?,?,?)",
-                              (key, self.generation, bitmap.serialize()))
-        except sqlite3.OperationalError:
-            pass  # read-only or busy archive: the bitmap is still right, just not kept
+        sql = f"SELECT p.id FROM {_FTS_AMONG if fts else _AMONG} WHERE {where}"
+        return BitMap(r[0] for r in self.conn.execute(sql, (ids_json(ids), *params)))
 
     def all_photos(self) -> BitMap:
-        return self.of("SELECT p.id FROM photos p")
+        return self.of("1")

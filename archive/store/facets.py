@@ -14,9 +14,8 @@ fast as one that matches fifty photos.
 from __future__ import annotations
 
 import numpy as np
-import sqlean as sqlite3
 
-from archive.store.bitmaps import _MEMORY, changed_since, generation, ids_json
+from archive.store.bitmaps import cached, generation, ids_json
 
 _KEY = "facet-pairs"
 KEEP_AFTER = 2_000          # photos changed since the stored pairs before a patched copy is stored
@@ -27,9 +26,6 @@ class Pairs:
     how many pairs each photo has, and the value ids as the index type bincount uses."""
 
     def __init__(self, photo_ids: np.ndarray, value_ids: np.ndarray):
-        if len(photo_ids) > 1 and not bool(np.all(photo_ids[1:] >= photo_ids[:-1])):
-            order = np.argsort(photo_ids, kind="stable")
-            photo_ids, value_ids = photo_ids[order], value_ids[order]
         self.photo_ids = photo_ids
         self.value_ids = value_ids
         self._per_photo = self._values = None
@@ -46,46 +42,35 @@ class Pairs:
             self._values = self.value_ids.astype(np.intp)
         return self._values
 
+    def encode(self) -> bytes:
+        return np.stack([self.photo_ids, self.value_ids]).astype(np.uint32).tobytes()
+
+    @classmethod
+    def decode(cls, data: bytes) -> "Pairs":
+        photo_ids, value_ids = np.frombuffer(data, dtype=np.uint32).reshape(2, -1)
+        if len(photo_ids) > 1 and not bool(np.all(photo_ids[1:] >= photo_ids[:-1])):
+            # Kept by a version that appended patched pairs at the end.
+            order = np.argsort(photo_ids, kind="stable")
+            photo_ids, value_ids = photo_ids[order], value_ids[order]
+        return cls(photo_ids, value_ids)
+
 
 def _pairs(conn, db_path: str) -> Pairs:
-    gen = generation(conn)
-    memo = _MEMORY.get((db_path, _KEY))
-    if memo is not None and memo[0] == gen:
-        return memo[1]
-    if memo is None:
-        row = conn.execute("SELECT generation, data FROM bitmap_cache WHERE key=?", (_KEY,)).fetchone()
-        if row is not None:
-            both = np.frombuffer(row[1], dtype=np.uint32).reshape(2, -1)
-            memo = (row[0], Pairs(both[0], both[1]))
-    pairs = None
-    keep = memo is None or memo[0] != gen
-    if memo is not None:
-        if memo[0] == gen:
-            pairs = memo[1]
-        else:
-            changed = changed_since(conn, memo[0], gen)
-            if changed is not None:
-                pairs = _patched(conn, memo[1], changed)
-                # Writing megabytes back for an edited caption would cost more than
-                # the patch: the stored copy is kept until many photos have changed.
-                keep = len(changed) >= KEEP_AFTER
-    if pairs is None:
-        pairs = Pairs(*_read_all(conn))
-        keep = True
-    if keep:
-        _keep(conn, gen, pairs)
-    _MEMORY[(db_path, _KEY)] = (gen, pairs)
-    return pairs
+    # Writing megabytes back for an edited caption would cost more than the patch:
+    # a patched copy is kept only once many photos have changed.
+    return cached(conn, db_path, _KEY, generation(conn), build=lambda: _read_all(conn),
+                  patch=lambda old, changed: _patched(conn, old, changed), decode=Pairs.decode,
+                  encode=Pairs.encode, keep_patched=lambda changed: len(changed) >= KEEP_AFTER)
 
 
-def _read_all(conn) -> tuple[np.ndarray, np.ndarray]:
+def _read_all(conn) -> Pairs:
     """Every pair, in photo order (so marking a result walks memory in sequence).
     Read as one packed integer per row in the table's own order and sorted by
     numpy: twice as fast as asking SQLite for two columns in photo order."""
     cur = conn.execute("SELECT (photo_id << 32) | value_id FROM photo_facets")
     packed = np.fromiter((row[0] for row in cur), dtype=np.uint64)
     packed.sort()
-    return (packed >> 32).astype(np.uint32), (packed & 0xFFFFFFFF).astype(np.uint32)
+    return Pairs((packed >> 32).astype(np.uint32), (packed & 0xFFFFFFFF).astype(np.uint32))
 
 
 def _patched(conn, pairs: Pairs, changed) -> Pairs:
@@ -102,16 +87,6 @@ def _patched(conn, pairs: Pairs, changed) -> Pairs:
         at = np.searchsorted(photo_ids, fresh[0], side="right")
         photo_ids, value_ids = np.insert(photo_ids, at, fresh[0]), np.insert(value_ids, at, fresh[1])
     return Pairs(photo_ids, value_ids)
-
-
-def _keep(conn, gen: int, pairs) -> None:
-    if conn.in_transaction:
-        return
-    try:
-        conn.execute("INSERT OR REPLACE INTO bitmap_cache(key, generation, data) VALUES (?,?,?)",
-                     (_KEY, gen, np.stack([pairs.photo_ids, pairs.value_ids]).astype(np.uint32).tobytes()))
-    except sqlite3.OperationalError:
-        pass  # read-only or busy: still right, just not kept
 
 
 def count_facets(conn, result_bitmap, kinds, *, db_path: str = "", top: int = 20) -> dict:

@@ -223,11 +223,19 @@ def scan_stale(conn, epoch_: int, on: str) -> tuple[list[int], list[int]]:
     full, dates = [], []
     for id_, checked, start, end in conn.execute(
             "SELECT id, checked_epoch, clearance_from, clearance_until FROM photos ORDER BY sort_key"):
-        if checked is None or checked < epoch_:
-            full.append(id_)
-        elif start is None or not (start <= on <= end):
-            dates.append(id_)
+        need = _needs(checked, start, end, epoch_, on)
+        if need:
+            (full if need == "full" else dates).append(id_)
     return full, dates
+
+
+def _needs(checked, start, end, epoch_: int, on: str):
+    """"full" (rules and clearance), "dates" (the clearance for ``on``) or None."""
+    if checked is None or checked < epoch_:
+        return "full"
+    if start is None or not (start <= on <= end):
+        return "dates"
+    return None
 
 
 def stale_among(conn, ids: Sequence[int], epoch_: int, on: str) -> tuple[list[int], list[int]]:
@@ -237,10 +245,9 @@ def stale_among(conn, ids: Sequence[int], epoch_: int, on: str) -> tuple[list[in
         for sort_key, id_, checked, start, end in conn.execute(
                 f"SELECT sort_key, id, checked_epoch, clearance_from, clearance_until FROM photos "
                 f"WHERE id IN ({_marks(len(chunk))})", chunk):
-            if checked is None or checked < epoch_:
-                full.append((sort_key, id_))
-            elif start is None or not (start <= on <= end):
-                dates.append((sort_key, id_))
+            need = _needs(checked, start, end, epoch_, on)
+            if need:
+                (full if need == "full" else dates).append((sort_key, id_))
     return [i for _, i in sorted(full)], [i for _, i in sorted(dates)]
 
 
@@ -427,8 +434,8 @@ class CheckResult(NamedTuple):
     clearance_status: str
     clearance_on: str
     clearance_json: str                 # on, status, cost, licence_id, reasons (made by the worker)
-    clearance_from: str = ""            # the days the verdict holds on (Clearance.stable_*)
-    clearance_until: str = ""
+    clearance_from: str                 # the days the verdict holds on (Clearance.stable_*)
+    clearance_until: str
     never_checked: bool = False         # nothing stored for it yet: nothing old to compare
     leases: tuple = ()                  # the photo's leases the check read: lease_signature()
 
@@ -516,9 +523,8 @@ def write_results(conn, results: Sequence[CheckResult], *, epoch_: int, profile:
     conn.executemany(
         "UPDATE photos SET licence_resolved=?, clearance_status=?, clearance_on=?, clearance_from=?, "
         "clearance_until=?, clearance=?, rule_status=?, checked_profile=?, checked_epoch=? WHERE id=?",
-        [(r.licence_resolved, r.clearance_status, r.clearance_on, r.clearance_from or r.clearance_on,
-          r.clearance_until or r.clearance_on, r.clearance_json, r.rule_status, profile, epoch_, r.photo_id)
-         for r in fresh])
+        [(r.licence_resolved, r.clearance_status, r.clearance_on, r.clearance_from, r.clearance_until,
+          r.clearance_json, r.rule_status, profile, epoch_, r.photo_id) for r in fresh])
 
     stats.facet_rows = _write_facets(conn, fresh)
     return stats

@@ -158,7 +158,8 @@ class _Compiler:
             return "p.licence_resolved IS NULL", []
         if flag == "cleared":
             day = self.today.isoformat()
-            return "(p.clearance_status = 'cleared' AND p.clearance_from <= ? AND p.clearance_until >= ?)", [day, day]
+            return ("(p.clearance_status = 'cleared' AND p.clearance_from <= ? AND p.clearance_until >= ?)",
+                    [day, day])
         if flag == "flagged":
             return "p.rule_status = 'error'", []
         if flag == "matched":
@@ -167,8 +168,6 @@ class _Compiler:
         raise QueryError(f"is:{flag} is not a known flag")
 
     def _field(self, term: Field) -> tuple[str, list]:
-        from archive.derive import fold
-
         value = term.value.strip()
         if term.name == "by":
             ids = self._creator_ids(value)
@@ -353,10 +352,9 @@ def result_bitmap(bitmaps, compiled: Compiled):
     """The ids of every photo the query matches, as the intersection of its conditions."""
     parts = []
     if compiled.match:
-        parts.append(bitmaps.of("SELECT p.id FROM photo_fts JOIN photos p ON p.sort_key = photo_fts.rowid "
-                                "WHERE photo_fts MATCH ?", [compiled.match]))
+        parts.append(bitmaps.of("photo_fts MATCH ?", [compiled.match], fts=True))
     for sql, params in compiled.conds:
-        parts.append(bitmaps.of(f"SELECT p.id FROM photos p WHERE {sql}", params))
+        parts.append(bitmaps.of(sql, params))
     if not parts:
         return bitmaps.all_photos()
     parts.sort(key=len)

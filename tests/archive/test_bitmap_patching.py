@@ -51,9 +51,9 @@ class Spy:
         real_among, real_patched = bitmaps_module.Bitmaps._among, facets_module._patched
         spy = self
 
-        def among(self_, sql, params, ids):
+        def among(self_, where, params, ids, fts):
             spy.patched += 1
-            return real_among(self_, sql, params, ids)
+            return real_among(self_, where, params, ids, fts)
 
         def patched(conn, pairs, changed):
             spy.facets_patched += 1
@@ -131,4 +131,4 @@ def test_patched_facet_pairs_stay_in_photo_order(demo):
     assert (pairs.photo_ids[1:] >= pairs.photo_ids[:-1]).all()
     fresh = facets_module._read_all(demo.conn)
     assert sorted(zip(pairs.photo_ids.tolist(), pairs.value_ids.tolist())) == \
-        sorted(zip(fresh[0].tolist(), fresh[1].tolist()))
+        sorted(zip(fresh.photo_ids.tolist(), fresh.value_ids.tolist()))

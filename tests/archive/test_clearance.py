@@ -16,15 +16,9 @@ from archive.errors import UsageError
 from archive.licences import (
     KINDS, Clearance, CreatorCover, Lease, Licence, Quota, clearance, licence_for, parse_creator_cover,
     parse_quota)
-from archive.rules import load_profile
-from archive.rules.profile import shipped_dir
 
 ON = date(2022, 12, 19)
 
-
-@pytest.fixture(scope="module")
-def guardian():
-    return load_profile("guardian", search_dirs=[shipped_dir()])
 
 
 def photo(**kw) -> dict:

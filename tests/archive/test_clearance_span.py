@@ -8,19 +8,11 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-import pytest
-
 from archive.licences import Lease, Licence, clearance
-from archive.rules import load_profile
-from archive.rules.profile import shipped_dir
 
 ON = date(2022, 12, 19)
 DAY = timedelta(days=1)
 
-
-@pytest.fixture(scope="module")
-def guardian():
-    return load_profile("guardian", search_dirs=[shipped_dir()])
 
 
 def photo(**kw) -> dict:

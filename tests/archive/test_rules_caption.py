@@ -13,10 +13,6 @@ from archive.rules.profile import shipped_dir
 ON = date(2022, 12, 19)
 
 
-@pytest.fixture(scope="module")
-def guardian():
-    return load_profile("guardian", search_dirs=[shipped_dir()])
-
 
 def photo(**kw) -> dict:
     r = {

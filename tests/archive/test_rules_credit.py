@@ -18,19 +18,7 @@ from archive.rules.profile import shipped_dir
 ON = date(2022, 12, 19)
 
 
-@pytest.fixture(scope="module")
-def guardian():
-    return load_profile("guardian", search_dirs=[shipped_dir()])
 
-
-@pytest.fixture(scope="module")
-def ap():
-    return load_profile("ap", search_dirs=[shipped_dir()])
-
-
-@pytest.fixture(scope="module")
-def reuters():
-    return load_profile("reuters", search_dirs=[shipped_dir()])
 
 
 def photo(**kw) -> dict:

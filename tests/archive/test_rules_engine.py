@@ -11,15 +11,10 @@ import pytest
 
 from archive.jobs import Cancelled
 from archive.licences import Lease, Licence
-from archive.rules import Engine, Licensing, check_photo, load_profile
-from archive.rules.profile import shipped_dir
+from archive.rules import Engine, Licensing, check_photo
 
 ON = date(2022, 12, 19)
 
-
-@pytest.fixture(scope="module")
-def guardian():
-    return load_profile("guardian", search_dirs=[shipped_dir()])
 
 
 def records(n: int) -> list[dict]:

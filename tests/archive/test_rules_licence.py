@@ -23,10 +23,6 @@ ON = date(2022, 12, 19)
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "real"
 
 
-@pytest.fixture(scope="module")
-def guardian():
-    return load_profile("guardian", search_dirs=[shipped_dir()])
-
 
 def photo(**kw) -> dict:
     r = {

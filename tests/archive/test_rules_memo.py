@@ -9,7 +9,6 @@ import random
 from dataclasses import replace
 from datetime import date
 
-import pytest
 
 from archive.licences import Licence, clearance
 from archive.rules import Engine, Licensing, check_photo, load_profile

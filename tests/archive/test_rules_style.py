@@ -6,21 +6,12 @@ from datetime import date
 
 import pytest
 
-from archive.rules import check_photo, load_profile
-from archive.rules.profile import shipped_dir
+from archive.rules import check_photo
 from archive.rules.style import curl, fold_whitespace
 
 ON = date(2022, 12, 19)
 
 
-@pytest.fixture(scope="module")
-def guardian():
-    return load_profile("guardian", search_dirs=[shipped_dir()])
-
-
-@pytest.fixture(scope="module")
-def ap():
-    return load_profile("ap", search_dirs=[shipped_dir()])
 
 
 def photo(**kw) -> dict:
