@@ -75,18 +75,25 @@ def _read_all(conn) -> Pairs:
 
 def _patched(conn, pairs: Pairs, changed) -> Pairs:
     """The pairs with those of the ``changed`` photos read again (a few photos'
-    rows through the photo_id index, not the whole table), still in photo order."""
-    ids = np.frombuffer(changed.to_array(), dtype=np.uint32)
-    keep = ~np.isin(pairs.photo_ids, ids)
-    photo_ids, value_ids = pairs.photo_ids[keep], pairs.value_ids[keep]
+    rows through the photo_id index, not the whole table), still in photo order:
+    each changed photo's run of pairs is cut out and its new pairs put in its
+    place, so the arrays are copied once in slices."""
+    ids = np.frombuffer(changed.to_array(), dtype=np.uint32)          # ascending
     rows = conn.execute("SELECT f.photo_id, f.value_id FROM json_each(?) j "
                         "CROSS JOIN photo_facets f ON f.photo_id = j.value ORDER BY f.photo_id",
                         (ids_json(changed),)).fetchall()
-    if rows:
-        fresh = np.array(rows, dtype=np.uint32).reshape(-1, 2).T
-        at = np.searchsorted(photo_ids, fresh[0], side="right")
-        photo_ids, value_ids = np.insert(photo_ids, at, fresh[0]), np.insert(value_ids, at, fresh[1])
-    return Pairs(photo_ids, value_ids)
+    fresh = np.array(rows, dtype=np.uint32).reshape(-1, 2).T if rows else np.zeros((2, 0), np.uint32)
+    old_p, old_v = pairs.photo_ids, pairs.value_ids
+    runs = zip(np.searchsorted(old_p, ids, "left"), np.searchsorted(old_p, ids, "right"),
+               np.searchsorted(fresh[0], ids, "left"), np.searchsorted(fresh[0], ids, "right"))
+    photo_parts, value_parts, start = [], [], 0
+    for lo, hi, new_lo, new_hi in runs:
+        photo_parts += [old_p[start:lo], fresh[0][new_lo:new_hi]]
+        value_parts += [old_v[start:lo], fresh[1][new_lo:new_hi]]
+        start = hi
+    photo_parts.append(old_p[start:])
+    value_parts.append(old_v[start:])
+    return Pairs(np.concatenate(photo_parts), np.concatenate(value_parts))
 
 
 def count_facets(conn, result_bitmap, kinds, *, db_path: str = "", top: int = 20) -> dict:

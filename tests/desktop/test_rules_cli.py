@@ -163,6 +163,21 @@ def test_show_on_a_date_has_the_licence_and_clearance(cli):
     assert record["clearance"]["status"] == "cleared" and record["violations"] == []
 
 
+def test_stored_verdicts_answer_for_the_days_they_hold(cli):
+    """A whole check for the 19th; later days reuse what still holds and judge again
+    what a day changes (the AFP embargo lifts at 00:01 on the 20th)."""
+    _licences(cli)
+    ids = _ids(cli)
+    assert cli("check", "--on", "2022-12-19").returncode == 1
+    afp = _json(cli("check", "--photo", ids["afp_embargo.jpg"], "--on", "2022-12-19", "--json"), code=1)
+    assert [v["rule"] for v in afp] == ["licence.restricted"]
+    assert _json(cli("check", "--photo", ids["afp_embargo.jpg"], "--on", "2022-12-21", "--json")) == []
+    nyt = _json(cli("show", ids["nyt_kyiv.jpg"], "--on", "2022-12-28", "--json"))
+    assert nyt["clearance"]["on"] == "2022-12-28" and nyt["clearance"]["status"] == "cleared"
+    assert _json(cli("show", ids["nyt_kyiv.jpg"], "--on", "2024-01-01", "--json"))["clearance"]["status"] \
+        == "not_cleared"                                   # the licence ended on 2023-12-31
+
+
 def test_edit_fields_and_assign_a_licence_by_hand(cli):
     _licences(cli)
     pid = _ids(cli)["pa_leeds.jpg"]
