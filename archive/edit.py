@@ -2,7 +2,13 @@
 
 An edit changes the working value, adds the field to ``edited`` (so a later
 sync keeps it), re-indexes the photo, and leaves the file's own value in
-``embedded`` for everyone to see.
+``embedded`` for everyone to see.  Putting a field back to the file's own value
+(``unedit``) removes it from ``edited`` again.
+
+:func:`write_fields` does one photo inside the caller's transaction; the
+application API (:mod:`archive.desk`) wraps it with the history, undo, the
+version check and licence assignment.  :func:`edit_photo` and
+:func:`revert_fields` are the one-photo, one-transaction forms.
 """
 
 from __future__ import annotations
@@ -13,80 +19,83 @@ from archive.derive import derive
 from archive.errors import NotFound, UsageError
 from archive.metadata.model import EDITABLE_FIELDS
 from archive.store import photos as store
+from archive.store.articles import transaction
 
 EDITABLE = EDITABLE_FIELDS + ("credit_line",)
+LIST_FIELDS = store.LIST_FIELDS
 
 
-def edit_photo(archive, photo_id: int, changes: dict) -> dict:
-    """Apply ``changes`` (field -> new value; lists for creator/keywords) and return the record."""
-    unknown = [k for k in changes if k not in EDITABLE]
+def check_fields(fields) -> None:
+    unknown = [k for k in fields if k not in EDITABLE]
     if unknown:
         raise UsageError(f"cannot edit {', '.join(unknown)}: editable fields are {', '.join(EDITABLE)}")
-    conn = archive.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        record = store.get_record(conn, photo_id)
-        if record is None:
-            raise NotFound(f"no photo with id {photo_id} in the archive")
-        edited = set(record["edited"])
-        conflicts = dict(record["conflicts"])
-        sets = {}
-        for field, value in changes.items():
-            if field in store.LIST_FIELDS:
-                value = [v for v in (value or []) if v]
-                sets[field] = json.dumps(value, ensure_ascii=False)
-            else:
-                value = value or None
-                sets[field] = value
-            record[field] = value
+
+
+def normal(field: str, value):
+    """A value as the archive keeps it: lists without empty items, empty text as None."""
+    if field in LIST_FIELDS:
+        if isinstance(value, str):
+            value = [value]
+        return [str(v).strip() for v in (value or []) if str(v).strip()]
+    if value is None:
+        return None
+    value = str(value)
+    return value if value.strip() else None
+
+
+def write_fields(conn, record: dict, values: dict, unedit=frozenset()) -> None:
+    """Set working values of one photo (``record`` as read in this transaction) and
+    re-index it.  Fields in ``values`` become edits; fields in ``unedit`` take the
+    file's own value again and are no longer edits."""
+    edited = set(record["edited"])
+    conflicts = dict(record["conflicts"])
+    own = record.get("_embedded_all") or {}
+    sets = {}
+    for field in unedit:
+        values = {**values, field: own.get(field)}
+    for field, value in values.items():
+        value = normal(field, value)
+        sets[field] = json.dumps(value, ensure_ascii=False) if field in LIST_FIELDS else value
+        record[field] = value
+        if field in unedit:
+            edited.discard(field)
+        else:
             edited.add(field)
-            conflicts.pop(field, None)
-        _save(conn, photo_id, record, sets, sorted(edited), conflicts)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    return store.get_record(conn, photo_id)
-
-
-def _save(conn, photo_id: int, record: dict, sets: dict, edited: list, conflicts: dict) -> None:
-    """Write changed working values with the edit bookkeeping, and re-index the photo."""
-    sets["edited"] = json.dumps(edited)
+        conflicts.pop(field, None)
+    sets["edited"] = json.dumps(sorted(edited))
     sets["conflicts"] = json.dumps(conflicts, ensure_ascii=False)
     sets["updated_at"] = store.now_iso()
     derived = derive(record)
     sets["place_city"] = derived.place_city
-    store.update_photo(conn, photo_id, sets)
+    store.update_photo(conn, record["id"], sets)
     store.remove_index(conn, record["sort_key"])
-    store.write_index(conn, record["sort_key"], derived, photo_id)
+    store.write_index(conn, record["sort_key"], derived, record["id"])
+    record["edited"] = sorted(edited)
+    record["conflicts"] = conflicts
+
+
+def read_record(conn, photo_id: int) -> dict:
+    record = store.get_record(conn, photo_id)
+    if record is None:
+        raise NotFound(f"no photo with id {photo_id} in the archive")
+    return record
+
+
+def edit_photo(archive, photo_id: int, changes: dict) -> dict:
+    """Apply ``changes`` (field -> new value; lists for creator/keywords) and return the record."""
+    check_fields(changes)
+    conn = archive.conn
+    with transaction(conn):
+        write_fields(conn, read_record(conn, photo_id), changes)
+    return store.get_record(conn, photo_id)
 
 
 def revert_fields(archive, photo_id: int, fields) -> dict:
     """Undo edits: the named fields take the file's own values again and are no longer edited."""
     fields = [f for f in fields if f in EDITABLE]
     conn = archive.conn
-    record = store.get_record(conn, photo_id)
-    if record is None:
-        raise NotFound(f"no photo with id {photo_id} in the archive")
-    own = record["_embedded_all"]
-    if not fields:
-        return record
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        edited = [f for f in record["edited"] if f not in fields]
-        conflicts = {k: v for k, v in record["conflicts"].items() if k not in fields}
-        sets = {}
-        for field in fields:
-            value = own.get(field)
-            if field in store.LIST_FIELDS:
-                value = value or []
-                sets[field] = json.dumps(value, ensure_ascii=False)
-            else:
-                sets[field] = value or None
-            record[field] = value
-        _save(conn, photo_id, record, sets, sorted(edited), conflicts)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+    with transaction(conn):
+        record = read_record(conn, photo_id)
+        if fields:
+            write_fields(conn, record, {}, unedit=frozenset(fields))
     return store.get_record(conn, photo_id)

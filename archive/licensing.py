@@ -104,14 +104,14 @@ def _territory(text: str) -> str:
     t = str(text).strip()
     code = t.upper() if len(t) == 2 and t.isalpha() else COUNTRY_WORDS.get(t.lower().rstrip("."))
     if not code:
-        raise UsageError(f'--territory "{text}": use an ISO country code such as GB or FR')
+        raise UsageError(f'territory "{text}": use an ISO country code such as GB or FR')
     return code
 
 
 def _medium(text: str) -> str:
     m = MEDIA.get(str(text).strip().lower())
     if m is None:
-        raise UsageError(f'--medium "{text}": use print, web, social or broadcast')
+        raise UsageError(f'medium "{text}": use print, web, social or broadcast')
     return m
 
 
@@ -121,33 +121,68 @@ def _strict_creator(text: str):
     if at:
         lo, dots, hi = span.partition("..")
         if dots:
-            parse_date(lo.strip() or None, f"--creator {text}: from")
-            parse_date(hi.strip() or None, f"--creator {text}: until")
+            parse_date(lo.strip() or None, f"photographer {text}: from")
+            parse_date(hi.strip() or None, f"photographer {text}: until")
     return parse_creator_cover(text)
 
 
 # ---------------------------------------------------------------- licences
+
+def _licence_model(licensor: str, aliases=(), valid_from=None, valid_until=None, kind=None, cost=None,
+                   quota=None, creators=(), territories=(), media=(), reference=None,
+                   restrictions=None, licence_id=None) -> Licence:
+    """A licence from typed values, every one validated (errors name the field, not a flag)."""
+    if cost is not None and cost not in COSTS:
+        raise UsageError(f'cost "{cost}": use one of {", ".join(COSTS)}')
+    if not str(licensor or "").strip():
+        raise UsageError("a licence needs a licensor (the agency or owner licensing the photos)")
+    lic = Licence(licence_id, str(licensor).strip(), aliases=tuple(a for a in aliases if str(a).strip()),
+                  kind=kind or "subscription", cost=cost, quota=quota,
+                  reference=reference or None, valid_from=parse_date(valid_from, "valid from"),
+                  valid_until=parse_date(valid_until, "valid until"),
+                  territories=tuple(_territory(t) for t in territories),
+                  media=tuple(_medium(m) for m in media), restrictions=restrictions or None,
+                  creators=tuple(_strict_creator(c) for c in creators))
+    if lic.creators and lic.kind not in CREATOR_KINDS:
+        raise UsageError(f"photographers: a {lic.kind} licence covers its licensor's photos; only staff, "
+                         "contract and commissioned licences list photographers")
+    return lic
+
 
 def add_licence(archive, *, licensor: str, aliases: Iterable[str] = (), valid_from=None, valid_until=None,
                 kind: Optional[str] = None, cost: Optional[str] = None, quota=None,
                 creators: Iterable[str] = (), territories: Iterable[str] = (), media: Iterable[str] = (),
                 reference: Optional[str] = None, restrictions: Optional[str] = None) -> dict:
     """Add a licence and return it as stored.  Everything is validated first."""
-    if cost is not None and cost not in COSTS:
-        raise UsageError(f'--cost "{cost}": use one of {", ".join(COSTS)}')
-    lic = Licence(None, licensor, aliases=tuple(aliases), kind=kind or "subscription", cost=cost, quota=quota,
-                  reference=reference or None, valid_from=parse_date(valid_from, "--from"),
-                  valid_until=parse_date(valid_until, "--until"),
-                  territories=tuple(_territory(t) for t in territories),
-                  media=tuple(_medium(m) for m in media), restrictions=restrictions or None,
-                  creators=tuple(_strict_creator(c) for c in creators))
-    if lic.creators and lic.kind not in CREATOR_KINDS:
-        raise UsageError(f"--creator: a {lic.kind} licence covers its licensor's photos; only staff, contract "
-                         "and commissioned licences list photographers (add --kind staff, contract or commissioned)")
+    lic = _licence_model(licensor, aliases, valid_from, valid_until, kind, cost, quota, creators,
+                         territories, media, reference, restrictions)
     conn = archive.conn
     with transaction(conn):
         licence_id = store.insert_licence(conn, lic.to_dict())
     return store.licence_row(conn, licence_id)
+
+
+def update_licence(archive, licence_id, **terms) -> dict:
+    """Change a licence's terms (any of add_licence's keywords); the others stay.
+    Every photo's stored checks become stale (the licences' epoch moves on)."""
+    conn = archive.conn
+    lid = _id(licence_id, "licence")
+    row = store.licence_row(conn, lid)
+    if row is None:
+        raise NotFound(f"no licence with id {licence_id}")
+    unknown = set(terms) - {"licensor", "aliases", "valid_from", "valid_until", "kind", "cost", "quota",
+                            "creators", "territories", "media", "reference", "restrictions"}
+    if unknown:
+        raise UsageError(f"a licence has no {', '.join(sorted(unknown))}")
+    merged = {**row, **terms}
+    lic = _licence_model(merged["licensor"], merged.get("aliases") or (), merged.get("valid_from"),
+                         merged.get("valid_until"), merged.get("kind"), merged.get("cost"), merged.get("quota"),
+                         merged.get("creators") or (), merged.get("territories") or (),
+                         merged.get("media") or (), merged.get("reference"), merged.get("restrictions"),
+                         licence_id=lid)
+    with transaction(conn):
+        store.update_licence(conn, lid, lic.to_dict())
+    return store.licence_row(conn, lid)
 
 
 def list_licences(archive) -> list[dict]:
@@ -160,10 +195,10 @@ def get_licence(archive, licence_id, *, on=None) -> dict:
     conn = archive.conn
     row = store.licence_row(conn, _id(licence_id, "licence"))
     if row is None:
-        raise NotFound(f"no licence with id {licence_id} (see 'picturedesk licence list')")
+        raise NotFound(f"no licence with id {licence_id}")
     row["photos"] = store.licence_photo_counts(conn, row["id"])
     if row["quota"]:
-        on = parse_date(on, "--on") or _dt.date.today()
+        on = parse_date(on, "publication date") or _dt.date.today()
         licences = _licences(conn)
         uses, _ = _quota_uses(conn, licences, on)
         count, period = row["quota"].split("/")
@@ -179,7 +214,7 @@ def remove_licence(archive, licence_id) -> dict:
     lid = _id(licence_id, "licence")
     row = store.licence_row(conn, lid)
     if row is None:
-        raise NotFound(f"no licence with id {licence_id} (see 'picturedesk licence list')")
+        raise NotFound(f"no licence with id {licence_id}")
     with transaction(conn):
         row["unassigned"] = store.delete_licence(conn, lid)
     return row
@@ -190,9 +225,9 @@ def licence_ref(archive, value) -> Optional[int]:
     there is no such licence.  For checking a request before changing anything."""
     if value is None or str(value).strip().lower() in ("none", ""):
         return None
-    licence_id = _id(value, "--licence")
+    licence_id = _id(value, "licence")
     if store.licence_row(archive.conn, licence_id) is None:
-        raise NotFound(f"no licence with id {value} (see 'picturedesk licence list')")
+        raise NotFound(f"no licence with id {value}")
     return licence_id
 
 
@@ -214,7 +249,7 @@ def add_lease(archive, photo_id: int, *, allow: bool, valid_from=None, valid_unt
               note: Optional[str] = None) -> dict:
     """Allow or deny one photo between two dates (either open); deny wins over allow."""
     conn = archive.conn
-    start, end = parse_date(valid_from, "--from"), parse_date(valid_until, "--until")
+    start, end = parse_date(valid_from, "valid from"), parse_date(valid_until, "valid until")
     Lease(None, photo_id, bool(allow), start, end, note)      # validates the span
     if not store.existing_ids(conn, [photo_id]):
         raise NotFound(f"no photo with id {photo_id} in the archive")
@@ -232,7 +267,7 @@ def remove_lease(archive, lease_id) -> dict:
     lid = _id(lease_id, "lease")
     row = store.lease_row(conn, lid)
     if row is None:
-        raise NotFound(f"no lease with id {lease_id} (see 'picturedesk lease list')")
+        raise NotFound(f"no lease with id {lease_id}")
     with transaction(conn):
         store.delete_lease(conn, lid)
     return row
@@ -520,7 +555,7 @@ def keep_current(archive, on=None, *, photo_ids: Optional[Sequence[int]] = None,
 
     started = time.perf_counter()
     progress = progress or no_progress
-    on = parse_date(on, "--on") or _dt.date.today()
+    on = parse_date(on, "publication date") or _dt.date.today()
     conn = archive.conn
     prof, name = _use_profile(archive, profile)
     report = Refresh(on, name)
@@ -692,7 +727,7 @@ class CheckReport:
 
 
 def select_photos(archive, *, query: Optional[str] = None, photos: Sequence = (), article=None,
-                  today=None) -> Optional[list[int]]:
+                  today=None, progress=None, cancel=None) -> Optional[list[int]]:
     """The photos ``check`` is about: those named (ids or paths), those paired with
     ``article``'s captions, and those matching ``query``, in that order; None (every
     photo) when nothing is named."""
@@ -709,12 +744,14 @@ def select_photos(archive, *, query: Optional[str] = None, photos: Sequence = ()
     if (query or "").strip():
         from archive.store.search import search
 
-        keep_current_for_query(archive, query, today=today)
+        keep_current_for_query(archive, query, today=today, progress=progress, cancel=cancel)
         cursor = None
         while True:
+            check_cancel(cancel)
             page = search(conn, query, limit=5000, after=cursor, count=False,
                           today=parse_date(today, "today"))
             ids += page.photo_ids
+            (progress or no_progress)(len(ids), None, "selecting photos")
             cursor = page.next
             if cursor is None:
                 break
@@ -748,7 +785,7 @@ def clearance_record(archive, photo_id: int, *, on=None) -> tuple[Optional[dict]
     """(licence, clearance) of one photo for publication on ``on`` (today), as the photo
     record shows them; the photo's stored checks are brought up to date first, so its
     stored violations are for the same date."""
-    on = parse_date(on, "--on") or _dt.date.today()
+    on = parse_date(on, "publication date") or _dt.date.today()
     keep_current(archive, on, photo_ids=[photo_id])
     conn = archive.conn
     st = store.stored_check(conn, photo_id)

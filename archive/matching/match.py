@@ -85,15 +85,25 @@ def parse_date(text: str | None) -> _dt.date | None:
 
 def match_captions(conn, captions: list[dict], article_date: _dt.date | None, *,
                    settings: MatchSettings = MatchSettings(),
-                   taken: set[int] = frozenset()) -> list[PairResult]:
+                   taken: set[int] = frozenset(), progress=None, cancel=None) -> list[PairResult]:
     """Pair captions (dicts: index, text, credit_line, credit) with photos.
 
     ``taken``: photos already settled for other captions of the article, which
-    are not offered again.
+    are not offered again.  Progress counts captions searched; a cancel stops
+    between captions (nothing is written here).
     """
+    from archive.jobs import check_cancel, no_progress
+
+    progress = progress or no_progress
     places = place_lookup()
     facts = [caption_facts(c, article_date, places) for c in captions]
-    keys = {c.index: find_candidates(conn, c, settings.limits) for c in facts}
+    keys = {}
+    for n, c in enumerate(facts):
+        check_cancel(cancel)
+        progress(n, len(facts), "finding candidate photos")
+        keys[c.index] = find_candidates(conn, c, settings.limits)
+    check_cancel(cancel)
+    progress(len(facts), len(facts), "scoring candidates")
     all_keys = list(dict.fromkeys(k for ks in keys.values() for k in ks))
     photos = {row["sort_key"]: PhotoFacts(row, places)
               for row in candidate_store.candidate_rows(conn, all_keys)}
@@ -137,7 +147,7 @@ def _result(c: CaptionFacts, scores: list[Score], photo_id: int | None, chosen: 
 
 
 def match_article(archive, article_id: int, *, settings: MatchSettings = MatchSettings(),
-                  save: bool = True) -> ArticleMatch:
+                  save: bool = True, progress=None, cancel=None) -> ArticleMatch:
     """Pair an article's undecided captions, keep its decided ones, store the proposals."""
     conn = archive.conn
     article = article_store.get_article(conn, article_id)
@@ -149,7 +159,7 @@ def match_article(archive, article_id: int, *, settings: MatchSettings = MatchSe
     taken = {pid for decision, pid in decided.values() if decision != "rejected" and pid is not None}
     open_captions = [c for c in captions if c["index"] not in decided]
     results = match_captions(conn, open_captions, parse_date(article["date"]),
-                             settings=settings, taken=taken)
+                             settings=settings, taken=taken, progress=progress, cancel=cancel)
     if save and results:
         with article_store.transaction(conn):
             article_store.save_proposals(conn, article_id, [

@@ -23,7 +23,19 @@ DECISIONS = ("accepted", "confirmed", "rejected")
 
 @contextmanager
 def transaction(conn) -> Iterator[None]:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error.  Inside a transaction
+    already open it is a savepoint, so an action made of several steps (an edit and
+    its licence, an accepted pairing) commits or rolls back as one."""
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT nested")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK TO nested")
+            conn.execute("RELEASE nested")
+            raise
+        conn.execute("RELEASE nested")
+        return
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield
@@ -171,6 +183,21 @@ def set_decision(conn, article_id: int, idx: int, decision: str | None, *,
             "VALUES (?,?,?,?,?,?,?,?)",
             (article_id, idx, photo_id, score, status or "none", decision,
              json.dumps(reasons or [], ensure_ascii=False), stamp))
+
+
+def restore_pair(conn, article_id: int, pair: dict | None, idx: int) -> None:
+    """Put a caption's pair back exactly as ``pair`` (a get_pair dict) was; None: no pair."""
+    if pair is None:
+        conn.execute("DELETE FROM pairs WHERE article_id = ? AND idx = ?", (article_id, idx))
+        return
+    conn.execute(
+        "INSERT INTO pairs(article_id, idx, photo_id, score, status, decision, reasons, candidates, decided_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT(article_id, idx) DO UPDATE SET photo_id = excluded.photo_id, "
+        "score = excluded.score, status = excluded.status, decision = excluded.decision, "
+        "reasons = excluded.reasons, candidates = excluded.candidates, decided_at = excluded.decided_at",
+        (article_id, idx, pair["photo_id"], pair["score"], pair["status"], pair["decision"],
+         json.dumps(pair.get("reasons") or [], ensure_ascii=False),
+         json.dumps(pair.get("candidates") or [], ensure_ascii=False), pair.get("decided_at")))
 
 
 def settled_photos(conn, article_id: int) -> dict[int, int]:

@@ -58,19 +58,28 @@ def _licence(row) -> dict:
             "creators": json.loads(creators or "[]"), "added_at": added_at}
 
 
-def insert_licence(conn, licence: dict) -> int:
-    """Add a licence (``Licence.to_dict()`` shape; its id is ignored) and return its id."""
+def _licence_values(licence: dict) -> dict:
     quota = licence.get("quota")
     count, _, period = str(quota).partition("/") if quota else (None, None, None)
-    cur = conn.execute(
-        "INSERT INTO licences(licensor, aliases, kind, cost, quota_count, quota_period, reference, "
-        "valid_from, valid_until, territories, media, restrictions, creators) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (licence["licensor"], json.dumps(list(licence.get("aliases") or []), ensure_ascii=False),
-         licence["kind"], licence.get("cost"), int(count) if count else None, period or None,
-         licence.get("reference"), licence.get("valid_from"), licence.get("valid_until"),
-         json.dumps(list(licence.get("territories") or []), ensure_ascii=False),
-         json.dumps(list(licence.get("media") or []), ensure_ascii=False), licence.get("restrictions"),
-         json.dumps([str(c) for c in licence.get("creators") or []], ensure_ascii=False)))
+    return {
+        "licensor": licence["licensor"],
+        "aliases": json.dumps(list(licence.get("aliases") or []), ensure_ascii=False),
+        "kind": licence["kind"], "cost": licence.get("cost"),
+        "quota_count": int(count) if count else None, "quota_period": period or None,
+        "reference": licence.get("reference"), "valid_from": licence.get("valid_from"),
+        "valid_until": licence.get("valid_until"),
+        "territories": json.dumps(list(licence.get("territories") or []), ensure_ascii=False),
+        "media": json.dumps(list(licence.get("media") or []), ensure_ascii=False),
+        "restrictions": licence.get("restrictions"),
+        "creators": json.dumps([str(c) for c in licence.get("creators") or []], ensure_ascii=False),
+    }
+
+
+def insert_licence(conn, licence: dict) -> int:
+    """Add a licence (``Licence.to_dict()`` shape; its id is ignored) and return its id."""
+    values = _licence_values(licence)
+    cur = conn.execute(f"INSERT INTO licences({', '.join(values)}) VALUES ({_marks(len(values))})",
+                       tuple(values.values()))
     return cur.lastrowid
 
 
@@ -102,6 +111,25 @@ def delete_licence(conn, licence_id: int) -> int | None:
 
 def set_hand_licence(conn, photo_id: int, licence_id: int | None) -> None:
     conn.execute("UPDATE photos SET licence_id = ? WHERE id = ?", (licence_id, photo_id))
+
+
+def hand_licence(conn, photo_id: int) -> int | None:
+    row = conn.execute("SELECT licence_id FROM photos WHERE id = ?", (photo_id,)).fetchone()
+    return row[0] if row else None
+
+
+def update_licence(conn, licence_id: int, licence: dict) -> None:
+    """Replace a licence's terms (same columns as insert_licence)."""
+    values = _licence_values(licence)
+    conn.execute(f"UPDATE licences SET {', '.join(f'{k} = ?' for k in values)} WHERE id = ?",
+                 (*values.values(), licence_id))
+
+
+def photos_covered(conn, licence_id: int, limit: int = 500) -> list[int]:
+    """Photos the licence covers (as last judged) or that were assigned to it, newest first."""
+    return [r[0] for r in conn.execute(
+        "SELECT id FROM photos WHERE licence_resolved = ? OR licence_id = ? ORDER BY sort_key LIMIT ?",
+        (licence_id, licence_id, limit))]
 
 
 # ---------------------------------------------------------------- leases

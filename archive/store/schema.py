@@ -233,5 +233,26 @@ _V6 = [
     "CREATE INDEX photos_cleared ON photos(sort_key) WHERE clearance_status = 'cleared'",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5, _V6]
+# Version 7: the history of every edit, so a person can undo and redo it (also from
+# another window or after a restart) and see how a caption changed.  One row per
+# field of a photo; the rows of one action share ``batch``.  ``before``/``after`` are
+# JSON values; ``was_edited``/``now_edited`` say whether the field was an archive edit
+# (or the file's own value) before and after, so an undo puts back exactly that.
+_V7 = [
+    """CREATE TABLE edit_history (
+        id INTEGER PRIMARY KEY,
+        batch INTEGER NOT NULL,
+        photo_id INTEGER,                      -- NULL for a pairing's own row
+        field TEXT NOT NULL,                   -- a field, "licence", or "pair:ARTICLE:CAPTION"
+        before TEXT, after TEXT,
+        was_edited INTEGER NOT NULL, now_edited INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+        who TEXT
+    )""",
+    "CREATE INDEX edit_history_photo ON edit_history(photo_id, field, id)",
+    "CREATE INDEX edit_history_batch ON edit_history(batch)",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
 SCHEMA_VERSION = len(MIGRATIONS)

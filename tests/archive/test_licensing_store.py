@@ -127,19 +127,19 @@ def test_kind_sets_the_default_cost(archive):
 
 @pytest.mark.parametrize("kwargs,message", [
     (dict(valid_from="2023-01-01", valid_until="2022-12-31"), "is before from"),
-    (dict(valid_from="2022-13-01"), '--from "2022-13-01": not a date'),
-    (dict(valid_until="next week"), '--until "next week": not a date'),
+    (dict(valid_from="2022-13-01"), 'valid from "2022-13-01": not a date'),
+    (dict(valid_until="next week"), 'valid until "next week": not a date'),
     (dict(valid_until="2022-12-31junk"), "not a date"),
     (dict(kind="freebie"), "is not one of"),
-    (dict(cost="cheap"), "--cost"),
+    (dict(cost="cheap"), 'cost "cheap"'),
     (dict(quota="lots"), "write N/month or N/year"),
     (dict(quota="0/month"), "at least 1"),
     (dict(kind="staff", creators=["Graham Turner@2022-02-30.."]), "not a date"),
     (dict(kind="staff", creators=["Graham Turner@2023-01-01..2022-01-01"]), "is before from"),
     (dict(licensor=" "), "needs a licensor"),
     (dict(creators=["Graham Turner"]), "only staff, contract and commissioned licences list photographers"),
-    (dict(territories=["Narnia"]), '--territory "Narnia": use an ISO country code'),
-    (dict(media=["carrier pigeon"]), '--medium "carrier pigeon": use print, web, social or broadcast'),
+    (dict(territories=["Narnia"]), 'territory "Narnia": use an ISO country code'),
+    (dict(media=["carrier pigeon"]), 'medium "carrier pigeon": use print, web, social or broadcast'),
 ])
 def test_bad_licence_is_refused_and_nothing_is_written(archive, kwargs, message):
     before = snapshot(archive.conn)
@@ -186,7 +186,7 @@ def test_bad_lease_is_refused_and_nothing_is_written(desk):
     with pytest.raises(UsageError, match="is before from"):
         licensing.add_lease(archive, ids["pa_leeds.jpg"], allow=True, valid_from="2022-12-31",
                             valid_until="2022-12-01")
-    with pytest.raises(UsageError, match='--from "31/12/2022": not a date'):
+    with pytest.raises(UsageError, match='valid from "31/12/2022": not a date'):
         licensing.add_lease(archive, ids["pa_leeds.jpg"], allow=False, valid_from="31/12/2022")
     assert snapshot(archive.conn) == before
 

@@ -1,0 +1,450 @@
+"""The application API: everything the window and the command line do with an archive.
+
+A :class:`Desk` is one open archive.  Its methods take and return plain values
+and the dataclasses of :mod:`archive.desk.types`, raise the errors of
+:mod:`archive.errors` (worded about photos, never about command-line flags),
+and never touch Qt.  Reading never writes: a record or a page of results
+shows the stored checks and says when they are out of date; the
+``bring_checks_current`` job updates them.  Every edit is one transaction with
+a history entry that :meth:`Desk.undo` and :meth:`Desk.redo` apply, guarded by
+a check that the fields still hold what the person saw.
+
+Long work (import, sync, thumbnails, checks, matching) takes ``progress`` and
+``cancel`` (see :mod:`archive.jobs`).  SQLite connections belong to one thread:
+a job on another thread runs on :meth:`Desk.clone`, its own connection to the
+same archive.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import time
+from pathlib import Path
+from typing import Iterable, Optional, Sequence
+
+from archive.desk import editing
+from archive.desk.judging import Judge
+from archive.desk.results import SORTS, results as _results
+from archive.desk.types import (MULTIPLE, Badge, DraftCheck, EditConflict, FacetValue, FieldChange,
+                                GridRow, HistoryEntry, Results, Staleness)
+from archive.errors import NotFound, UsageError
+from archive.licences import parse_date
+
+__all__ = ["Desk", "open_desk", "MULTIPLE", "Badge", "DraftCheck", "EditConflict", "FacetValue",
+           "FieldChange", "GridRow", "HistoryEntry", "Results", "Staleness", "SORTS"]
+
+
+def _day(on) -> _dt.date:
+    return parse_date(on, "publication date") or _dt.date.today()
+
+
+class Desk:
+    """One open archive and everything a front end does with it."""
+
+    def __init__(self, archive):
+        self.archive = archive
+        self._judge = Judge(archive)
+        self._thumbs = None
+
+    # ------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, directory=None, *, create: bool = True) -> "Desk":
+        from archive.store import open_archive
+
+        return cls(open_archive(directory, create=create))
+
+    def clone(self) -> "Desk":
+        """Another connection to the same archive, for a job on another thread."""
+        return Desk.open(self.directory, create=False)
+
+    @property
+    def directory(self) -> Path:
+        return self.archive.directory
+
+    @property
+    def conn(self):
+        return self.archive.conn
+
+    def close(self) -> None:
+        if self._thumbs is not None:
+            self._thumbs.close()
+            self._thumbs = None
+        self.archive.close()
+
+    def __enter__(self) -> "Desk":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def photo_count(self) -> int:
+        from archive.store import licences as store
+
+        return store.photo_count(self.conn)
+
+    def folders(self) -> list[str]:
+        from archive.store import photos as store
+
+        return store.folders(self.conn)
+
+    # ------------------------------------------------------------ results
+
+    def results(self, query: str = "", *, offset: int = 0, limit: int = 50, sort: str = "taken",
+                descending: bool = True, facets: bool = False, on=None) -> Results:
+        """The rows of ``query``'s result at ``offset`` (any position), its total and,
+        with ``facets``, the counts of each facet value with the term that narrows to it."""
+        return _results(self.conn, query or "", offset=offset, limit=limit, sort=sort,
+                        descending=descending, facets=facets, on=_day(on))
+
+    def rows(self, photo_ids: Sequence[int], *, on=None) -> list[GridRow]:
+        """Grid rows of the photos named, in that order (a selection, an article's photos)."""
+        from archive.desk.results import grid_rows
+
+        return grid_rows(self.conn, list(photo_ids), _day(on))
+
+    def checks_state(self, on=None) -> Staleness:
+        """Whether the stored checks hold for the publication date (cheap: index probes)."""
+        from archive.store import licences as store
+
+        day = _day(on).isoformat()
+        conn = self.conn
+        covered = store.covers(store.watermark(conn), store.epoch(conn), day)
+        stale = len(store.unchecked_ids(conn)) if covered else -1
+        return Staleness(day, stale, covered and stale == 0)
+
+    # ------------------------------------------------------------ one photo
+
+    def resolve(self, ref) -> int:
+        from archive.records import resolve_photo
+
+        return resolve_photo(self.archive, ref)
+
+    def record(self, photo_id: int, *, on=None) -> dict:
+        """One photo's record as DESIGN.md prints it, plus ``origins`` (the tag each value
+        came from), ``checks_current`` and ``pairs``.  Never writes: when the stored
+        check does not hold for ``on`` it is judged again in memory."""
+        from archive.store import articles as article_store
+        from archive.store import licences as store
+        from archive.store import photos as photo_store
+
+        day = _day(on)
+        conn = self.conn
+        record = photo_store.get_record(conn, int(photo_id))
+        if record is None:
+            raise NotFound(f"no photo with id {photo_id} in the archive")
+        embedded_all = record.pop("_embedded_all", {}) or {}
+        record.pop("sort_key", None)
+        record["origins"] = dict(embedded_all.get("origins") or {})
+        record["file_values"] = {k: embedded_all.get(k) for k in editing.EDITABLE if k in embedded_all}
+        st = store.stored_check(conn, int(photo_id))
+        current = (st is not None and st["checked_epoch"] == store.epoch(conn) and st["clearance"] is not None
+                   and self._holds(int(photo_id), day))
+        if current:
+            c = st["clearance"]
+            record["clearance"] = {"on": day.isoformat(), "status": c.get("status"), "cost": c.get("cost"),
+                                   "reasons": list(c.get("reasons") or []), "licence_id": c.get("licence_id")}
+            record["licence"] = self._judge._context().licence_dict(c.get("licence_id"), day)
+            record["violations"] = [{"rule": r, "severity": s, "message": m, "fix": f, "field": fl}
+                                    for r, s, m, f, fl in store.stored_violations(conn, [int(photo_id)])
+                                    .get(int(photo_id), [])]
+        else:
+            violations, c = self._judge.judge(int(photo_id), day)
+            record["clearance"] = self._judge.clearance_dict(c, day)
+            record["licence"] = self._judge.licence_dict(c.licence_id, day)
+            record["violations"] = [v.to_dict() for v in violations]
+        record["checks_current"] = current
+        record["pairs"] = article_store.pairs_of_photo(conn, int(photo_id))
+        record["leases"] = store.lease_rows(conn, int(photo_id))
+        return record
+
+    def _holds(self, photo_id: int, day: _dt.date) -> bool:
+        from archive.store import grid
+
+        row = grid.cell_rows(self.conn, [photo_id]).get(photo_id)
+        return bool(row and row["clearance_from"] and row["clearance_from"] <= day.isoformat() <= row["clearance_until"])
+
+    def thumbnail(self, photo_id: int) -> Optional[bytes]:
+        """The photo's thumbnail JPEG (320 px, orientation applied), None until made."""
+        from archive.thumbnails import ThumbnailStore
+
+        if self._thumbs is None:
+            self._thumbs = ThumbnailStore(self.archive.thumbs_path)
+        return self._thumbs.get(int(photo_id))
+
+    def thumbnails(self, photo_ids: Sequence[int]) -> dict[int, bytes]:
+        """Thumbnails of a page of photos (those that have one)."""
+        from archive.thumbnails import ThumbnailStore
+
+        if self._thumbs is None:
+            self._thumbs = ThumbnailStore(self.archive.thumbs_path)
+        return self._thumbs.get_many([int(p) for p in photo_ids])
+
+    # ------------------------------------------------------------ editing
+
+    def edit(self, photo_ids: Iterable[int], changes: dict, *, expected: Optional[dict] = None,
+             licence=editing.UNCHANGED, label: str = "edit") -> HistoryEntry:
+        """Set fields (and the hand-assigned licence) on one or many photos, as one
+        undoable action.  ``expected``: field -> the value the person saw; if any photo
+        holds another value now, :class:`EditConflict` and nothing is written."""
+        entry = editing.edit(self.conn, photo_ids, changes, expected=expected, licence=licence, label=label)
+        return entry
+
+    def revert(self, photo_ids: Iterable[int], fields: Sequence[str]) -> HistoryEntry:
+        """The fields take the file's own values again."""
+        return editing.revert(self.conn, photo_ids, fields)
+
+    def undo(self, batch: int) -> HistoryEntry:
+        return editing.undo(self.conn, int(batch))
+
+    def redo(self, batch: int) -> HistoryEntry:
+        return editing.redo(self.conn, int(batch))
+
+    def history(self, photo_id: int, fields: Optional[Sequence[str]] = None, limit: int = 200) -> list[dict]:
+        """What changed on a photo, newest first: batch, label, field, before, after, at, who."""
+        from archive.store import history
+
+        return history.photo_rows(self.conn, int(photo_id), fields, limit)
+
+    def shared_values(self, photo_ids: Sequence[int], fields: Sequence[str] = editing.EDITABLE) -> dict:
+        """For batch editing: field -> the common value, or MULTIPLE."""
+        from archive.store import photos as photo_store
+
+        records = [r for r in (photo_store.get_record(self.conn, int(p)) for p in photo_ids) if r]
+        return editing.shared_values(records, fields)
+
+    def distinct_values(self, photo_ids: Sequence[int], field: str) -> list:
+        from archive.store import photos as photo_store
+
+        records = [r for r in (photo_store.get_record(self.conn, int(p)) for p in photo_ids) if r]
+        return editing.distinct_values(records, field)
+
+    def resolve_conflict(self, photo_id: int, field: str, keep: str) -> HistoryEntry:
+        """The file changed a field after it was edited here: keep "archive" (the edit) or
+        take "file" (the file's new value); either way the disagreement is settled."""
+        from archive.store import photos as photo_store
+
+        record = photo_store.get_record(self.conn, int(photo_id))
+        if record is None:
+            raise NotFound(f"no photo with id {photo_id} in the archive")
+        if field not in record["conflicts"]:
+            raise UsageError(f"photo {photo_id}: {field} has no disagreement with its file")
+        if keep == "file":
+            return editing.revert(self.conn, [int(photo_id)], [field], label=f"take the file's {field}")
+        if keep == "archive":
+            return editing.edit(self.conn, [int(photo_id)], {field: record.get(field)},
+                                expected={field: record.get(field)}, label=f"keep the edited {field}")
+        raise UsageError('keep "archive" or "file"')
+
+    # ------------------------------------------------------------ checks
+
+    def draft_check(self, photo_id: int, *, caption=None, credit_line=None, changes: Optional[dict] = None,
+                    on=None) -> DraftCheck:
+        """The rule violations (with the span each fix replaces) and clearance of the
+        photo as if its caption / credit line (or ``changes``) were as typed.  Writes nothing."""
+        draft = dict(changes or {})
+        if caption is not None:
+            draft["caption"] = caption
+        if credit_line is not None:
+            draft["credit_line"] = credit_line
+        editing.check_fields(draft)
+        return self._judge.draft(int(photo_id), _day(on), draft)
+
+    def rebuilt_credit(self, photo_id: int) -> Optional[str]:
+        """The credit line made from the photo's metadata in the profile's pattern."""
+        from archive.rules.credit import metadata_credit
+        from archive.rules.facts import PhotoFacts
+
+        ctx = self._judge._context()
+        record = self._judge._record(int(photo_id))[0]
+        return metadata_credit(ctx.profile, PhotoFacts(record, ctx.gaz))
+
+    def bring_checks_current(self, *, on=None, photo_ids=None, profile=None, progress=None, cancel=None,
+                             processes=None):
+        """Judge and store what is stale for the publication date (a job)."""
+        from archive.licensing import keep_current
+
+        return keep_current(self.archive, _day(on), photo_ids=photo_ids, profile=profile,
+                            processes=processes, progress=progress, cancel=cancel)
+
+    def check(self, photo_ids=None, *, on=None, profile=None, progress=None, cancel=None, processes=None):
+        """Check photos (None: every photo) and return their violations (a job)."""
+        from archive.licensing import check_photos
+
+        return check_photos(self.archive, photo_ids, on=_day(on), profile=profile, processes=processes,
+                            progress=progress, cancel=cancel)
+
+    def select(self, *, query=None, photos=(), article=None, on=None, progress=None, cancel=None):
+        """The photo ids a query, a list of ids/paths and an article name (None: all)."""
+        from archive.licensing import select_photos
+
+        return select_photos(self.archive, query=query, photos=photos, article=article, today=on,
+                             progress=progress, cancel=cancel)
+
+    def profile_name(self) -> str:
+        from archive.licensing import archive_profile
+
+        return archive_profile(self.archive)
+
+    # ------------------------------------------------------------ articles and pairing
+
+    def add_article(self, path=None, *, text: Optional[str] = None, title=None, date=None) -> dict:
+        """Add an article from a file (.txt, .md, .html) or from pasted ``text`` (kept as a
+        file in the archive's ``articles`` folder); returns it with its captions."""
+        from archive.matching import add_article
+
+        if text is not None:
+            folder = self.directory / "articles"
+            folder.mkdir(exist_ok=True)
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            path = folder / f"pasted-{stamp}-{os.getpid()}-{abs(hash(text)) % 10000}.txt"
+            path.write_text(text, encoding="utf-8")
+        if path is None:
+            raise UsageError("an article needs a file or its text")
+        return add_article(self.archive, path, title=title, date=date)
+
+    def articles(self) -> list[dict]:
+        from archive.matching.articles import list_articles
+
+        return list_articles(self.archive)
+
+    def article(self, article_id) -> dict:
+        from archive.matching.articles import article_detail, resolve_article
+
+        return article_detail(self.archive, resolve_article(self.archive, article_id))
+
+    def resolve_article(self, ref) -> int:
+        from archive.matching.articles import resolve_article
+
+        return resolve_article(self.archive, ref)
+
+    def remove_article(self, article_id) -> None:
+        from archive.matching.articles import remove_article
+
+        remove_article(self.archive, self.resolve_article(article_id))
+
+    def match(self, article_id, *, progress=None, cancel=None):
+        """Pair the article's undecided captions with photos (a job); stores proposals."""
+        from archive.matching import match_article
+
+        return match_article(self.archive, self.resolve_article(article_id), progress=progress, cancel=cancel)
+
+    def accept(self, article_id, statuses=("auto",)) -> tuple[list[dict], HistoryEntry]:
+        """Settle the automatic pairs: each photo takes its caption and credit line; one undoable action."""
+        from archive.matching import accept
+
+        aid = self.resolve_article(article_id)
+        return editing.recorded_pairing(self.conn, aid, f"accept the pairs of article {aid}",
+                                        lambda: accept(self.archive, aid, statuses=tuple(statuses)))
+
+    def confirm(self, article_id, caption_index: int, photo_id: Optional[int] = None) -> tuple[dict, HistoryEntry]:
+        """A person settles a caption's pair (the proposed photo, or ``photo_id``: a re-pair)."""
+        from archive.matching import confirm
+
+        aid = self.resolve_article(article_id)
+        label = (f"pair caption {caption_index} with photo {photo_id}" if photo_id
+                 else f"confirm caption {caption_index}")
+        return editing.recorded_pairing(self.conn, aid, label,
+                                        lambda: confirm(self.archive, aid, int(caption_index), photo_id),
+                                        extra_photos=[photo_id] if photo_id else [])
+
+    def repair(self, article_id, caption_index: int, photo_id: int) -> tuple[dict, HistoryEntry]:
+        return self.confirm(article_id, caption_index, int(photo_id))
+
+    def reject(self, article_id, caption_index: int) -> tuple[dict, HistoryEntry]:
+        from archive.matching import reject
+
+        aid = self.resolve_article(article_id)
+        return editing.recorded_pairing(self.conn, aid, f"reject caption {caption_index}'s photo",
+                                        lambda: reject(self.archive, aid, int(caption_index)))
+
+    def reset(self, article_id, caption_index: int) -> tuple[dict, HistoryEntry]:
+        from archive.matching import reset
+
+        aid = self.resolve_article(article_id)
+        return editing.recorded_pairing(self.conn, aid, f"reset caption {caption_index}",
+                                        lambda: reset(self.archive, aid, int(caption_index)))
+
+    # ------------------------------------------------------------ licences and leases
+
+    def licences(self) -> list[dict]:
+        from archive.licensing import list_licences
+
+        return list_licences(self.archive)
+
+    def licence(self, licence_id, *, on=None) -> dict:
+        from archive.licensing import get_licence
+
+        return get_licence(self.archive, licence_id, on=on)
+
+    def add_licence(self, **terms) -> dict:
+        from archive.licensing import add_licence
+
+        return add_licence(self.archive, **terms)
+
+    def update_licence(self, licence_id, **terms) -> dict:
+        from archive.licensing import update_licence
+
+        return update_licence(self.archive, licence_id, **terms)
+
+    def remove_licence(self, licence_id) -> dict:
+        from archive.licensing import remove_licence
+
+        return remove_licence(self.archive, licence_id)
+
+    def licence_photos(self, licence_id, limit: int = 500) -> list[int]:
+        """Photos the licence covers (as last checked) or that are assigned to it, newest first."""
+        from archive.licensing import licence_ref
+        from archive.store import licences as store
+
+        return store.photos_covered(self.conn, licence_ref(self.archive, licence_id), limit)
+
+    def licence_ref(self, value) -> Optional[int]:
+        from archive.licensing import licence_ref
+
+        return licence_ref(self.archive, value)
+
+    def assign_licence(self, photo_ids: Iterable[int], licence_id) -> HistoryEntry:
+        """Assign a licence by hand (None removes it), undoably."""
+        lid = self.licence_ref(licence_id) if licence_id is not None else None
+        return editing.edit(self.conn, photo_ids, {}, licence=lid, label="assign a licence")
+
+    def add_lease(self, photo_id: int, *, allow: bool, valid_from=None, valid_until=None, note=None) -> dict:
+        from archive.licensing import add_lease
+
+        return add_lease(self.archive, int(photo_id), allow=allow, valid_from=valid_from,
+                         valid_until=valid_until, note=note)
+
+    def leases(self, photo_id: Optional[int] = None) -> list[dict]:
+        from archive.licensing import list_leases
+
+        return list_leases(self.archive, photo_id)
+
+    def remove_lease(self, lease_id) -> dict:
+        from archive.licensing import remove_lease
+
+        return remove_lease(self.archive, lease_id)
+
+    # ------------------------------------------------------------ jobs
+
+    def import_paths(self, paths, *, thumbnails: bool = True, progress=None, cancel=None, processes=None):
+        from archive.sync import import_paths
+
+        return import_paths(self.archive, paths, thumbnails=thumbnails, progress=progress, cancel=cancel,
+                            processes=processes)
+
+    def sync(self, *, thumbnails: bool = True, progress=None, cancel=None, processes=None):
+        from archive.sync import sync_archive
+
+        return sync_archive(self.archive, thumbnails=thumbnails, progress=progress, cancel=cancel,
+                            processes=processes)
+
+    def make_thumbnails(self, *, progress=None, cancel=None, processes=None) -> dict:
+        from archive.sync import make_missing_thumbnails
+
+        return make_missing_thumbnails(self.archive, progress=progress, cancel=cancel, processes=processes)
+
+
+def open_desk(directory=None, *, create: bool = True) -> Desk:
+    return Desk.open(directory, create=create)
