@@ -1,0 +1,50 @@
+"""Fixtures for the window's tests: the demo archive (built once per session, copied
+per test), a Desk on it and the window's shared context.  Offscreen Qt."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+DEMO_DAY = dt.date(2022, 12, 19)      # the demo article's publication date
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    from archive.demo import build_demo
+
+    root = tmp_path_factory.mktemp("demo-template")
+    build_demo(root)
+    return root
+
+
+@pytest.fixture
+def demo_dir(demo_template, tmp_path):
+    root = tmp_path / "demo"
+    shutil.copytree(demo_template, root)
+    return root
+
+
+@pytest.fixture
+def desk(demo_dir):
+    from archive.desk import Desk
+
+    opened = Desk.open(demo_dir / "archive", create=False)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def context(qtbot, desk):
+    from desktop.gui.context import DeskContext
+
+    ctx = DeskContext(desk)
+    ctx.set_date(DEMO_DAY)
+    yield ctx
+    ctx.jobs.cancel_all()
+    ctx.jobs.wait(10000)
