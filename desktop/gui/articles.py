@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from typing import Optional
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QPixmap, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFileDialog,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
-                               QProgressBar, QPushButton, QTreeView, QVBoxLayout, QWidget)
+                               QProgressBar, QPushButton, QStyledItemDelegate, QStyleOptionViewItem,
+                               QTreeView, QVBoxLayout, QWidget)
 
 from archive.errors import PictureDeskError
 from desktop.gui import undo
@@ -27,7 +28,8 @@ PHOTO_MIME = "application/x-picturedesk-photo-ids"
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 CAPTION_ROLE = Qt.UserRole + 1       # on column 0 of a caption row: its index
 PHOTO_ROLE = Qt.UserRole + 2         # on any row that stands for a photo: its id
-COLUMNS = ("Caption", "Photo", "Score", "Status", "Decision")
+NAME_ROLE = Qt.UserRole + 3          # the paired photo's file name
+COLUMNS = ("Caption and photo", "Score", "Status", "Decision")
 STATUS_TEXT = {"auto": "auto", "suggested": "suggested", "none": "no photo"}
 
 
@@ -77,6 +79,29 @@ class PasteDialog(QDialog):
         self.resize(520, 420)
 
 
+class WrapDelegate(QStyledItemDelegate):
+    """Rows of the first column as tall as their word-wrapped text at the column's width."""
+
+    def __init__(self, view):
+        super().__init__(view)
+        self.view = view
+
+    def sizeHint(self, option, index):
+        size = super().sizeHint(option, index)
+        if index.column() != 0:
+            return size
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        width = self.view.columnWidth(0) - self.view.indentation() * (depth + 1) - 12
+        if index.data(Qt.DecorationRole) is not None:
+            width -= self.view.iconSize().width() + 8
+        rect = opt.fontMetrics.boundingRect(QRect(0, 0, max(width, 60), 100000), Qt.TextWordWrap, opt.text)
+        return QSize(size.width(), max(size.height(), rect.height() + 8))
+
+
 class CaptionTree(QTreeView):
     """The captions; photos dropped on a caption re-pair it, article files add an article."""
 
@@ -96,6 +121,8 @@ class CaptionTree(QTreeView):
         self.setUniformRowHeights(False)
         self.setAlternatingRowColors(True)
         self.setExpandsOnDoubleClick(True)
+        self.setItemDelegate(WrapDelegate(self))
+        self.header().sectionResized.connect(lambda *_: self.scheduleDelayedItemsLayout())
 
     def caption_at(self, pos) -> Optional[int]:
         index = self.indexAt(pos)
@@ -432,37 +459,49 @@ class ArticlesPanel(QWidget):
                 pids.add(pair["photo_id"])
             pids.update(c["photo_id"] for c in pair.get("candidates") or [])
         self._names_for(sorted(pids))
+        self.tree.setUpdatesEnabled(False)
         settled = sum(1 for c in captions if (c.get("pair") or {}).get("decision") in ("accepted", "confirmed"))
         self.info.setText(f"{len(captions)} caption{'s' if len(captions) != 1 else ''}, {settled} settled"
                           + (f" · {self.detail.get('date')}" if self.detail.get("date") else ""))
         for cap in captions:
             self.model.appendRow(self._caption_row(cap))
+        self.tree.setUpdatesEnabled(True)
+        for r in range(self.model.rowCount()):
+            top = self.model.item(r, 0)
+            for c in range(top.rowCount()):
+                child = top.child(c)
+                if child.text().startswith("Why"):
+                    self.tree.setFirstColumnSpanned(c, top.index(), True)
+                    for g in range(child.rowCount()):
+                        self.tree.setFirstColumnSpanned(g, child.index(), True)
         if current is not None and current < self.model.rowCount():
             self.tree.setCurrentIndex(self.model.index(current, 0))
         self._update_buttons()
 
     def _caption_row(self, cap: dict) -> list[QStandardItem]:
         pair = cap.get("pair") or {}
+        pid = pair.get("photo_id")
         text = f"{cap['index'] + 1}. {cap.get('text') or ''}"
         if cap.get("credit_line"):
             text += f"\n{cap['credit_line']}"
+        name = self._name(pid) if pid else None
+        text += f"\n→ {name}" if name else "\n→ no photo"
         first = QStandardItem(text)
         first.setData(cap["index"], CAPTION_ROLE)
-        first.setToolTip(text)
-        pid = pair.get("photo_id")
-        photo = QStandardItem(self._name(pid) if pid else "—")
+        first.setData(name, NAME_ROLE)
+        first.setToolTip(f"{text}\n{pair.get('path') or ''}".strip())
         if pid:
             first.setData(pid, PHOTO_ROLE)
-            photo.setData(pid, PHOTO_ROLE)
             thumb = self._thumb(pid)
             if thumb is not None:
-                photo.setData(thumb, Qt.DecorationRole)
-            photo.setToolTip(pair.get("path") or "")
+                first.setData(thumb, Qt.DecorationRole)
         score = QStandardItem(f"{pair['score']:.2f}" if pair.get("score") is not None else "—")
-        score.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
+        score.setTextAlignment(Qt.AlignRight | Qt.AlignTop)
         status = QStandardItem(STATUS_TEXT.get(pair.get("status"), pair.get("status") or "unmatched"))
         decision = QStandardItem(pair.get("decision") or "undecided")
-        row = [first, photo, score, status, decision]
+        for item in (status, decision):
+            item.setTextAlignment(Qt.AlignLeft | Qt.AlignTop)
+        row = [first, score, status, decision]
         for item in row:
             item.setEditable(False)
             item.setDropEnabled(True)
@@ -481,16 +520,17 @@ class ArticlesPanel(QWidget):
             head = QStandardItem(f"Runners-up ({len(runners)})")
             head.setEditable(False)
             for c in runners:
-                name = QStandardItem(self._name(c["photo_id"]))
-                name.setData(c["photo_id"], PHOTO_ROLE)
-                name.setEditable(False)
+                item = QStandardItem(self._name(c["photo_id"]))
+                item.setData(c["photo_id"], PHOTO_ROLE)
+                item.setToolTip("Click to select it; drag it from the sheet onto the caption to pair it")
+                item.setEditable(False)
                 thumb = self._thumb(c["photo_id"])
                 if thumb is not None:
-                    name.setData(thumb, Qt.DecorationRole)
+                    item.setData(thumb, Qt.DecorationRole)
                 sc = QStandardItem(f"{c['score']:.2f}")
                 sc.setTextAlignment(Qt.AlignRight | Qt.AlignVCenter)
                 sc.setEditable(False)
-                head.appendRow([name, QStandardItem(""), sc])
+                head.appendRow([item, sc])
             first.appendRow([head])
         return row
 
@@ -498,10 +538,12 @@ class ArticlesPanel(QWidget):
         """What the list shows, one dict per caption (for tests and the status bar)."""
         out = []
         for r in range(self.model.rowCount()):
-            out.append({COLUMNS[c].lower(): self.model.item(r, c).text() for c in range(len(COLUMNS))}
-                       | {"index": self.model.item(r, 0).data(CAPTION_ROLE),
-                          "photo_id": self.model.item(r, 0).data(PHOTO_ROLE),
-                          "thumbnail": self.model.item(r, 1).data(Qt.DecorationRole) is not None})
+            first = self.model.item(r, 0)
+            out.append({"caption": first.text(), "photo": first.data(NAME_ROLE) or "—",
+                        "score": self.model.item(r, 1).text(), "status": self.model.item(r, 2).text(),
+                        "decision": self.model.item(r, 3).text(), "index": first.data(CAPTION_ROLE),
+                        "photo_id": first.data(PHOTO_ROLE),
+                        "thumbnail": first.data(Qt.DecorationRole) is not None})
         return out
 
     def current_caption(self) -> Optional[int]:

@@ -402,6 +402,7 @@ class CaptionEditor(QWidget):
     def _show_violations(self, violations) -> None:
         for row in self.violation_rows:
             self.violations_layout.removeWidget(row)
+            row.hide()                          # gone now, not at the next event loop turn
             row.deleteLater()
         self.violation_rows = []
         shown = [v for v in violations if v.field in DRAFT_FIELDS or v.field is None]

@@ -70,6 +70,7 @@ class ConflictView(QFrame):
     def set_record(self, record) -> None:
         for row in self.rows.values():
             self.layout_.removeWidget(row)
+            row.hide()
             row.deleteLater()
         self.rows = {}
         conflicts = (record or {}).get("conflicts") or {}

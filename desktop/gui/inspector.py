@@ -73,8 +73,8 @@ def value_text(field: str, value) -> str:
         if value.get("alt") is not None:
             parts.append(f"{value['alt']:.0f} m")
         return "  ".join(parts)
-    if field == "taken_at":
-        return show_time(value)
+    if field == "taken_at" and value:
+        return str(value).replace("T", " ")
     return to_text(field, value)
 
 
@@ -123,7 +123,7 @@ class MetaTree(QTreeWidget):
         super().__init__(parent)
         self.setColumnCount(3)
         self.setHeaderLabels(["Field", "Value", "From"])
-        self.setRootIsDecorated(True)
+        self.setRootIsDecorated(False)
         self.setWordWrap(True)
         self.setUniformRowHeights(False)
         self.setAlternatingRowColors(True)
@@ -233,22 +233,15 @@ class SinglePhotoView(QWidget):
 
         # -- history
         hist = Section("Caption history")
-        self.history = QTreeWidget()
-        self.history.setColumnCount(3)
-        self.history.setHeaderLabels(["When", "Who", "Change"])
-        self.history.setRootIsDecorated(False)
-        self.history.setWordWrap(True)
-        self.history.setAlternatingRowColors(True)
-        self.history.setMinimumHeight(110)
-        h = self.history.header()
-        h.setSectionResizeMode(0, QHeaderView.ResizeToContents)
-        h.setSectionResizeMode(1, QHeaderView.ResizeToContents)
-        h.setSectionResizeMode(2, QHeaderView.Stretch)
-        h.setStretchLastSection(False)
+        self.history_box = QWidget()
+        self.history_layout = QVBoxLayout(self.history_box)
+        self.history_layout.setContentsMargins(0, 0, 0, 0)
+        self.history_layout.setSpacing(6)
+        self.history_labels: list[QLabel] = []
         self.history_empty = QLabel("No edits yet: the caption and credit are the file's own.")
         muted(self.history_empty)
         hist.box.addWidget(self.history_empty)
-        hist.box.addWidget(self.history)
+        hist.box.addWidget(self.history_box)
         lay.addWidget(hist)
         lay.addStretch(1)
 
@@ -405,20 +398,30 @@ class SinglePhotoView(QWidget):
             self.tabs.setTabText(i, f"{name} ({counts[name]})" if counts[name] else name)
 
     def _history(self, photo_id: int) -> None:
-        self.history.clear()
+        for label in self.history_labels:
+            self.history_layout.removeWidget(label)
+            label.hide()
+            label.deleteLater()
+        self.history_labels = []
         try:
-            rows = self.context.desk.history(photo_id, ["caption", "credit_line"])
+            rows = self.context.desk.history(photo_id, ["caption", "credit_line"], limit=50)
         except PictureDeskError:
             rows = []
         for h in rows:
             when = (h.get("at") or "").replace("T", " ").removesuffix("Z")
             field = LABELS.get(h.get("field"), h.get("field"))
-            before = to_text(h["field"], h.get("before")) or "(empty)"
-            after = to_text(h["field"], h.get("after")) or "(empty)"
-            item = QTreeWidgetItem([when, h.get("who") or "—", f"{field}: {before} → {after}"])
-            item.setToolTip(2, f"{h.get('label')}\n{field}\nbefore: {before}\nafter: {after}")
-            self.history.addTopLevelItem(item)
-        self.history.setVisible(bool(rows))
+            before = to_text(h["field"], h.get("before"))
+            after = to_text(h["field"], h.get("after"))
+            label = QLabel(f"<b>{escape(field)}</b> · {escape(when)} · {escape(h.get('who') or 'unknown')}"
+                           f" · <i>{escape(h.get('label') or '')}</i><br>"
+                           f"{escape(before) or '(empty)'} → {escape(after) or '(empty)'}")
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.RichText)
+            label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            label.setProperty("history", (h.get("field"), before, after))
+            self.history_layout.addWidget(label)
+            self.history_labels.append(label)
+        self.history_box.setVisible(bool(rows))
         self.history_empty.setVisible(not rows)
 
 
@@ -508,5 +511,8 @@ class Inspector(QWidget):
             self.empty.setText(str(exc))
             self.stack.setCurrentIndex(0)
             return
+        new_photo = self.single.record is None or self.single.record["id"] != record["id"]
         self.single.show_record(record)
         self.stack.setCurrentIndex(1)
+        if new_photo:
+            self.single_scroll.verticalScrollBar().setValue(0)

@@ -99,8 +99,9 @@ def test_save_undo_redo(inspector, context, desk, qtbot):
     assert desk.record(pid)["caption"] == "Shoppers at a market in Kyiv on Monday."
     assert context.undo_stack.count() == 1
     assert not editor.dirty_fields()
-    hist = inspector.single.history
-    assert hist.topLevelItemCount() == 1 and "→ Shoppers at a market" in hist.topLevelItem(0).text(2)
+    hist = inspector.single.history_labels
+    assert len(hist) == 1 and hist[0].property("history")[2] == "Shoppers at a market in Kyiv on Monday."
+    assert "→ Shoppers at a market" in hist[0].text()
     context.undo_stack.undo()
     assert desk.record(pid)["caption"] == old
     assert editor.text_of("caption") == old
