@@ -3,29 +3,12 @@
 from __future__ import annotations
 
 import datetime as _dt
-import os
 
 from archive.errors import NotFound
 from archive.licensing import clearance_record
+from archive.photo_refs import resolve_photo  # noqa: F401  (the place callers knew it by)
 from archive.store import photos as store
 from archive.store.licences import stored_violations
-
-
-def resolve_photo(archive, ref: str | int) -> int:
-    """The id of the photo named by an id or a path; NotFound names what was asked."""
-    conn = archive.conn
-    text = str(ref)
-    if text.isdigit():
-        if store.exists(conn, int(text)):
-            return int(text)
-        if not os.path.exists(text):
-            raise NotFound(f"no photo with id {text} in the archive")
-    photo_id = store.id_for_path(conn, os.path.abspath(text))
-    if photo_id is None:
-        if os.path.exists(text):
-            raise NotFound(f"{text}: this file is not in the archive (import it first)")
-        raise NotFound(f"{text}: no such photo id or file")
-    return photo_id
 
 
 def photo_record(archive, photo_id: int, *, on: _dt.date | None = None) -> dict:

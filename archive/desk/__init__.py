@@ -138,7 +138,7 @@ class Desk:
     # ------------------------------------------------------------ one photo
 
     def resolve(self, ref) -> int:
-        from archive.records import resolve_photo
+        from archive.photo_refs import resolve_photo
 
         return resolve_photo(self.archive, ref)
 
