@@ -86,3 +86,18 @@ def test_ctrl_c_cancels_an_import_cleanly(tmp_path):
                            capture_output=True, text=True, timeout=120)
     report = json.loads(again.stdout)
     assert report["added"] + report["unchanged"] + report.get("updated", 0) == 1500
+
+
+def test_the_process_answers_help_at_once_without_qt(tmp_path):
+    """`picturedesk --help` and a bad command, as processes: exit codes and no Qt import."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    probe = ("import sys, runpy; sys.argv = ['picturedesk', '--help']\n"
+             "try:\n    runpy.run_module('desktop', run_name='__main__')\n"
+             "except SystemExit as e:\n    code = e.code\n"
+             "print('QT' if any(m.startswith('PySide6') for m in sys.modules) else 'NOQT', code)")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=env, capture_output=True, text=True,
+                         timeout=60)
+    assert out.stdout.strip().endswith("NOQT 0"), out.stdout + out.stderr
+    bad = subprocess.run([sys.executable, "-m", "desktop", "frobnicate"], cwd=REPO, env=env,
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
