@@ -29,8 +29,7 @@ def records(archive, photo_ids: list[int]) -> list[dict]:
     """Records (without licence and clearance) for a page of ids, in the given order."""
     if not photo_ids:
         return []
-    marks = ",".join("?" * len(photo_ids))
-    found = {r["id"]: r for r in store.get_records(archive.conn, f"id IN ({marks})", tuple(photo_ids))}
+    found = store.get_records_by_ids(archive.conn, photo_ids)
     out = []
     for pid in photo_ids:
         r = found[pid]

@@ -5,27 +5,12 @@ from __future__ import annotations
 from desktop.commands import cancel_flag, open_desk
 from desktop.commands.output import err, print_json
 
-# edit's options: (flag, field, help); list fields take the option once per value.
-EDIT_OPTIONS = (
-    ("--caption", "caption", "the caption"),
-    ("--credit-line", "credit_line", 'the credit line, e.g. "Photograph: Name/Agency"'),
-    ("--creator", "creator", "a photographer (repeat for several)"),
-    ("--creator-title", "creator_title", "the photographer's job title"),
-    ("--credit", "credit", "IPTC Credit (the agency)"),
-    ("--source", "source", "IPTC Source"),
-    ("--copyright", "copyright", "the copyright notice"),
-    ("--headline", "headline", "the headline"),
-    ("--title", "title", "the title"),
-    ("--keyword", "keywords", "a keyword (repeat for several)"),
-    ("--city", "city", "the city"),
-    ("--sublocation", "sublocation", "the sublocation"),
-    ("--state", "state", "the state or province"),
-    ("--country", "country", "the country"),
-    ("--country-code", "country_code", "the ISO country code"),
-    ("--instructions", "instructions", "special instructions (embargoes, restrictions)"),
-    ("--usage-terms", "usage_terms", "rights usage terms"),
-)
-LIST_FIELDS = ("creator", "keywords")
+# edit's options: (flag, field, help), made from the application API's list of editable
+# fields; list fields take the option once per value (--creator, --keyword).
+from archive.desk.fields import FIELDS  # noqa: E402
+
+EDIT_OPTIONS = tuple((f.option, f.name, f.help) for f in FIELDS)
+LIST_FIELDS = tuple(f.name for f in FIELDS if f.is_list)
 
 
 def register(sub, archive_option) -> None:
