@@ -731,7 +731,7 @@ def select_photos(archive, *, query: Optional[str] = None, photos: Sequence = ()
     """The photos ``check`` is about: those named (ids or paths), those paired with
     ``article``'s captions, and those matching ``query``, in that order; None (every
     photo) when nothing is named."""
-    from archive.records import resolve_photo
+    from archive.photo_refs import resolve_photo
 
     if not photos and article is None and not (query or "").strip():
         return None

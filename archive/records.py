@@ -3,29 +3,12 @@
 from __future__ import annotations
 
 import datetime as _dt
-import os
 
 from archive.errors import NotFound
 from archive.licensing import clearance_record
+from archive.photo_refs import resolve_photo  # noqa: F401  (the place callers knew it by)
 from archive.store import photos as store
 from archive.store.licences import stored_violations
-
-
-def resolve_photo(archive, ref: str | int) -> int:
-    """The id of the photo named by an id or a path; NotFound names what was asked."""
-    conn = archive.conn
-    text = str(ref)
-    if text.isdigit():
-        if store.exists(conn, int(text)):
-            return int(text)
-        if not os.path.exists(text):
-            raise NotFound(f"no photo with id {text} in the archive")
-    photo_id = store.id_for_path(conn, os.path.abspath(text))
-    if photo_id is None:
-        if os.path.exists(text):
-            raise NotFound(f"{text}: this file is not in the archive (import it first)")
-        raise NotFound(f"{text}: no such photo id or file")
-    return photo_id
 
 
 def photo_record(archive, photo_id: int, *, on: _dt.date | None = None) -> dict:
@@ -46,8 +29,7 @@ def records(archive, photo_ids: list[int]) -> list[dict]:
     """Records (without licence and clearance) for a page of ids, in the given order."""
     if not photo_ids:
         return []
-    marks = ",".join("?" * len(photo_ids))
-    found = {r["id"]: r for r in store.get_records(archive.conn, f"id IN ({marks})", tuple(photo_ids))}
+    found = store.get_records_by_ids(archive.conn, photo_ids)
     out = []
     for pid in photo_ids:
         r = found[pid]

@@ -37,16 +37,52 @@ def archive(tmp_path):
         yield opened
 
 
-def run_cli(*args, archive_dir=None, check=False, env=None, timeout=120, input=None):
-    """Run `python -m desktop ...` in a subprocess, as a user would."""
-    cmd = [sys.executable, "-m", "desktop"]
+class CliResult:
+    """What a command printed and returned, like subprocess.CompletedProcess."""
+
+    def __init__(self, args, returncode: int, stdout: str, stderr: str):
+        self.args, self.returncode, self.stdout, self.stderr = args, returncode, stdout, stderr
+
+
+def run_cli(*args, archive_dir=None, check=False, env=None, timeout=120, input=None, process=False):
+    """Run the `picturedesk` command line with ``args`` as a user would, and capture
+    what it prints.  In this process through ``desktop.cli.main`` (fast), unless
+    ``process`` is set or the test feeds stdin: then `python -m desktop` in a subprocess."""
+    argv = []
     if archive_dir is not None:
-        cmd += ["--archive", str(archive_dir)]
-    cmd += [str(a) for a in args]
-    full_env = {**os.environ, **(env or {})}
-    full_env.pop("QT_QPA_PLATFORM", None) if False else None
-    result = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, env=full_env,
-                            timeout=timeout, input=input)
+        argv += ["--archive", str(archive_dir)]
+    argv += [str(a) for a in args]
+    if process or input is not None:
+        cmd = [sys.executable, "-m", "desktop", *argv]
+        full_env = {**os.environ, **(env or {})}
+        result = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, env=full_env,
+                                timeout=timeout, input=input)
+    else:
+        result = _run_in_process(argv, env or {})
     if check and result.returncode != 0:
-        raise AssertionError(f"{cmd} failed ({result.returncode}):\n{result.stderr}")
+        raise AssertionError(f"picturedesk {argv} failed ({result.returncode}):\n{result.stderr}")
     return result
+
+
+def _run_in_process(argv, env):
+    import contextlib
+    import io
+
+    from desktop.cli import main
+
+    saved = {k: os.environ.get(k) for k in env}
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        os.environ.update({k: str(v) for k, v in env.items()})
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(argv)
+            except SystemExit as exc:          # argparse: bad usage
+                code = exc.code if isinstance(exc.code, int) else 2
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return CliResult(argv, code, out.getvalue(), err.getvalue())

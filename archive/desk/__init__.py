@@ -98,6 +98,27 @@ class Desk:
         return _results(self.conn, query or "", offset=offset, limit=limit, sort=sort,
                         descending=descending, facets=facets, on=_day(on))
 
+    def search(self, query: str = "", *, limit: int = 50, after: Optional[str] = None, facets: bool = False,
+               on=None, bring_checks_current: bool = False, progress=None, cancel=None):
+        """(page, records): one keyset page of ``query`` (newest first; ``after`` is the
+        previous page's ``next``) with the full records of its photos, as ``search --json``
+        prints them.  With ``bring_checks_current``, stale stored checks the query or the
+        facets read are judged and stored first (the command line does; the window runs
+        that as a job instead)."""
+        from archive.records import records
+        from archive.store.search import search
+
+        if limit < 1:
+            raise UsageError("the page size must be at least 1")
+        day = _day(on)
+        if bring_checks_current:
+            from archive.licensing import keep_current_for_query
+
+            keep_current_for_query(self.archive, query, facets=facets, today=day, progress=progress,
+                                   cancel=cancel)
+        page = search(self.conn, query or "", limit=limit, after=after, facets=facets, today=day)
+        return page, records(self.archive, page.photo_ids)
+
     def rows(self, photo_ids: Sequence[int], *, on=None) -> list[GridRow]:
         """Grid rows of the photos named, in that order (a selection, an article's photos)."""
         from archive.desk.results import grid_rows
@@ -117,7 +138,7 @@ class Desk:
     # ------------------------------------------------------------ one photo
 
     def resolve(self, ref) -> int:
-        from archive.records import resolve_photo
+        from archive.photo_refs import resolve_photo
 
         return resolve_photo(self.archive, ref)
 

@@ -31,6 +31,8 @@ def fix_span(text: Optional[str], fix: Optional[str]) -> Optional[tuple[int, int
     while end < limit - start and text[-1 - end] == fix[-1 - end]:
         end += 1
     stop = len(text) - end
+    if len(fix) - start - end > 2 * max(0, stop - start) + 3:
+        return (0, len(text))             # a rewrite (a credit rebuilt in the house pattern)
     if stop <= start:                     # an insertion: mark the character after it
         return (max(0, min(start, len(text) - 1)), min(len(text), start + 1))
     # Widen to whole words, so "Kiev" -> "Kyiv" underlines the word, not "ie".

@@ -59,6 +59,10 @@ def page_ids(conn, query: str, offset: int, limit: int, sort: str, descending: b
         raw = search_mod.search(conn, query, limit=1, facets=True, today=on).facets if facets else None
         return page.total, page.photo_ids, raw
     # Until the positional search lands: walk keyset pages (newest first only).
+    if sort != "taken" or not descending:
+        from archive.errors import UsageError
+
+        raise UsageError("this archive can only list newest first for now")
     ids: list[int] = []
     cursor = None
     seen = 0

@@ -254,6 +254,17 @@ def get_records(conn, where: str, params: tuple = ()) -> list[dict]:
     return [_record_from_row(dict(zip(names, row))) for row in cur]
 
 
+def get_records_by_ids(conn, photo_ids) -> dict[int, dict]:
+    """photo id -> record for the ids that exist."""
+    ids = list(photo_ids)
+    out: dict[int, dict] = {}
+    for i in range(0, len(ids), 900):
+        chunk = ids[i:i + 900]
+        for r in get_records(conn, f"id IN ({','.join('?' * len(chunk))})", tuple(chunk)):
+            out[r["id"]] = r
+    return out
+
+
 def id_for_path(conn, path: str) -> int | None:
     row = conn.execute("SELECT id FROM photos WHERE path=?", (path,)).fetchone()
     return row[0] if row else None

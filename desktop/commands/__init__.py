@@ -11,15 +11,49 @@ batch is whole, so the next run carries on).
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 
 from archive.errors import PictureDeskError
 
+_CANCEL = threading.Event()
+
+
+def cancel_flag() -> threading.Event:
+    """The flag long commands pass to the core as ``cancel``.  The first Ctrl-C sets
+    it (the job stops at its next safe point, keeping every finished batch); a
+    second one interrupts at once."""
+    _CANCEL.clear()
+
+    def on_interrupt(signum, frame):
+        if _CANCEL.is_set():
+            raise KeyboardInterrupt
+        _CANCEL.set()
+        print("\nstopping at the next safe point (Ctrl-C again to interrupt now)", file=sys.stderr)
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, on_interrupt)
+    return _CANCEL
+
+
+def open_desk(args, *, create: bool = False):
+    """The archive the command names (--archive, $PICTUREDESK_ARCHIVE, the default) as a Desk."""
+    from archive.desk import Desk
+
+    return Desk.open(getattr(args, "archive", None), create=create)
+
 
 def run(args) -> int:
+    from archive.jobs import Cancelled
+
     name = args.command + (f" {args.subcommand}" if getattr(args, "subcommand", None) else "")
     try:
         return args.handler(args)
+    except Cancelled:
+        print(f"\npicturedesk {name}: cancelled; the archive is consistent and the next run carries on",
+              file=sys.stderr)
+        return 130
     except PictureDeskError as exc:
         print(f"picturedesk {name}: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -29,3 +63,6 @@ def run(args) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import threading
 
 from desktop.commands.output import err, print_json
 from desktop.terminal import TerminalProgress
@@ -73,34 +72,37 @@ def _print_report(report, args) -> int:
 
 
 def cmd_import(args) -> int:
-    from archive.sync import import_paths
+    from desktop.commands import cancel_flag, open_desk
 
     progress = TerminalProgress()
-    with open_from_args(args, create=True) as archive:
-        report = import_paths(archive, args.paths, thumbnails=not args.no_thumbnails,
-                              progress=progress, cancel=threading.Event(), processes=args.jobs)
+    with open_desk(args, create=True) as desk:
+        report = desk.import_paths(args.paths, thumbnails=not args.no_thumbnails,
+                                   progress=progress, cancel=cancel_flag(), processes=args.jobs)
     progress.finish_line()
     return _print_report(report, args)
 
 
 def cmd_sync(args) -> int:
-    from archive.sync import sync_archive
+    from desktop.commands import cancel_flag, open_desk
 
     progress = TerminalProgress()
-    with open_from_args(args) as archive:
-        report = sync_archive(archive, thumbnails=not args.no_thumbnails, progress=progress,
-                              processes=args.jobs)
+    with open_desk(args) as desk:
+        report = desk.sync(thumbnails=not args.no_thumbnails, progress=progress, cancel=cancel_flag(),
+                           processes=args.jobs)
     progress.finish_line()
     return _print_report(report, args)
 
 
 def cmd_show(args) -> int:
     from archive.licences import parse_date
-    from archive.records import photo_record, resolve_photo
+    from desktop.commands import open_desk
 
     on = parse_date(args.on, "--on")
-    with open_from_args(args) as archive:
-        record = photo_record(archive, resolve_photo(archive, args.photo), on=on)
+    with open_desk(args) as desk:
+        photo_id = desk.resolve(args.photo)
+        if not desk.record(photo_id, on=on)["checks_current"]:
+            desk.bring_checks_current(on=on, photo_ids=[photo_id])   # a command may write what it shows
+        record = desk.record(photo_id, on=on)
     if args.json:
         print_json(record)
     else:
@@ -133,18 +135,13 @@ def _print_record(record: dict) -> None:
 
 
 def cmd_search(args) -> int:
-    from archive.records import records
-    from archive.store.search import search
-
-    from archive.licensing import keep_current_for_query
+    from desktop.commands import open_desk
 
     text = " ".join(args.query)
-    with open_from_args(args) as archive:
-        # Stored checks and clearance are brought up to date first when the query uses them.
-        keep_current_for_query(archive, text, facets=args.facets, progress=TerminalProgress())
-        page = search(archive.conn, text, limit=args.limit, after=args.after, facets=args.facets,
-                      db_path=str(archive.path))
-        photos = records(archive, page.photo_ids)
+    with open_desk(args) as desk:
+        # A command may write: stored checks are brought up to date first when the query reads them.
+        page, photos = desk.search(text, limit=args.limit, after=args.after, facets=args.facets,
+                                   bring_checks_current=True, progress=TerminalProgress())
     if args.json:
         out = {"total": page.total, "photos": photos, "next": page.next}
         if page.facets is not None:
@@ -160,7 +157,7 @@ def cmd_search(args) -> int:
     if page.facets:
         for kind, values in page.facets.items():
             if values:
-                err(f"  {kind}: " + ", ".join(f"{n} ({c})" for n, c in values[:8]))
+                err(f"  {kind}: " + ", ".join(f"{v[0]} ({v[1]})" for v in values[:8]))
     return 0
 
 

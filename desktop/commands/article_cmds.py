@@ -1,8 +1,8 @@
-"""article add | list | show | confirm | reject | reset, and match: thin calls into archive.matching."""
+"""article add | list | show | confirm | reject | reset, and match: thin calls into archive.desk."""
 
 from __future__ import annotations
 
-from desktop.commands.archive_cmds import open_from_args
+from desktop.commands import cancel_flag, open_desk
 from desktop.commands.output import err, print_json
 
 
@@ -53,16 +53,15 @@ def register(sub, archive_option) -> None:
 
 
 def cmd_add(args) -> int:
-    from archive.matching import add_article
     from archive.licences import parse_date
 
     parse_date(args.date, "--date")
-    with open_from_args(args, create=True) as archive:
-        added = add_article(archive, args.file, title=args.title, date=args.date)
+    with open_desk(args, create=True) as desk:
+        added = desk.add_article(args.file, title=args.title, date=args.date)
     if args.json:
         print_json({"id": added["id"], "title": added["title"], "captions": [
             {"index": c["index"], "text": c["text"], "credit_line": c["credit_line"],
-             "credit": {k: c["credit"].get(k) for k in ("kind", "creators", "agency")}}
+             "credit": c["credit"]}
             for c in added["captions"]]})
         return 0
     print(f"article {added['id']}: {added['title'] or '(no title)'}"
@@ -75,10 +74,8 @@ def cmd_add(args) -> int:
 
 
 def cmd_list(args) -> int:
-    from archive.matching import list_articles
-
-    with open_from_args(args) as archive:
-        rows = list_articles(archive)
+    with open_desk(args) as desk:
+        rows = desk.articles()
     if args.json:
         print_json(rows)
         return 0
@@ -91,10 +88,8 @@ def cmd_list(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from archive.matching import article_detail, resolve_article
-
-    with open_from_args(args) as archive:
-        detail = article_detail(archive, resolve_article(archive, args.article))
+    with open_desk(args) as desk:
+        detail = desk.article(args.article)
     if args.json:
         print_json(detail)
         return 0
@@ -117,18 +112,15 @@ def cmd_show(args) -> int:
 
 
 def cmd_match(args) -> int:
-    from archive.matching import accept, match_article, resolve_article
-    from archive.matching.articles import article_detail
-
-    with open_from_args(args) as archive:
-        article_id = resolve_article(archive, args.article)
-        result = match_article(archive, article_id)
-        accepted = accept(archive, article_id) if args.accept else []
+    with open_desk(args) as desk:
+        article_id = desk.resolve_article(args.article)
+        result = desk.match(article_id, cancel=cancel_flag())
+        accepted = desk.accept(article_id)[0] if args.accept else []
         settled = {p["caption_index"] for p in accepted}
         for pair in result.pairs:
             if pair.caption_index in settled:
                 pair.decision = "accepted"
-        captions = {c["index"]: c for c in article_detail(archive, article_id)["captions"]}
+        captions = {c["index"]: c for c in desk.article(article_id)["captions"]}
     if args.json:
         print_json(result.to_dict())
     else:
@@ -159,18 +151,15 @@ def _print_match(result, captions: dict) -> None:
 
 
 def cmd_decide(args) -> int:
-    from archive.matching import confirm, reject, reset, resolve_article
-    from archive.records import resolve_photo
-
-    with open_from_args(args) as archive:
-        article_id = resolve_article(archive, args.article)
+    with open_desk(args) as desk:
+        article_id = desk.resolve_article(args.article)
         if args.decision == "confirm":
-            photo_id = resolve_photo(archive, args.photo) if args.photo else None
-            pair = confirm(archive, article_id, args.caption, photo_id)
+            photo_id = desk.resolve(args.photo) if args.photo else None
+            pair, _ = desk.confirm(article_id, args.caption, photo_id)
         elif args.decision == "reject":
-            pair = reject(archive, article_id, args.caption)
+            pair, _ = desk.reject(article_id, args.caption)
         else:
-            pair = reset(archive, article_id, args.caption)
+            pair, _ = desk.reset(article_id, args.caption)
     if args.json:
         print_json(pair)
     else:

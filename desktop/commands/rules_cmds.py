@@ -1,33 +1,16 @@
-"""check, licence, lease and edit: thin calls into archive.licensing and archive.edit."""
+"""check, licence, lease and edit: thin calls into the application API (archive.desk)."""
 
 from __future__ import annotations
 
-import threading
-
-from desktop.commands.archive_cmds import open_from_args
+from desktop.commands import cancel_flag, open_desk
 from desktop.commands.output import err, print_json
 
-# edit's options: (flag, field, help); list fields take the option once per value.
-EDIT_OPTIONS = (
-    ("--caption", "caption", "the caption"),
-    ("--credit-line", "credit_line", 'the credit line, e.g. "Photograph: Name/Agency"'),
-    ("--creator", "creator", "a photographer (repeat for several)"),
-    ("--creator-title", "creator_title", "the photographer's job title"),
-    ("--credit", "credit", "IPTC Credit (the agency)"),
-    ("--source", "source", "IPTC Source"),
-    ("--copyright", "copyright", "the copyright notice"),
-    ("--headline", "headline", "the headline"),
-    ("--title", "title", "the title"),
-    ("--keyword", "keywords", "a keyword (repeat for several)"),
-    ("--city", "city", "the city"),
-    ("--sublocation", "sublocation", "the sublocation"),
-    ("--state", "state", "the state or province"),
-    ("--country", "country", "the country"),
-    ("--country-code", "country_code", "the ISO country code"),
-    ("--instructions", "instructions", "special instructions (embargoes, restrictions)"),
-    ("--usage-terms", "usage_terms", "rights usage terms"),
-)
-LIST_FIELDS = ("creator", "keywords")
+# edit's options: (flag, field, help), made from the application API's list of editable
+# fields; list fields take the option once per value (--creator, --keyword).
+from archive.desk.fields import FIELDS  # noqa: E402
+
+EDIT_OPTIONS = tuple((f.option, f.name, f.help) for f in FIELDS)
+LIST_FIELDS = tuple(f.name for f in FIELDS if f.is_list)
 
 
 def register(sub, archive_option) -> None:
@@ -46,7 +29,7 @@ def register(sub, archive_option) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_check)
 
-    p = sub.add_parser("licence", help="the desk's licences: add, list, show, remove")
+    p = sub.add_parser("licence", help="the desk's licences: add, list, show, update, remove")
     archive_option(p)
     lic = p.add_subparsers(dest="subcommand", metavar="SUBCOMMAND")
     lic.required = True
@@ -81,6 +64,23 @@ def register(sub, archive_option) -> None:
     q.add_argument("--on", metavar="DATE", help="the day whose quota period to count (default today)")
     q.add_argument("--json", action="store_true")
     q.set_defaults(handler=cmd_licence_show)
+    q = lic.add_parser("update", help="change a licence's terms (the options given replace the old values)")
+    archive_option(q)
+    q.add_argument("licence", metavar="ID")
+    q.add_argument("--licensor", metavar="NAME")
+    q.add_argument("--alias", action="append", metavar="NAME", help="replaces the aliases (repeatable)")
+    q.add_argument("--from", dest="valid_from", metavar="DATE")
+    q.add_argument("--until", dest="valid_until", metavar="DATE")
+    q.add_argument("--kind", metavar="KIND")
+    q.add_argument("--cost", metavar="COST")
+    q.add_argument("--quota", metavar="N/month|N/year")
+    q.add_argument("--creator", action="append", metavar="NAME[@FROM..UNTIL]", help="replaces the photographers")
+    q.add_argument("--territory", action="append", metavar="T", help="replaces the territories")
+    q.add_argument("--medium", action="append", metavar="M", help="replaces the media")
+    q.add_argument("--reference", metavar="R")
+    q.add_argument("--restrictions", metavar="T")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(handler=cmd_licence_update)
     q = lic.add_parser("remove", help="remove a licence")
     archive_option(q)
     q.add_argument("licence", metavar="ID")
@@ -131,7 +131,7 @@ def register(sub, archive_option) -> None:
 # ---------------------------------------------------------------- check
 
 def cmd_check(args) -> int:
-    from archive.licensing import check_photos, parse_date, select_photos
+    from archive.licences import parse_date
     from desktop.terminal import TerminalProgress
 
     on = parse_date(args.on, "--on")
@@ -142,10 +142,12 @@ def cmd_check(args) -> int:
         from archive.rules import load_profile
         load_profile(args.profile)          # a bad profile is reported before the archive is opened
     progress = TerminalProgress()
-    with open_from_args(args) as archive:
-        ids = select_photos(archive, query=" ".join(args.query), photos=args.photo, article=args.article)
-        report = check_photos(archive, ids, on=on, profile=args.profile, processes=args.jobs,
-                              progress=progress, cancel=threading.Event())
+    cancel = cancel_flag()
+    with open_desk(args) as desk:
+        ids = desk.select(query=" ".join(args.query), photos=args.photo, article=args.article,
+                          cancel=cancel)
+        report = desk.check(ids, on=on, profile=args.profile, processes=args.jobs,
+                            progress=progress, cancel=cancel)
     progress.finish_line()
     if args.json:
         print_json(report.violations)
@@ -174,10 +176,8 @@ def _print_violations(violations) -> None:
 # ---------------------------------------------------------------- licences
 
 def cmd_licence_add(args) -> int:
-    from archive.licensing import add_licence
-
-    with open_from_args(args) as archive:
-        row = add_licence(archive, licensor=args.licensor, aliases=args.alias, valid_from=args.valid_from,
+    with open_desk(args) as desk:
+        row = desk.add_licence(licensor=args.licensor, aliases=args.alias, valid_from=args.valid_from,
                           valid_until=args.valid_until, kind=args.kind, cost=args.cost, quota=args.quota,
                           creators=args.creator, territories=args.territory, media=args.medium,
                           reference=args.reference, restrictions=args.restrictions)
@@ -208,10 +208,8 @@ def _licence_line(row) -> str:
 
 
 def cmd_licence_list(args) -> int:
-    from archive.licensing import list_licences
-
-    with open_from_args(args) as archive:
-        rows = list_licences(archive)
+    with open_desk(args) as desk:
+        rows = desk.licences()
     if args.json:
         print_json(rows)
         return 0
@@ -223,10 +221,8 @@ def cmd_licence_list(args) -> int:
 
 
 def cmd_licence_show(args) -> int:
-    from archive.licensing import get_licence
-
-    with open_from_args(args) as archive:
-        row = get_licence(archive, args.licence, on=args.on)
+    with open_desk(args) as desk:
+        row = desk.licence(args.licence, on=args.on)
     if args.json:
         print_json(row)
         return 0
@@ -245,11 +241,28 @@ def cmd_licence_show(args) -> int:
     return 0
 
 
-def cmd_licence_remove(args) -> int:
-    from archive.licensing import remove_licence
+def cmd_licence_update(args) -> int:
+    from archive.errors import UsageError
 
-    with open_from_args(args) as archive:
-        row = remove_licence(archive, args.licence)
+    options = {"licensor": "licensor", "aliases": "alias", "valid_from": "valid_from",
+               "valid_until": "valid_until", "kind": "kind", "cost": "cost", "quota": "quota",
+               "creators": "creator", "territories": "territory", "media": "medium",
+               "reference": "reference", "restrictions": "restrictions"}
+    terms = {term: getattr(args, dest) for term, dest in options.items() if getattr(args, dest) is not None}
+    if not terms:
+        raise UsageError("nothing to change: give at least one option, e.g. --until DATE")
+    with open_desk(args) as desk:
+        row = desk.update_licence(args.licence, **terms)
+    if args.json:
+        print_json(row)
+    else:
+        print(_licence_line(row))
+    return 0
+
+
+def cmd_licence_remove(args) -> int:
+    with open_desk(args) as desk:
+        row = desk.remove_licence(args.licence)
     if args.json:
         print_json(row)
     else:
@@ -268,14 +281,9 @@ def _lease_line(row) -> str:
 
 
 def cmd_lease_add(args) -> int:
-    from archive.licensing import add_lease, parse_date
-    from archive.records import resolve_photo
-
-    parse_date(args.valid_from, "--from")
-    parse_date(args.valid_until, "--until")
-    with open_from_args(args) as archive:
-        row = add_lease(archive, resolve_photo(archive, args.photo), allow=args.allow,
-                        valid_from=args.valid_from, valid_until=args.valid_until, note=args.note)
+    with open_desk(args) as desk:
+        row = desk.add_lease(desk.resolve(args.photo), allow=args.allow,
+                             valid_from=args.valid_from, valid_until=args.valid_until, note=args.note)
     if args.json:
         print_json(row)
     else:
@@ -284,12 +292,9 @@ def cmd_lease_add(args) -> int:
 
 
 def cmd_lease_list(args) -> int:
-    from archive.licensing import list_leases
-    from archive.records import resolve_photo
-
-    with open_from_args(args) as archive:
-        photo_id = resolve_photo(archive, args.photo) if args.photo else None
-        rows = list_leases(archive, photo_id)
+    with open_desk(args) as desk:
+        photo_id = desk.resolve(args.photo) if args.photo else None
+        rows = desk.leases(photo_id)
     if args.json:
         print_json(rows)
         return 0
@@ -301,10 +306,8 @@ def cmd_lease_list(args) -> int:
 
 
 def cmd_lease_remove(args) -> int:
-    from archive.licensing import remove_lease
-
-    with open_from_args(args) as archive:
-        row = remove_lease(archive, args.lease)
+    with open_desk(args) as desk:
+        row = desk.remove_lease(args.lease)
     if args.json:
         print_json(row)
     else:
@@ -315,10 +318,7 @@ def cmd_lease_remove(args) -> int:
 # ---------------------------------------------------------------- edit
 
 def cmd_edit(args) -> int:
-    from archive.edit import edit_photo
     from archive.errors import UsageError
-    from archive.licensing import assign_licence, licence_ref
-    from archive.records import photo_record, resolve_photo
 
     changes = {}
     for _, dest, _ in EDIT_OPTIONS:
@@ -327,15 +327,14 @@ def cmd_edit(args) -> int:
             changes[dest] = [v for v in value if v.strip()] if dest in LIST_FIELDS else value
     if not changes and args.licence is None:
         raise UsageError("nothing to edit: give at least one field, e.g. --caption T (see 'picturedesk edit -h')")
-    with open_from_args(args) as archive:
-        photo_id = resolve_photo(archive, args.photo)
-        if args.licence is not None:
-            licence_ref(archive, args.licence)   # checked before anything changes
-        if changes:
-            edit_photo(archive, photo_id, changes)
-        if args.licence is not None:
-            assign_licence(archive, photo_id, args.licence)
-        record = photo_record(archive, photo_id)
+    with open_desk(args) as desk:
+        photo_id = desk.resolve(args.photo)
+        if args.licence is None:
+            desk.edit([photo_id], changes)
+        else:
+            # The field edits and the licence are one transaction: both or neither.
+            desk.edit([photo_id], changes, licence=desk.licence_ref(args.licence))
+        record = desk.record(photo_id)
     if args.json:
         print_json(record)
     else:

@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 
+from tests.archive.photo_records import factory
 from archive.errors import UsageError
 from archive.licences import (
     KINDS, Clearance, CreatorCover, Lease, Licence, Quota, clearance, licence_for, parse_creator_cover,
@@ -20,17 +21,7 @@ from archive.licences import (
 ON = date(2022, 12, 19)
 
 
-
-def photo(**kw) -> dict:
-    r = {
-        "id": 12, "taken_at": "2022-12-19T02:14:07+02:00", "gps": None,
-        "creator": ["Brendan Hoffman"], "credit": "The New York Times", "source": "The New York Times",
-        "copyright": None, "caption": "Air raid sirens in Kyiv on Monday.",
-        "credit_line": "Photograph: Brendan Hoffman/The New York Times",
-        "city": "Kyiv", "country": "Ukraine", "instructions": None, "usage_terms": None, "embedded": {},
-    }
-    r.update(kw)
-    return r
+photo = factory(gps=None, copyright=None, caption="Air raid sirens in Kyiv on Monday.")
 
 
 NYT = Licence(3, "The New York Times", aliases=("NYT",), kind="subscription", cost="free",

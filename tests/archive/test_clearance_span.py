@@ -8,19 +8,14 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from tests.archive.photo_records import factory
 from archive.licences import Lease, Licence, clearance
 
 ON = date(2022, 12, 19)
 DAY = timedelta(days=1)
 
 
-
-def photo(**kw) -> dict:
-    r = {"id": 12, "taken_at": "2022-12-10T12:00:00+02:00", "creator": ["Brendan Hoffman"],
-         "credit": "The New York Times", "caption": "Air raid sirens in Kyiv.",
-         "credit_line": "Photograph: Brendan Hoffman/The New York Times", "city": "Kyiv", "embedded": {}}
-    r.update(kw)
-    return r
+photo = factory(taken_at="2022-12-10T12:00:00+02:00", caption="Air raid sirens in Kyiv.")
 
 
 NYT = Licence(3, "The New York Times", valid_from="2022-01-01", valid_until="2022-12-31")

@@ -7,26 +7,14 @@ from datetime import date
 
 import pytest
 
+from tests.archive.photo_records import factory
 from archive.rules import check_photo, load_profile
 from archive.rules.profile import shipped_dir
 
 ON = date(2022, 12, 19)
 
 
-
-def photo(**kw) -> dict:
-    r = {
-        "id": 12, "path": "/photos/IMG_0001.jpg", "taken_at": "2022-12-19T02:14:07+02:00",
-        "gps": {"lat": 50.4501, "lon": 30.5234, "alt": 170.0},
-        "creator": ["Brendan Hoffman"], "credit": "The New York Times", "source": "The New York Times",
-        "copyright": None,
-        "caption": "Air raid sirens were blasting off most of the night into Monday in Kyiv and the region around it.",
-        "credit_line": "Photograph: Brendan Hoffman/The New York Times",
-        "city": "Kyiv", "sublocation": None, "state": None, "country": "Ukraine", "country_code": "UA",
-        "instructions": None, "usage_terms": None, "keywords": [], "embedded": {},
-    }
-    r.update(kw)
-    return r
+photo = factory(copyright=None)
 
 
 def hits(record, profile, rule, on=ON):

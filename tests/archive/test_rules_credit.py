@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 
+from tests.archive.photo_records import factory
 from archive.rules import check_photo, load_profile
 from archive.rules.profile import shipped_dir
 
@@ -21,20 +22,8 @@ ON = date(2022, 12, 19)
 
 
 
-def photo(**kw) -> dict:
-    """A New York Times photo from Kyiv, clean for the Guardian, changed by ``kw``."""
-    r = {
-        "id": 12, "path": "/photos/IMG_0001.jpg", "taken_at": "2022-12-19T02:14:07+02:00",
-        "gps": {"lat": 50.4501, "lon": 30.5234, "alt": 170.0},
-        "creator": ["Brendan Hoffman"], "credit": "The New York Times", "source": "The New York Times",
-        "copyright": "\u00a9 2022 The New York Times",
-        "caption": "Air raid sirens were blasting off most of the night into Monday in Kyiv and the region around it.",
-        "credit_line": "Photograph: Brendan Hoffman/The New York Times",
-        "city": "Kyiv", "sublocation": None, "state": None, "country": "Ukraine", "country_code": "UA",
-        "instructions": None, "usage_terms": None, "keywords": [], "embedded": {},
-    }
-    r.update(kw)
-    return r
+# A New York Times photo from Kyiv, clean for the Guardian, changed by ``kw``.
+photo = factory()
 
 
 def hits(record, profile, rule):

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.archive.photo_records import factory
 from archive.licences import Lease, Licence
 from archive.rules import Licensing, check_photo, load_profile
 from archive.rules.profile import shipped_dir
@@ -23,18 +24,7 @@ ON = date(2022, 12, 19)
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "real"
 
 
-
-def photo(**kw) -> dict:
-    r = {
-        "id": 12, "taken_at": "2022-12-19T02:14:07+02:00", "gps": None,
-        "creator": ["Brendan Hoffman"], "credit": "The New York Times", "source": "The New York Times",
-        "copyright": None,
-        "caption": "Air raid sirens were blasting off most of the night into Monday in Kyiv and the region around it.",
-        "credit_line": "Photograph: Brendan Hoffman/The New York Times",
-        "city": "Kyiv", "country": "Ukraine", "instructions": None, "usage_terms": None, "embedded": {},
-    }
-    r.update(kw)
-    return r
+photo = factory(gps=None, copyright=None)
 
 
 NYT = Licence(3, "The New York Times", valid_from="2022-01-01", valid_until="2023-12-31")

@@ -6,24 +6,14 @@ from datetime import date
 
 import pytest
 
+from tests.archive.photo_records import factory
 from archive.rules import check_photo
 from archive.rules.style import curl, fold_whitespace
 
 ON = date(2022, 12, 19)
 
 
-
-
-def photo(**kw) -> dict:
-    r = {
-        "id": 12, "taken_at": "2022-12-19T02:14:07+02:00", "gps": {"lat": 50.4501, "lon": 30.5234, "alt": None},
-        "creator": ["Brendan Hoffman"], "credit": "The New York Times", "source": None, "copyright": None,
-        "caption": "Air raid sirens were blasting off most of the night into Monday in Kyiv and the region around it.",
-        "credit_line": "Photograph: Brendan Hoffman/The New York Times",
-        "city": "Kyiv", "country": "Ukraine", "embedded": {},
-    }
-    r.update(kw)
-    return r
+photo = factory(gps={"lat": 50.4501, "lon": 30.5234, "alt": None}, source=None, copyright=None)
 
 
 def hits(record, profile, rule, field=None):

@@ -42,9 +42,13 @@ def test_article_add_prints_the_captions_found(desk, archive_dir):
     assert len(out["captions"]) == 4
     first = out["captions"][0]
     assert set(first) == {"index", "text", "credit_line", "credit"}
+    credit = first.pop("credit")
     assert first == {"index": 0, "text": "Cyclists ride through the snow in Copenhagen, Denmark, on Friday.",
-                     "credit_line": "Photograph: Martin Rickett/PA",
-                     "credit": {"kind": "Photograph", "creators": ["Martin Rickett"], "agency": "PA"}}
+                     "credit_line": "Photograph: Martin Rickett/PA"}
+    # DESIGN's credit keys: the chain as credited and its members resolved.
+    assert {k: credit[k] for k in ("kind", "creators", "agency")} == \
+        {"kind": "Photograph", "creators": ["Martin Rickett"], "agency": "PA"}
+    assert credit["agencies"] == ["PA"]
 
 
 def test_match_json_has_the_design_shape(desk, archive_dir):

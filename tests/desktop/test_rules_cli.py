@@ -229,7 +229,7 @@ def test_licence_until_before_from(cli):
     (("check", "--on", "2022-02-30"), '--on "2022-02-30": not a date'),
     (("show", "1", "--on", "19/12/2022"), '--on "19/12/2022": not a date'),
     (("licence", "add", "--licensor", "PA", "--from", "yesterday"), 'valid from "yesterday": not a date'),
-    (("lease", "add", "1", "--deny", "--until", "2022-12"), '--until "2022-12": not a date'),
+    (("lease", "add", "1", "--deny", "--until", "2022-12"), 'valid until "2022-12": not a date'),
     (("licence", "add", "--licensor", "PA", "--quota", "many"), "write N/month or N/year"),
     (("licence", "add", "--licensor", "PA", "--kind", "gift"), "is not one of"),
 ])
