@@ -459,7 +459,7 @@ class Inspector(QWidget):
         context.selectionChanged.connect(lambda _ids: self.refresh())
         context.photosChanged.connect(self._photos_changed)
         context.dateChanged.connect(lambda _on: self.refresh())
-        context.deskChanged.connect(self.refresh)
+        context.deskChanged.connect(self._desk_changed)
         if hasattr(context, "archiveChanged"):
             context.archiveChanged.connect(self.refresh)
         self.refresh()
@@ -488,12 +488,36 @@ class Inspector(QWidget):
         if not ids or shown & set(ids):
             self.refresh()
 
+    def _desk_changed(self) -> None:
+        """Another archive: what was typed belonged to the old one (never saved into the new)."""
+        self.single.record = None
+        self.editor.clear()
+        self.refresh()
+
+    def _keep_unsaved(self, selection: list) -> bool:
+        """Leaving a photo with unsaved changes saves them (one undoable step), as Photo
+        Mechanic does; if they conflict with a change made elsewhere, the inspector stays
+        on that photo with the conflict shown, so nothing is lost silently."""
+        editor = self.editor
+        if self.mode() != "single" or editor.photo_id < 0 or not editor.dirty_fields():
+            return True
+        target = self.context.current if len(selection) <= 1 else None
+        if target == editor.photo_id:
+            return True
+        if editor.save():
+            return True
+        self.context.status.emit(f"Unsaved changes to {editor._name()} conflict with a change made "
+                                 "elsewhere: reload or overwrite them first")
+        return False
+
     def refresh(self) -> None:
         ctx = self.context
         if ctx.desk is None:
             self.stack.setCurrentIndex(0)
             return
         selection = [i for i in ctx.selection if i is not None]
+        if not self._keep_unsaved(selection):
+            return
         if len(selection) > 1:
             self.batch.set_ids(selection)
             self.stack.setCurrentIndex(2)

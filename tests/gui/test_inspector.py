@@ -251,3 +251,22 @@ def test_date_change_rejudges_clearance(inspector, context, desk):
     assert "Embargoed" not in inspector.single.reasons_label.text()
     assert "10 Jan 2023" in inspector.single.on_label.text()
     context.set_date(DEMO_DAY)
+
+
+def test_leaving_a_photo_saves_its_unsaved_changes(inspector, context, desk):
+    first, second = _id(desk, "hoffman_market_kyiv.jpg"), _id(desk, "getty_minsk.jpg")
+    context.set_selection([first])
+    inspector.editor.caption.setPlainText("Typed, then moved on.")
+    context.set_selection([second])
+    assert desk.record(first)["caption"] == "Typed, then moved on."
+    assert inspector.single.name_label.text() == "getty_minsk.jpg"
+    assert context.undo_stack.count() == 1
+    # a conflicting change elsewhere: the inspector stays, with the conflict shown
+    inspector.editor.caption.setPlainText("Mine.")
+    other = desk.clone()
+    other.edit([second], {"caption": "Theirs."})
+    other.close()
+    context.set_selection([first])
+    assert inspector.single.name_label.text() == "getty_minsk.jpg"
+    assert inspector.editor.conflict_box.isVisibleTo(inspector)
+    assert inspector.editor.text_of("caption") == "Mine."
