@@ -40,10 +40,11 @@ def register(sub, archive_option) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_search)
 
-    p = sub.add_parser("demo", help="build the demo archive and show what is in it")
+    p = sub.add_parser("demo", help="build the demo archive and open the window on it")
     p.add_argument("--archive", metavar="DIR", default=argparse.SUPPRESS,
                    help="where to build it (default: the user data dir's demo)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--no-window", action="store_true", help="only build it and print what is in it")
+    p.add_argument("--json", action="store_true", help="print what is in it as JSON (no window)")
     p.set_defaults(handler=cmd_demo)
 
 
@@ -162,6 +163,8 @@ def cmd_search(args) -> int:
 
 
 def cmd_demo(args) -> int:
+    import datetime as dt
+
     from archive.demo import build_demo
 
     progress = TerminalProgress()
@@ -170,5 +173,10 @@ def cmd_demo(args) -> int:
     if args.json:
         print_json(summary)
         return 0
-    print(summary["text"])
-    return 0
+    if args.no_window:
+        print(summary["text"])
+        return 0
+    from desktop.cli import open_window
+
+    err(f"opening the window on {summary['archive']}")
+    return open_window(summary["archive"], on=dt.date(2022, 12, 19))

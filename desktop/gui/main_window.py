@@ -1,0 +1,486 @@
+"""The main window: the contact sheet in the middle, facets on the left, the
+inspector, articles and preview on the right; menus, a toolbar and shortcuts
+for every action; long work in the status bar with Cancel.
+
+It only arranges the panels and turns actions into calls on the Desk or on a
+job; the panels talk to each other through the shared :class:`DeskContext`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QApplication, QDateEdit, QDockWidget, QFileDialog, QLabel, QMainWindow,
+                               QMessageBox, QStackedWidget, QWidget)
+
+from archive.errors import PictureDeskError
+from desktop.gui.jobs import Job
+from desktop.gui.status import JobStatus, ReportDialog, report_lines
+from desktop.gui.theme import apply_theme, icon
+
+RECENT_MAX = 8
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, context, parent=None):
+        super().__init__(parent)
+        self.context = context
+        self.setWindowIcon(icon("app"))
+        self.setAcceptDrops(True)
+        self.setDockNestingEnabled(True)
+        self.actions_by_name: dict[str, QAction] = {}
+        self._build_panels()
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.status_widget = JobStatus(context.jobs, self.statusBar(), self)
+        self.statusBar().addPermanentWidget(self.status_widget)
+        context.status.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        context.deskChanged.connect(self._desk_changed)
+        context.dateChanged.connect(self._date_changed)
+        context.selectionChanged.connect(self._selection_changed)
+        context.currentChanged.connect(self._current_changed)
+        self._restore_layout()
+        self._desk_changed()
+
+    # ------------------------------------------------------------ panels
+
+    def _build_panels(self) -> None:
+        from desktop.gui.articles import ArticlesPanel
+        from desktop.gui.facets import FacetPanel
+        from desktop.gui.inspector import Inspector
+        from desktop.gui.preview import PreviewPane
+        from desktop.gui.search_bar import SearchBar
+        from desktop.gui.sheet import ContactSheet
+        from desktop.gui.welcome import Welcome
+
+        c = self.context
+        self.sheet = ContactSheet(c, self)
+        size = int(QSettings().value("sheet/thumb_size", 180))
+        self.sheet.set_thumb_size(size)
+        self.welcome = Welcome(self)
+        self.welcome.addFolder.connect(self.add_folder)
+        self.welcome.openDemo.connect(self.open_demo)
+        self.centre = QStackedWidget(self)
+        self.centre.addWidget(self.sheet)
+        self.centre.addWidget(self.welcome)
+        self.setCentralWidget(self.centre)
+        self.search = SearchBar(c, self)
+        self.facets = FacetPanel(c, self)
+        self.inspector = Inspector(c, self)
+        self.articles = ArticlesPanel(c, self)
+        self.preview = PreviewPane(c, self)
+        self.sheet.previewRequested.connect(self.show_preview)
+        self.sheet.countChanged.connect(lambda _n: self._show_centre())
+        self.docks = {}
+        for name, title, widget, area in (
+                ("facets", "Facets", self.facets, Qt.LeftDockWidgetArea),
+                ("inspector", "Inspector", self.inspector, Qt.RightDockWidgetArea),
+                ("articles", "Articles", self.articles, Qt.RightDockWidgetArea),
+                ("preview", "Preview", self.preview, Qt.RightDockWidgetArea)):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(f"dock-{name}")
+            dock.setWidget(widget)
+            self.addDockWidget(area, dock)
+            self.docks[name] = dock
+        self.tabifyDockWidget(self.docks["inspector"], self.docks["articles"])
+        self.tabifyDockWidget(self.docks["articles"], self.docks["preview"])
+        self.docks["inspector"].raise_()
+        self.resizeDocks([self.docks["facets"], self.docks["inspector"]], [250, 470], Qt.Horizontal)
+
+    # ------------------------------------------------------------ actions
+
+    def _action(self, name, text, slot, shortcut=None, icon_name=None, tip=None, checkable=False) -> QAction:
+        a = QAction(text, self)
+        if icon_name:
+            a.setIcon(icon(icon_name))
+        if shortcut:
+            a.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
+        if tip:
+            a.setStatusTip(tip)
+            a.setToolTip(tip)
+        a.setCheckable(checkable)
+        if slot is not None:
+            a.triggered.connect(slot)
+        self.actions_by_name[name] = a
+        self.addAction(a)
+        return a
+
+    def _build_actions(self) -> None:
+        A = self._action
+        A("add_folder", "&Add folder…", self.add_folder, "Ctrl+I", "import", "Import photos from a folder")
+        A("add_files", "Add &files…", self.add_files, "Ctrl+Shift+I", None, "Import single photos")
+        A("sync", "&Rescan folders", self.rescan, "F5", "sync", "Find new, changed, moved and missing files")
+        A("open_archive", "&Open archive…", self.open_archive, "Ctrl+O", None, "Open another archive")
+        A("open_demo", "Open the &demo", self.open_demo, None, "demo", "Build and open the demo archive")
+        A("settings", "&Settings…", self.open_settings, QKeySequence.Preferences, "settings")
+        A("quit", "&Quit", self.close, QKeySequence.Quit)
+        undo = self.context.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcuts(QKeySequence.Undo)
+        undo.setIcon(icon("undo"))
+        redo = self.context.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts(QKeySequence.Redo)
+        redo.setIcon(icon("redo"))
+        self.actions_by_name["undo"], self.actions_by_name["redo"] = undo, redo
+        self.addAction(undo)
+        self.addAction(redo)
+        A("select_all", "Select &all", lambda: self.sheet.select_all(), QKeySequence.SelectAll)
+        A("batch_edit", "&Batch edit selection", self.batch_edit, "Ctrl+B", None,
+          "Edit a field of every selected photo at once")
+        A("find", "&Find…", lambda: self.search.edit.setFocus(), QKeySequence.Find, "search")
+        A("save_search", "Sa&ve search…", lambda: self.search.save_current(), "Ctrl+Shift+S")
+        A("check", "&Check now", self.check_now, "Ctrl+K", "check",
+          "Check captions, credits and licences for the publication date")
+        A("licences", "&Licences…", self.open_licences, "Ctrl+L", "licence", "The desk's licences")
+        A("leases", "L&eases on selection…", self.open_leases, "Ctrl+Shift+L", "lease",
+          "Allow or deny the selected photos between two dates")
+        A("preview", "&Preview", lambda: self.show_preview(self.context.current), "Ctrl+P", "preview")
+        A("bigger", "&Larger thumbnails", lambda: self._thumb_step(24), "Ctrl+=")
+        A("smaller", "&Smaller thumbnails", lambda: self._thumb_step(-24), "Ctrl+-")
+        A("theme", "&Dark theme", self.toggle_theme, "Ctrl+Shift+T", None, checkable=True)
+        self.actions_by_name["theme"].setChecked(QSettings().value("view/theme", "dark") == "dark")
+        A("open_article", "&Open article…", lambda: self._articles("open_file"), "Ctrl+Shift+O", "article")
+        A("paste_article", "&Paste article…", lambda: self._articles("paste_text"), "Ctrl+Shift+V")
+        A("match", "&Match captions", lambda: self._articles("match"), "Ctrl+M")
+        A("shortcuts", "&Keyboard shortcuts", self.show_shortcuts, "F1", "help")
+        A("about", "&About Picture Desk", self.show_about)
+
+    def _build_menus(self) -> None:
+        names = self.actions_by_name
+        bar = self.menuBar()
+        menus = (
+            ("&File", ["add_folder", "add_files", "sync", None, "open_archive", "@recent", "open_demo", None,
+                       "settings", None, "quit"]),
+            ("&Edit", ["undo", "redo", None, "select_all", "batch_edit", None, "find", "save_search"]),
+            ("&View", ["@panels", None, "preview", "bigger", "smaller", None, "theme"]),
+            ("&Photos", ["check", None, "licences", "leases"]),
+            ("&Articles", ["open_article", "paste_article", "match"]),
+            ("&Help", ["shortcuts", "about"]),
+        )
+        for title, items in menus:
+            menu = bar.addMenu(title)
+            for item in items:
+                if item is None:
+                    menu.addSeparator()
+                elif item == "@recent":
+                    self.recent_menu = menu.addMenu("Recent archives")
+                    self.recent_menu.aboutToShow.connect(self._fill_recent)
+                elif item == "@panels":
+                    panels = menu.addMenu("Panels")
+                    for dock in self.docks.values():
+                        panels.addAction(dock.toggleViewAction())
+                else:
+                    menu.addAction(names[item])
+
+    def _build_toolbar(self) -> None:
+        tb = self.addToolBar("Main")
+        tb.setObjectName("toolbar-main")
+        tb.setMovable(False)
+        for name in ("add_folder", "sync", None, "undo", "redo", None, "check", "licences", "preview"):
+            if name is None:
+                tb.addSeparator()
+            else:
+                tb.addAction(self.actions_by_name[name])
+        tb.addSeparator()
+        tb.addWidget(self.search)
+        tb.addSeparator()
+        tb.addWidget(QLabel(" Publishing on ", self))
+        self.date_edit = QDateEdit(self)
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("ddd d MMM yyyy")
+        self.date_edit.setToolTip("The publication date licences and embargoes are judged for")
+        on = self.context.on
+        self.date_edit.setDate(QDate(on.year, on.month, on.day))
+        self.date_edit.dateChanged.connect(self._date_edited)
+        tb.addWidget(self.date_edit)
+
+    # ------------------------------------------------------------ state
+
+    def _desk_changed(self) -> None:
+        desk = self.context.desk
+        if desk is None:
+            self.setWindowTitle("Picture Desk")
+            self._show_centre()
+            return
+        self.setWindowTitle(f"Picture Desk — {desk.directory}")
+        self._remember_recent(str(desk.directory))
+        self._show_centre()
+        QTimer.singleShot(0, self._check_if_stale)
+
+    def _show_centre(self) -> None:
+        empty = self.context.desk is None or (self.sheet.model.total == 0 and not self.context.query
+                                              and self.context.desk.photo_count() == 0)
+        self.centre.setCurrentWidget(self.welcome if empty else self.sheet)
+
+    def _date_edited(self, qdate: QDate) -> None:
+        self.context.set_date(_dt.date(qdate.year(), qdate.month(), qdate.day()))
+
+    def _date_changed(self, on) -> None:
+        q = QDate(on.year, on.month, on.day)
+        if self.date_edit.date() != q:
+            self.date_edit.blockSignals(True)
+            self.date_edit.setDate(q)
+            self.date_edit.blockSignals(False)
+        self._check_if_stale()
+
+    def _selection_changed(self, ids) -> None:
+        n = len(ids)
+        self.actions_by_name["leases"].setEnabled(n > 0)
+        self.actions_by_name["batch_edit"].setEnabled(n > 1)
+        if n > 1:
+            self.statusBar().showMessage(f"{n:,} photos selected", 4000)
+
+    def _current_changed(self, pid: int) -> None:
+        self.actions_by_name["preview"].setEnabled(pid is not None and pid >= 0)
+
+    # ------------------------------------------------------------ jobs
+
+    def start_job(self, title: str, work, on_finished=None) -> Job:
+        job = Job(title, self.context.desk, work)
+        if on_finished is not None:
+            job.signals.finished.connect(on_finished)
+        job.signals.ended.connect(self.context.archiveChanged.emit)
+        return self.context.jobs.start(job)
+
+    def import_paths(self, paths) -> Job | None:
+        paths = [str(p) for p in paths if p]
+        if not paths or self.context.desk is None:
+            return None
+        return self.start_job(f"Importing {len(paths)} item{'s' if len(paths) != 1 else ''}",
+                              lambda desk, progress, cancel: desk.import_paths(paths, progress=progress,
+                                                                                cancel=cancel),
+                              lambda report: self._job_report("Import", report))
+
+    def rescan(self) -> Job | None:
+        if self.context.desk is None:
+            return None
+        return self.start_job("Rescanning folders",
+                              lambda desk, progress, cancel: desk.sync(progress=progress, cancel=cancel),
+                              lambda report: self._job_report("Rescan", report))
+
+    def _job_report(self, what: str, report) -> None:
+        data = report.to_dict() if hasattr(report, "to_dict") else dict(report or {})
+        lines = report_lines(data)
+        self.last_report = lines
+        problems = bool(data.get("failed")) or bool((data.get("thumbnails") or {}).get("failed"))
+        if problems:
+            self.report_dialog = ReportDialog(f"{what}: what could not be read", lines, self)
+            self.report_dialog.show()
+        self.statusBar().showMessage(f"{what} done. {lines[0]}", 15000)
+        self._show_centre()
+        QTimer.singleShot(0, self._check_if_stale)
+
+    def check_now(self) -> Job | None:
+        if self.context.desk is None:
+            return None
+        on = self.context.on
+        return self.start_job("Checking photos",
+                              lambda desk, progress, cancel: desk.bring_checks_current(on=on, progress=progress,
+                                                                                        cancel=cancel),
+                              lambda r: self.statusBar().showMessage(
+                                  f"Checked {getattr(r, 'checked', 0) + getattr(r, 'rejudged', 0):,} photos "
+                                  f"for {on.isoformat()}", 8000))
+
+    def _check_if_stale(self) -> None:
+        desk = self.context.desk
+        if desk is None or any(j.title == "Checking photos" for j in self.context.jobs.running()):
+            return
+        try:
+            state = desk.checks_state(self.context.on)
+        except PictureDeskError:
+            return
+        if not state.current and desk.photo_count():
+            self.check_now()
+
+    # ------------------------------------------------------------ actions' slots
+
+    def add_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Add a folder of photos")
+        if folder:
+            self.import_paths([folder])
+
+    def add_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self, "Add photos")
+        if files:
+            self.import_paths(files)
+
+    def open_archive(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open an archive (a folder with archive.db)")
+        if folder:
+            self.open_archive_at(folder)
+
+    def open_archive_at(self, folder: str, create: bool = True) -> bool:
+        from archive.desk import Desk
+
+        try:
+            desk = Desk.open(folder, create=create)
+        except PictureDeskError as exc:
+            QMessageBox.warning(self, "Cannot open the archive", str(exc))
+            return False
+        self.context.jobs.cancel_all()
+        self.context.jobs.wait(5000)
+        self.context.set_desk(desk)
+        return True
+
+    def open_demo(self) -> None:
+        from archive.demo import build_demo
+
+        def work(_desk, progress, cancel):
+            return build_demo(None, progress=progress)
+
+        job = Job("Building the demo", self.context.desk, work, own_connection=False) \
+            if self.context.desk is not None else None
+        if job is None:
+            summary = build_demo(None)
+            self.open_archive_at(summary["archive"], create=False)
+            return
+        job.signals.finished.connect(lambda summary: self._demo_built(summary))
+        self.context.jobs.start(job)
+
+    def _demo_built(self, summary) -> None:
+        if self.open_archive_at(summary["archive"], create=False):
+            self.context.set_date(_dt.date(2022, 12, 19))
+
+    def open_settings(self) -> None:
+        from desktop.gui.settings import SettingsDialog
+
+        dlg = SettingsDialog(self.context, self)
+        self.settings_dialog = dlg
+        if dlg.exec():
+            self.apply_settings(dlg.store())
+
+    def apply_settings(self, v: dict) -> None:
+        self.sheet.set_thumb_size(v["thumb_size"])
+        apply_theme(QApplication.instance(), v["theme"])
+        self.actions_by_name["theme"].setChecked(v["theme"] == "dark")
+        desk = self.context.desk
+        if desk is not None and v["profile"] and v["profile"] != desk.profile_name():
+            profile, on = v["profile"], self.context.on
+            self.start_job(f"Checking with the {profile} house style",
+                           lambda d, progress, cancel: d.bring_checks_current(on=on, profile=profile,
+                                                                               progress=progress, cancel=cancel))
+        if v["fixed"]:
+            self.context.set_date(_dt.date.fromisoformat(v["date"]))
+
+    def toggle_theme(self, dark: bool) -> None:
+        name = "dark" if dark else "system"
+        QSettings().setValue("view/theme", name)
+        apply_theme(QApplication.instance(), name)
+
+    def _thumb_step(self, step: int) -> None:
+        size = max(96, min(320, self.sheet.thumb_size + step))
+        self.sheet.set_thumb_size(size)
+        QSettings().setValue("sheet/thumb_size", size)
+
+    def open_licences(self) -> None:
+        from desktop.gui.licences import LicencesDialog
+
+        if self.context.desk is None:
+            return
+        dlg = LicencesDialog(self.context, self)
+        dlg.changed.connect(self._rights_changed)
+        self.licences_dialog = dlg
+        dlg.show()
+
+    def open_leases(self) -> None:
+        from desktop.gui.licences import LeasesDialog
+
+        if self.context.desk is None:
+            return
+        dlg = LeasesDialog(self.context, self)
+        dlg.changed.connect(self._rights_changed)
+        self.leases_dialog = dlg
+        dlg.show()
+
+    def _rights_changed(self) -> None:
+        self.context.archiveChanged.emit()
+        self.check_now()
+
+    def batch_edit(self) -> None:
+        self.docks["inspector"].show()
+        self.docks["inspector"].raise_()
+        self.inspector.setFocus()
+
+    def show_preview(self, pid) -> None:
+        if pid is None or pid < 0:
+            return
+        self.docks["preview"].show()
+        self.docks["preview"].raise_()
+        if self.preview.pid != pid:
+            self.preview.show_photo(pid)
+
+    def _articles(self, method: str) -> None:
+        self.docks["articles"].show()
+        self.docks["articles"].raise_()
+        getattr(self.articles, method)()
+
+    def show_shortcuts(self) -> None:
+        from desktop.gui.shortcuts import ShortcutsDialog
+
+        extra = [("Contact sheet", "Move", "Arrows"), ("Contact sheet", "Open the preview", "Space, Enter"),
+                 ("Contact sheet", "Add to the selection", "Shift/Ctrl+click, drag a rectangle"),
+                 ("Preview", "Fit / 100%", "Z"), ("Caption editor", "Save", "Ctrl+Return"),
+                 ("Facets", "Exclude a value", "Ctrl+click")]
+        self.shortcuts_dialog = ShortcutsDialog(self, extra)
+        self.shortcuts_dialog.show()
+
+    def show_about(self) -> None:
+        from archive import __version__
+
+        QMessageBox.about(self, "About Picture Desk",
+                          f"<b>Picture Desk</b> {__version__}<br>Caption, check and archive news photos."
+                          "<br>GPL-3.0-or-later. Places from GeoNames (CC BY 4.0).")
+
+    # ------------------------------------------------------------ drag and drop of files
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        articles = [p for p in paths if Path(p).suffix.lower() in (".txt", ".md", ".html", ".htm")]
+        photos = [p for p in paths if p not in articles]
+        if articles:
+            self.docks["articles"].show()
+            self.docks["articles"].raise_()
+            self.articles.add_files(articles)
+        if photos:
+            self.import_paths(photos)
+        event.acceptProposedAction()
+
+    # ------------------------------------------------------------ layout and recent archives
+
+    def _restore_layout(self) -> None:
+        s = QSettings()
+        geometry = s.value("window/geometry")
+        state = s.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1600, 1000)
+        if state is not None:
+            self.restoreState(state)
+
+    def _remember_recent(self, path: str) -> None:
+        s = QSettings()
+        recent = [path] + [p for p in (s.value("archives/recent", []) or []) if p != path]
+        s.setValue("archives/recent", recent[:RECENT_MAX])
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in QSettings().value("archives/recent", []) or []:
+            self.recent_menu.addAction(path, lambda p=path: self.open_archive_at(p, create=False))
+
+    def closeEvent(self, event) -> None:
+        s = QSettings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        self.context.jobs.cancel_all()
+        self.context.jobs.wait(5000)
+        for panel in (self.sheet.loader, self.facets, self.preview):
+            panel.shutdown()
+        super().closeEvent(event)
