@@ -71,6 +71,7 @@ class FacetPanel(QWidget):
         self._signals.done.connect(self._show)
         self._asked = None
         self.facets: dict = {}
+        self.query_counted = None          # the query the shown counts are for
         context.queryChanged.connect(self.refresh)
         context.archiveChanged.connect(self.refresh)
         context.dateChanged.connect(lambda _d: self.refresh())
@@ -94,6 +95,7 @@ class FacetPanel(QWidget):
             return
         self.status.setText("")
         self.facets = facets
+        self.query_counted = query
         open_kinds = {self.tree.topLevelItem(i).data(0, TermRole): self.tree.topLevelItem(i).isExpanded()
                       for i in range(self.tree.topLevelItemCount())}
         self.tree.clear()

@@ -22,6 +22,9 @@ from desktop.gui.status import JobStatus, ReportDialog, report_lines
 from desktop.gui.theme import apply_theme, icon
 
 RECENT_MAX = 8
+# Where a platform defines no standard key (Linux has none for Preferences).
+FALLBACK_KEYS = {QKeySequence.Preferences: "Ctrl+,", QKeySequence.Quit: "Ctrl+Q",
+                 QKeySequence.SelectAll: "Ctrl+A", QKeySequence.Find: "Ctrl+F"}
 
 
 class MainWindow(QMainWindow):
@@ -32,6 +35,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setDockNestingEnabled(True)
         self.actions_by_name: dict[str, QAction] = {}
+        self._closed = False
         self._build_panels()
         self._build_actions()
         self._build_menus()
@@ -98,7 +102,11 @@ class MainWindow(QMainWindow):
         if icon_name:
             a.setIcon(icon(icon_name))
         if shortcut:
-            a.setShortcuts(shortcut if isinstance(shortcut, list) else [QKeySequence(shortcut)])
+            if isinstance(shortcut, QKeySequence.StandardKey):
+                keys = QKeySequence.keyBindings(shortcut) or [QKeySequence(FALLBACK_KEYS[shortcut])]
+            else:
+                keys = [QKeySequence(shortcut)]
+            a.setShortcuts(keys)
         if tip:
             a.setStatusTip(tip)
             a.setToolTip(tip)
@@ -286,7 +294,7 @@ class MainWindow(QMainWindow):
 
     def _check_if_stale(self) -> None:
         desk = self.context.desk
-        if desk is None or any(j.title == "Checking photos" for j in self.context.jobs.running()):
+        if self._closed or desk is None or any(j.title == "Checking photos" for j in self.context.jobs.running()):
             return
         try:
             state = desk.checks_state(self.context.on)
@@ -476,11 +484,13 @@ class MainWindow(QMainWindow):
             self.recent_menu.addAction(path, lambda p=path: self.open_archive_at(p, create=False))
 
     def closeEvent(self, event) -> None:
+        self._closed = True
         s = QSettings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
         self.context.jobs.cancel_all()
         self.context.jobs.wait(5000)
-        for panel in (self.sheet.loader, self.facets, self.preview):
+        self.sheet.shutdown()
+        for panel in (self.facets, self.preview):
             panel.shutdown()
         super().closeEvent(event)

@@ -348,6 +348,8 @@ class ContactSheet(QWidget):
         idx = self.view.currentIndex()
         return idx.data(IdRole) if idx.isValid() else None
 
-    def closeEvent(self, event) -> None:
+    def shutdown(self) -> None:
+        """The window closes: no timer may reach the archive after this."""
+        self._select_timer.stop()
+        self.model._timer.stop()
         self.loader.shutdown()
-        super().closeEvent(event)
