@@ -36,13 +36,14 @@ class MainWindow(QMainWindow):
         self.setDockNestingEnabled(True)
         self.actions_by_name: dict[str, QAction] = {}
         self._closed = False
+        self._on_finished: dict = {}
         self._build_panels()
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
         self.status_widget = JobStatus(context.jobs, self.statusBar(), self)
         self.statusBar().addPermanentWidget(self.status_widget)
-        context.status.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        context.status.connect(self._status_message)
         context.deskChanged.connect(self._desk_changed)
         context.dateChanged.connect(self._date_changed)
         context.selectionChanged.connect(self._selection_changed)
@@ -207,6 +208,9 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ state
 
+    def _status_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10000)
+
     def _desk_changed(self) -> None:
         desk = self.context.desk
         if desk is None:
@@ -249,9 +253,21 @@ class MainWindow(QMainWindow):
     def start_job(self, title: str, work, on_finished=None) -> Job:
         job = Job(title, self.context.desk, work)
         if on_finished is not None:
-            job.signals.finished.connect(on_finished)
-        job.signals.ended.connect(self.context.archiveChanged.emit)
+            # A bound method of this window: Qt drops the connection if the window is gone.
+            self._on_finished[job.signals] = on_finished
+            job.signals.finished.connect(self._job_finished)
+        job.signals.ended.connect(self._job_ended)
         return self.context.jobs.start(job)
+
+    def _job_finished(self, result) -> None:
+        callback = self._on_finished.pop(self.sender(), None)
+        if callback is not None and not self._closed:
+            callback(result)
+
+    def _job_ended(self) -> None:
+        self._on_finished.pop(self.sender(), None)
+        if not self._closed:
+            self.context.archiveChanged.emit()
 
     def import_paths(self, paths) -> Job | None:
         paths = [str(p) for p in paths if p]
@@ -345,7 +361,7 @@ class MainWindow(QMainWindow):
             summary = build_demo(None)
             self.open_archive_at(summary["archive"], create=False)
             return
-        job.signals.finished.connect(lambda summary: self._demo_built(summary))
+        job.signals.finished.connect(self._demo_built)
         self.context.jobs.start(job)
 
     def _demo_built(self, summary) -> None:

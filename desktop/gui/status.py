@@ -27,21 +27,48 @@ class JobStatus(QWidget):
         layout.addWidget(self.bar)
         layout.addWidget(self.cancel)
         self.jobs = []
+        self._by_signals: dict = {}
         self.setVisible(False)
         runner.started.connect(self.watch)
 
     def watch(self, job) -> None:
+        # Bound methods (not lambdas): Qt drops them when this widget is gone, and the
+        # sender says which job spoke.
         self.jobs.append(job)
-        job.signals.progress.connect(lambda d, t, m, j=job: self._progress(j, d, t, m))
-        job.signals.ended.connect(lambda j=job: self._ended(j))
-        job.signals.cancelled.connect(lambda j=job: self.status_bar.showMessage(f"{j.title}: cancelled", 8000))
-        job.signals.failed.connect(lambda msg, j=job: self.status_bar.showMessage(f"{j.title}: {msg}", 15000))
+        self._by_signals[job.signals] = job
+        job.signals.progress.connect(self._on_progress)
+        job.signals.ended.connect(self._on_ended)
+        job.signals.cancelled.connect(self._on_cancelled)
+        job.signals.failed.connect(self._on_failed)
         self.label.setText(f"{job.title}…")
         self.bar.setRange(0, 0)
         self.setVisible(True)
 
+    def _job(self):
+        return self._by_signals.get(self.sender())
+
+    def _on_progress(self, done: int, total: int, message: str) -> None:
+        job = self._job()
+        if job is not None:
+            self._progress(job, done, total, message)
+
+    def _on_ended(self) -> None:
+        job = self._by_signals.pop(self.sender(), None)
+        if job is not None:
+            self._ended(job)
+
+    def _on_cancelled(self) -> None:
+        job = self._job()
+        if job is not None:
+            self.status_bar.showMessage(f"{job.title}: cancelled", 8000)
+
+    def _on_failed(self, message: str) -> None:
+        job = self._job()
+        if job is not None:
+            self.status_bar.showMessage(f"{job.title}: {message}", 15000)
+
     def _progress(self, job, done: int, total: int, message: str) -> None:
-        if job is not self.jobs[-1] if self.jobs else True:
+        if not self.jobs or job is not self.jobs[-1]:
             return
         if total and total > 0:
             self.bar.setRange(0, total)
