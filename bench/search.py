@@ -171,7 +171,7 @@ def timed(fn, repeat):
     return result, statistics.median(times), sorted(times)[max(0, int(len(times) * 0.95) - 1)]
 
 
-def after_edit(archive, db_path: str, edits: int = 5) -> None:
+def after_edit(archive, edits: int = 5) -> None:
     """The first search of each form (page, total and facets) after one caption is
     edited: the cached bitmaps and facet pairs are brought up to date from the
     change log.  The edits are reverted afterwards, so the cached archive stays."""
@@ -184,7 +184,7 @@ def after_edit(archive, db_path: str, edits: int = 5) -> None:
         edit_photo(archive, pid, {"caption": "Police and a crowd at the harbour in Kyiv, edited"})
         for label, q in QUERIES.items():
             t0 = time.perf_counter()
-            search(conn, q, limit=50, facets=True, db_path=db_path)
+            search(conn, q, limit=50, facets=True)
             times[label].append((time.perf_counter() - t0) * 1000)
     for pid in ids:
         revert_fields(archive, pid, ["caption"])
@@ -211,18 +211,17 @@ def main() -> None:
         conn = archive.conn
         gazetteer().best("Kyiv")  # warm the gazetteer like a running app
         print(f"{args.photos:,} photos; first page of 50, ms (median / p95 of {args.repeat})")
-        db_path = str(archive.path)
         print(f"{'query':<28} {'hits':>9} {'page med':>9} {'page p95':>9} {'total p95':>10} "
               f"{'+facets p95':>11} {'first':>9}")
         for label, q in QUERIES.items():
             page, med, p95 = timed(lambda: search(conn, q, limit=50, count=False), args.repeat)
             t0 = time.perf_counter()
-            search(conn, q, limit=1, facets=True, db_path=db_path)   # first time: bitmaps made and kept
+            search(conn, q, limit=1, facets=True)   # first time: bitmaps made and kept
             cold = (time.perf_counter() - t0) * 1000
-            hits, cmed, cp95 = timed(lambda: search(conn, q, limit=1, db_path=db_path).total, args.repeat)
-            _, _, fp95 = timed(lambda: search(conn, q, limit=1, facets=True, db_path=db_path), args.repeat)
+            hits, cmed, cp95 = timed(lambda: search(conn, q, limit=1).total, args.repeat)
+            _, _, fp95 = timed(lambda: search(conn, q, limit=1, facets=True), args.repeat)
             print(f"{label:<28} {hits:>9,} {med:>9.2f} {p95:>9.2f} {cp95:>10.2f} {fp95:>11.2f} {cold:>9.0f}")
-        after_edit(archive, db_path)
+        after_edit(archive)
         for label, q in (("ukraine", "ukraine"), ("by: common", 'by:"Brendan Hoffman"')):
             cursor = None
             for n in range(1, 101):

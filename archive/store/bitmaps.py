@@ -71,14 +71,33 @@ def ids_json(ids) -> str:
     return json.dumps(list(ids))
 
 
-def cached(conn, db_path: str, key: str, gen: int, *, build, patch, decode, encode,
+def archive_identity(conn) -> tuple[str, int]:
+    """Which archive a connection is on, for the in-memory caches: the database file and a
+    random id the archive keeps in ``meta`` (made on first use), so two archives open in one
+    process, or an archive replaced by another at the same path, never share a cache."""
+    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    row = conn.execute("SELECT value FROM meta WHERE key = 'archive_id'").fetchone()
+    if row is None:
+        import secrets
+
+        made = secrets.randbits(62)
+        try:
+            conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('archive_id', ?)", (made,))
+            row = conn.execute("SELECT value FROM meta WHERE key = 'archive_id'").fetchone()
+        except sqlite3.OperationalError:
+            row = None                         # read-only: the path alone, and the generation check
+    return path, (row[0] if row else 0)
+
+
+def cached(conn, key: str, gen: int, *, build, patch, decode, encode,
            changed=None, keep_patched=lambda changed: True):
     """A value made from the archive's tables (a bitmap, the facet pairs), current at
     generation ``gen``: from memory, else from ``bitmap_cache``; one made at an older
     generation is patched with the photos changed since (``patch(old, changed)``),
     else made again (``build()``).  What is made (or patched, when ``keep_patched``
     says so) is kept in ``bitmap_cache`` for the next process."""
-    memo = _MEMORY.get((db_path, key))
+    ident = archive_identity(conn)
+    memo = _MEMORY.get((ident, key))
     if memo is not None and memo[0] == gen:
         return memo[1]
     if memo is None:
@@ -100,7 +119,7 @@ def cached(conn, db_path: str, key: str, gen: int, *, build, patch, decode, enco
             _store(conn, key, gen, encode(value))
     if len(_MEMORY) >= _MEMORY_LIMIT:
         _MEMORY.clear()
-    _MEMORY[(db_path, key)] = (gen, value)
+    _MEMORY[(ident, key)] = (gen, value)
     return value
 
 
@@ -123,9 +142,8 @@ _AMONG = "json_each(?) j CROSS JOIN photos p ON p.id = j.value"
 class Bitmaps:
     """Bitmaps for one archive connection at its current generation."""
 
-    def __init__(self, conn, db_path: str = ""):
+    def __init__(self, conn):
         self.conn = conn
-        self.db_path = db_path
         self.generation = generation(conn)
         self._changed: dict[int, object] = {}
 
@@ -141,7 +159,7 @@ class Bitmaps:
         params = tuple(params)
         key = hashlib.blake2b(repr((fts, where, params)).encode(), digest_size=16).hexdigest()
         sql = f"SELECT p.id FROM {_FTS if fts else 'photos p'} WHERE {where}"
-        return cached(self.conn, self.db_path, key, self.generation,
+        return cached(self.conn, key, self.generation,
                       build=lambda: BitMap(r[0] for r in self.conn.execute(sql, params)),
                       patch=lambda old, changed: (old - changed) | self._among(where, params, changed, fts),
                       decode=BitMap.deserialize, encode=lambda b: b.serialize(), changed=self.changed)

@@ -55,10 +55,10 @@ class Pairs:
         return cls(photo_ids, value_ids)
 
 
-def _pairs(conn, db_path: str) -> Pairs:
+def _pairs(conn) -> Pairs:
     # Writing megabytes back for an edited caption would cost more than the patch:
     # a patched copy is kept only once many photos have changed.
-    return cached(conn, db_path, _KEY, generation(conn), build=lambda: _read_all(conn),
+    return cached(conn, _KEY, generation(conn), build=lambda: _read_all(conn),
                   patch=lambda old, changed: _patched(conn, old, changed), decode=Pairs.decode,
                   encode=Pairs.encode, keep_patched=lambda changed: len(changed) >= KEEP_AFTER)
 
@@ -96,9 +96,9 @@ def _patched(conn, pairs: Pairs, changed) -> Pairs:
     return Pairs(np.concatenate(photo_parts), np.concatenate(value_parts))
 
 
-def count_facets(conn, result_bitmap, kinds, *, db_path: str = "", top: int = 20) -> dict:
+def count_facets(conn, result_bitmap, kinds, *, top: int = 20) -> dict:
     """Exact counts of the ``top`` values of each kind among the photos in ``result_bitmap``."""
-    pairs = _pairs(conn, db_path)
+    pairs = _pairs(conn)
     out = {kind: [] for kind in kinds}
     if len(result_bitmap) == 0 or len(pairs.photo_ids) == 0:
         return out

@@ -264,8 +264,7 @@ def _cursor_key(cursor: str | None) -> int | None:
 
 
 def search(conn, query: str | Query, *, limit: int = 50, after: str | None = None,
-           facets: bool = False, today: _dt.date | None = None, count: bool = True,
-           db_path: str = "") -> Page:
+           facets: bool = False, today: _dt.date | None = None, count: bool = True) -> Page:
     """One page of photo ids matching ``query``, newest first, the total and the facets."""
     today = today or _dt.date.today()
     if isinstance(query, str):
@@ -280,7 +279,7 @@ def search(conn, query: str | Query, *, limit: int = 50, after: str | None = Non
         # result is paged from its ids instead of walking the archive to find it.
         from archive.store.bitmaps import Bitmaps
 
-        bitmaps = Bitmaps(conn, db_path)
+        bitmaps = Bitmaps(conn)
         result = result_bitmap(bitmaps, compiled)
     if result is not None and len(result) <= SMALL_RESULT:
         rows = _page_of_ids(conn, result, limit + 1, after_key)
@@ -300,13 +299,13 @@ def search(conn, query: str | Query, *, limit: int = 50, after: str | None = Non
     if result is None:
         from archive.store.bitmaps import Bitmaps
 
-        bitmaps = Bitmaps(conn, db_path)
+        bitmaps = Bitmaps(conn)
         result = result_bitmap(bitmaps, compiled)
     page.total = len(result)
     if facets:
         from archive.store.facets import count_facets
 
-        page.facets = count_facets(conn, result, FACET_KINDS, db_path=db_path)
+        page.facets = count_facets(conn, result, FACET_KINDS)
     return page
 
 

@@ -31,8 +31,8 @@ def demo(archive, tmp_path, monkeypatch):
 
 
 def answers(archive) -> dict:
-    return {q: (search(archive.conn, q, facets=True, db_path=str(archive.path)).total,
-                search(archive.conn, q, facets=True, db_path=str(archive.path)).facets) for q in QUERIES}
+    return {q: (search(archive.conn, q, facets=True).total,
+                search(archive.conn, q, facets=True).facets) for q in QUERIES}
 
 
 def from_scratch(archive) -> dict:
