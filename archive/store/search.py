@@ -252,6 +252,7 @@ class Page:
     photo_ids: list[int]
     next: str | None
     facets: dict | None = None
+    offset: int = 0
 
 
 def _cursor_key(cursor: str | None) -> int | None:
@@ -307,6 +308,43 @@ def search(conn, query: str | Query, *, limit: int = 50, after: str | None = Non
 
         page.facets = count_facets(conn, result, FACET_KINDS)
     return page
+
+
+_WINDOWS: dict = {}          # (archive, generation, query, day, sort) -> ordered ids, a few kept
+
+
+def window(conn, query: str | Query, *, offset: int, limit: int, sort: str = "taken",
+           descending: bool = True, today: _dt.date | None = None) -> Page:
+    """The ids at positions ``offset`` .. ``offset + limit`` of the whole result in
+    ``sort`` order (``archive.store.ordering``), with the total: a scrollbar dragged
+    anywhere gets its rows from one slice, not a walk."""
+    from archive.store import ordering
+    from archive.store.bitmaps import Bitmaps, archive_identity, generation
+
+    if sort not in ordering.SORTS:
+        raise QueryError(f"cannot sort by {sort}: sort by one of {', '.join(ordering.SORTS)}")
+    if limit < 1:
+        raise QueryError("the page size must be at least 1")
+    today = today or _dt.date.today()
+    text = query if isinstance(query, str) else query.to_text()
+    key = (archive_identity(conn), generation(conn), text, today, sort)
+    ordered = _WINDOWS.get(key)
+    if ordered is None:
+        parsed = parse_query(text, today=today) if isinstance(query, str) else query
+        compiled = _Compiler(conn, today).compile(parsed)
+        order = ordering.order(conn, sort)
+        if compiled.everything:
+            ordered = order
+        else:
+            ordered = ordering.ordered_result(order, result_bitmap(Bitmaps(conn), compiled))
+        if len(_WINDOWS) >= 8:
+            _WINDOWS.pop(next(iter(_WINDOWS)))
+        _WINDOWS[key] = ordered
+    if descending != ordering.NATURAL_DESCENDING[sort]:
+        ordered = ordered[::-1]
+    offset = max(0, int(offset))
+    ids = ordered[offset:offset + limit]
+    return Page(total=len(ordered), photo_ids=[int(i) for i in ids], next=None, offset=offset)
 
 
 def _page_of_ids(conn, ids, limit: int, after_key: int | None) -> list[tuple[int, int]]:

@@ -202,7 +202,7 @@ class ContactSheet(QWidget):
         self.order = QToolButton(self)
         self.order.setCheckable(True)
         self.order.setChecked(True)
-        self.order.setToolTip("Newest / last first")
+        self.order.setToolTip("Descending (newest first, Z to A) or ascending")
         self._order_text()
         self.size = QSlider(Qt.Horizontal, self)
         self.size.setRange(96, 320)
@@ -227,7 +227,7 @@ class ContactSheet(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.view, 1)
 
-        self.sort.currentIndexChanged.connect(self._resort)
+        self.sort.currentIndexChanged.connect(self._sort_chosen)
         self.order.toggled.connect(self._resort)
         self.size.valueChanged.connect(self.set_thumb_size)
         self.model.loaded.connect(self._loaded)
@@ -277,6 +277,13 @@ class ContactSheet(QWidget):
         self.count.setText(f"{n:,} photo{'s' if n != 1 else ''}")
         self.message.setText("" if self.model.checks_current else "Checks are out of date for this date; checking…")
         self.countChanged.emit(n)
+
+    def _sort_chosen(self, *_):
+        # Capture and import time read newest first; names A to Z.
+        self.order.blockSignals(True)
+        self.order.setChecked(self.sort.currentData() in ("taken", "imported"))
+        self.order.blockSignals(False)
+        self._resort()
 
     def _resort(self, *_):
         self._order_text()

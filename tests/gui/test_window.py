@@ -77,13 +77,16 @@ def test_a_bad_query_is_shown_at_its_column_and_keeps_the_result(window):
     assert window.sheet.model.total == before
 
 
-def test_sort_by_file_name_or_a_clear_message(window):
-    window.sheet.sort.setCurrentIndex(2)        # file name
+def test_sort_by_file_name_and_back(window):
+    window.sheet.sort.setCurrentIndex(2)        # file name: A to Z
     shown = names(window)
-    if window.sheet.message.text():
-        assert "newest first" in window.sheet.message.text()
-    else:
-        assert shown == sorted(shown, key=str.lower, reverse=True) or shown == sorted(shown, key=str.lower)
+    assert shown == sorted(shown, key=str.lower) and len(shown) == 10
+    window.sheet.order.setChecked(True)         # Z to A
+    assert names(window) == shown[::-1]
+    window.sheet.sort.setCurrentIndex(0)        # capture time, newest first
+    moments = [dt.datetime.fromisoformat(window.sheet.model.row(i).taken_at) for i in range(10)]
+    as_utc = [m if m.tzinfo else m.replace(tzinfo=dt.timezone.utc) for m in moments]
+    assert as_utc == sorted(as_utc, reverse=True)
 
 
 def test_selection_reaches_the_inspector_and_space_opens_the_preview(window, qtbot):
