@@ -43,7 +43,9 @@ KINDS = ("Photograph", "Photo", "Picture", "Composite", "Illustration",
 
 @dataclass(frozen=True)
 class Credit:
-    """One credit line, read.  ``agency`` is ``agencies[-1]`` or None."""
+    """One credit line, read.  ``agency`` is the agency chain as the line credits
+    it ("Pool/AFP via Getty Images", "PA Wire") or None; ``agencies`` its
+    members, each resolved to its canonical name, originator first."""
 
     kind: str | None = None
     creators: tuple[str, ...] = ()
@@ -58,8 +60,8 @@ class Credit:
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "creators": list(self.creators), "agency": self.agency,
-                "agencies": list(self.agencies), "staff": self.staff,
-                "handout": self.handout}
+                "agencies": list(self.agencies), "pool": self.pool, "handout": self.handout,
+                "staff": self.staff}
 
     @property
     def empty(self) -> bool:
@@ -74,15 +76,19 @@ _COPYRIGHT = re.compile(
     r"^(?:(?:\u00a9|\(c\)|copyright(?:\s+of)?|\d{4}(?:\s*[-\u2013]\s*\d{4})?)\s*[:.,]?\s*)+",
     re.I)
 _RESERVED = re.compile(r"[\s.,]*all rights reserved\.?\s*$", re.I)
-_COURTESY = re.compile(r"^(?:courtesy(?:\s+of)?|provided\s+by|supplied\s+by)(?:\s+the)?\s+", re.I)
+_COURTESY = re.compile(
+    r"^(?:((?:photo|photograph|image|picture)s?)\s+)?(?:courtesy(?:\s+of)?|provided\s+by|supplied\s+by)"
+    r"(\s+the)?\s+", re.I)
 _SLASH = re.compile(r"\s*/\s*")
 _KEPT_SLASH = "\u2215"      # stands in for the slash inside an agency's own name while splitting
 _SEPARATORS = re.compile(
-    r"\s*(?:/|#|;|,|\s[-\u2013\u2014]\s|(?<![\w])via(?![\w])|\|)\s*", re.I)
+    r"(\s*(?:/|#|;|,|\s[-\u2013\u2014]\s|(?<![\w])via(?![\w])|\|)\s*)", re.I)
 # Secondary credits after the picture's own: ". Food styling: Aya Nishimura".
+# What a copied web page leaves after the credit ("Purchase Licensing Rights" at Reuters).
+_PAGE_JUNK = re.compile(r"\s*\bPurchase Licensing Rights\b(?:,? opens new tab)?\s*$", re.I)
 _ROLES = re.compile(r"(?:\.\s+[A-Z][A-Za-z]*(?: (?:and )?[a-z]+){0,3}:\s+[^.:/]+)+\.?$")
 _SEGMENT_PUNCTUATION = " \t!?*|:;,.~_-\u2013\u2014"
-_FOR = re.compile(r"^(.+?)\s+for\s+(?:the\s+)?(.+)$", re.I)
+_FOR = re.compile(r"^(.+?)\s+for\s+(.+)$", re.I)
 _AND = re.compile(r"\s+(?:and|&)\s+", re.I)
 _NAME_WORD = re.compile(r"^(?:[^\W\d_]\.?|[^\W\d_][^\W\d_'\u2019\-.]*(?:['\u2019\-][^\W\d_]+)*\.?)$")
 PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "la", "le", "du", "da",
@@ -140,65 +146,113 @@ def _is_person(seg: str) -> bool:
 
 # --- reading a whole line ---------------------------------------------------
 
+@dataclass
+class _Item:
+    """One name in a credit line: its role, as written, as resolved, and the
+    separator written before it ("/", " via ", " for "...)."""
+
+    role: str          # "person" | "agency" | "handout" | "pool" | "junk"
+    written: str
+    name: str
+    sep: str = ""
+
+
+_CHAIN_ROLES = ("agency", "handout", "pool")
+_NAME_AGENCY_SEPS = ("/", " via ", " - ")
+
+
+def _sep(text: str) -> str:
+    """A separator as the chain shows it: "/", " via ", ", "..."""
+    s = text.strip().casefold()
+    if "via" in s:
+        return " via "
+    if "/" in s or "#" in s:
+        return "/"
+    for mark, shown in ((";", "; "), (",", ", "), ("|", " | ")):
+        if mark in s:
+            return shown
+    return " - " if s else " "
+
+
 class _Reading:
     """The parts of one credit line as segments are read, in order."""
 
     def __init__(self) -> None:
         self.kind: str | None = None
-        self.creators: list[str] = []
-        self.agencies: list[str] = []
+        self.items: list[_Item] = []
         self.handout = False
         self.pool = False
+        self.sep = ""
+        self.ap_style = False     # "AP Photo/Name": what follows the agency is a person
 
-    def add_agency(self, name: str) -> None:
+    def _add(self, role: str, written: str, name: str) -> None:
+        self.items.append(_Item(role, " ".join(written.split()), name, self.sep))
+        self.sep = " "
+
+    def add_agency(self, name: str, written: str | None = None) -> None:
         data = load_agency_data()
         words = {w.strip(".,").casefold() for w in name.split()}
         if words & data.handout_words:
             self.handout = True
         if "pool" in words:
             self.pool = True
-        if name not in self.agencies:
-            self.agencies.append(name)
+        self._add("agency", written or name, name)
 
     def add_creator(self, name: str) -> None:
-        name = fix_name_case(name)
-        if name not in self.creators:
-            self.creators.append(name)
+        self._add("person", name, fix_name_case(name))
 
-    def read(self, seg: str) -> None:
+    def read(self, seg: str, sep: str = "") -> None:
+        self.sep = sep
         seg = _strip_copyright(seg)
         m = _COURTESY.match(seg)
         if m:
             self.handout = True
+            if m.group(1) and self.kind is None:
+                self.kind = "Photo"
             seg = seg[m.end():]
+            if m.group(2) and seg:        # "Courtesy of the White House": an organisation
+                self.add_agency(lookup_agency(seg) or tidy_name(seg), seg)
+                return
         if not seg:
             return
         data = load_agency_data()
         key = normalise_key(seg)
         if key in data.handout_tokens:
             self.handout = True
+            self._add("handout", seg, seg)
             return
         if key in data.pool_tokens:
             self.pool = True
+            self._add("pool", seg, seg)
             return
         if key in data.junk_tokens:
+            self._add("junk", seg, seg)
             return
         known = lookup_agency(seg)
         if known:
-            if key == normalise_key(known) + " photo" and self.kind is None:
-                self.kind = "Photo"  # "AP Photo/Name"
-            self.add_agency(known)
+            if key == normalise_key(known) + " photo":
+                # "AP Photo/Name": the kind, the agency, and a person after it
+                self.kind = self.kind or "Photo"
+                self.ap_style = not self.items
+                self.add_agency(known, seg[:-len("photo")].strip())
+                return
+            self.add_agency(known, seg)
             return
         if self._read_for(seg) or self._read_trailing_agency(seg):
             return
         parts = _AND.split(seg)
         if len(parts) > 1 and all(_is_person(p) for p in parts):
-            for part in parts:
+            for i, part in enumerate(parts):
+                if i:
+                    self.sep = " and "
                 self.add_creator(part)
+        elif self.ap_style and _NAME_WORD.match(seg.split()[0]) and len(seg.split()) <= 4 \
+                and not any(i.role == "person" for i in self.items):
+            self.add_creator(seg)       # "AP Photo/LIBKOS": one word is a name here
         elif not _is_organisation(seg) and _is_person(seg):
             self.add_creator(seg)
         else:
-            self.add_agency(tidy_name(seg))
+            self.add_agency(tidy_name(seg), seg)
 
     def _read_for(self, seg: str) -> bool:
         """"Name for the Guardian", "Name for The New York Times",
@@ -207,14 +261,17 @@ class _Reading:
         if not m:
             return False
         left, right = m.group(1), m.group(2).strip(" .")
-        publication = lookup_agency(right) or lookup_agency("The " + right) or _truncated_house(right)
+        bare = re.sub(r"^the\s+", "", right, flags=re.I)
+        publication = (lookup_agency(right) or lookup_agency(bare) or lookup_agency("The " + bare)
+                       or _truncated_house(bare))
         if publication:
-            self.read(left)
-            self.add_agency(publication)
+            self.read(left, self.sep)
+            self.sep = " for "
+            self.add_agency(publication, right)
             return True
         supplier = lookup_agency(left)
         if supplier:
-            self.add_agency(supplier)
+            self.add_agency(supplier, seg)
             return True
         return False
 
@@ -226,9 +283,47 @@ class _Reading:
         known = lookup_agency(last)
         if not known or not (last.isupper() or known == "Reuters"):
             return False
-        self.read(head)
-        self.add_agency(known)
+        self.read(head, self.sep)
+        self.sep = " "
+        self.add_agency(known, last)
         return True
+
+    def settle(self) -> None:
+        """After a person, a name after "/" (or "via") is an agency, known or
+        not: "Mette Jørgensen/Ritzau Scanpix" names one photographer."""
+        seen_person = False
+        for item in self.items:
+            if item.role != "person":
+                continue
+            if seen_person and item.sep in _NAME_AGENCY_SEPS:
+                item.role, item.name = "agency", tidy_name(item.written)
+            else:
+                seen_person = True
+
+    @property
+    def creators(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(i.name for i in self.items if i.role == "person"))
+
+    @property
+    def agencies(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(i.name for i in self.items if i.role == "agency"))
+
+    def chain(self) -> str | None:
+        """The agency chain as the line credits it ("Pool/AFP via Getty Images")."""
+        last = max((n for n, i in enumerate(self.items) if i.role == "agency"), default=None)
+        if last is None:
+            return None
+        first = next(n for n, i in enumerate(self.items) if i.role in _CHAIN_ROLES)
+        out: list[str] = []
+        seen: set[str] = set()
+        for item in self.items[first:last + 1]:
+            key = normalise_key(item.written)
+            if item.role not in _CHAIN_ROLES or key in seen:
+                continue
+            seen.add(key)
+            sep = item.sep if item.sep in (" for ", " ") else _sep(item.sep)
+            out.append((sep if out else "") + item.written)
+        return "".join(out)
 
 
 def _truncated_house(text: str) -> str | None:
@@ -269,6 +364,7 @@ def parse_credit(text: str | None) -> Credit:
     line = " ".join(raw.split()).strip()
     if _SEE_CAPTION.fullmatch(line):
         return Credit(raw=raw, see_caption=True)
+    line = _PAGE_JUNK.sub("", line)
     line, reference = _split_reference(line)
     if line.startswith("(") and line.endswith(")"):
         line = line[1:-1].strip()
@@ -280,14 +376,21 @@ def parse_credit(text: str | None) -> Credit:
     if slashed is not None:
         # "Serhii Nuzhnenko/RFE/RL": the agency's own slash is not a separator.
         line = slashed.sub(lambda m: _SLASH.sub(_KEPT_SLASH, m.group(0)), line)
-    for seg in _SEPARATORS.split(line.rstrip(" .")):
+    parts = _SEPARATORS.split(line.rstrip(" ."))
+    sep = ""
+    for i, seg in enumerate(parts):
+        if i % 2:
+            sep += seg
+            continue
         seg = (seg or "").strip(_SEGMENT_PUNCTUATION).replace(_KEPT_SLASH, "/")
         if seg:
-            reading.read(seg)
-    agencies = tuple(reading.agencies)
+            reading.read(seg, sep)
+            sep = ""
+    reading.settle()
+    agencies = reading.agencies
     return Credit(
-        kind=reading.kind, creators=tuple(reading.creators),
-        agency=agencies[-1] if agencies else None, agencies=agencies,
+        kind=reading.kind, creators=reading.creators,
+        agency=reading.chain(), agencies=agencies,
         staff=any(is_house(a) for a in agencies), handout=reading.handout,
         raw=raw, pool=reading.pool, reference=reference)
 
