@@ -421,20 +421,87 @@ def _credible(credit_text: str) -> bool:
     credit = parse_credit(credit_text)
     if credit.creators or credit.handout or credit.see_caption:
         return True
-    # an organisation must at least be written as a name ("Photo: none" is prose)
-    return any(lookup_agency(a) or a[:1].isupper() or a[:1].isdigit() for a in credit.agencies)
+    # an organisation must at least be written as a name ("Photo: none" is prose,
+    # and so is the headline "Photos: Ukraine marks a year of war")
+    return any(lookup_agency(a) or (a[:1].isupper() or a[:1].isdigit()) and _written_as_name(a)
+               for a in credit.agencies)
+
+
+_CONNECTORS = PARTICLES | {"of", "the", "and", "for", "y", "et", "und", "&", "on", "du"}
+
+
+def _written_as_name(name: str) -> bool:
+    """"Ministry of Defence of Ukraine", "Sky News": a name's words are
+    capitalised but for its connectors; a sentence's are not."""
+    words = name.split()
+    return len(words) <= 8 and all(
+        w[:1].isupper() or w[:1].isdigit() or w.casefold() in _CONNECTORS or not w[:1].isalpha()
+        for w in words)
 
 
 def find_credit(paragraph: str) -> tuple[str, str] | None:
     """Split a caption paragraph into (caption_text, credit_line) when it ends in
-    a credit line; None for an ordinary paragraph."""
-    text = paragraph.rstrip()
+    a credit line; None for an ordinary paragraph.  A paragraph that is only a
+    credit line comes back as ("", credit_line)."""
+    text = _PAGE_JUNK.sub("", paragraph.rstrip())
     if not text:
         return None
-    for finder in (_labelled, _parenthesised, _agency_style):
+    for finder in (_parenthesised, _labelled, _agency_style, _for_style, _standalone):
         start = finder(text)
         if start is not None:
-            return text[:start].rstrip(), text[start:].strip()
+            return _without_second_credit(text[:start].rstrip()), text[start:].strip()
+    return None
+
+
+def _without_second_credit(caption: str) -> str:
+    """Getty's captions of agency pictures keep the agency's own credit before
+    theirs: "... (Photo by Sergei SUPINSKY / AFP) (Photo by SERGEI SUPINSKY/AFP
+    via Getty Images)"; the caption is the text before both."""
+    for _ in range(3):
+        start = _parenthesised(caption)
+        if start is None or start == 0:
+            break
+        caption = caption[:start].rstrip()
+    return caption
+
+
+def is_credit_line(line: str) -> bool:
+    """True when a line holds a credit and nothing else (the web's layout: the
+    credit on its own line under the caption)."""
+    found = find_credit(line)
+    return found is not None and not found[0]
+
+
+def _for_style(text: str) -> int | None:
+    """"... on Oct. 12. Heidi Levine for The Washington Post": a photographer
+    for a known publication as the caption's last sentence."""
+    starts = [m.end() for m in _BOUNDARY.finditer(text)]
+    start = starts[-1] if starts else 0
+    tail = text[start:].strip().strip("()")
+    m = _FOR.match(tail)
+    if not m or len(tail) > 120 or tail.startswith(("By ", "by ")):
+        return None
+    credit = parse_credit(tail)
+    if credit.creators and credit.agencies and all(_is_person(c) for c in m.group(1).split(" and ")) \
+            and lookup_agency(credit.agencies[-1]):
+        return start + (len(text[start:]) - len(text[start:].lstrip()))
+    return None
+
+
+def _standalone(text: str) -> int | None:
+    """A whole line that is "Name/Agency" (the agency known or not), e.g.
+    "Mette Jørgensen/Ritzau Scanpix" standing alone under its caption."""
+    line = text.strip()
+    if len(line) > 120 or "/" not in line or _BOUNDARY.search(line) or line.startswith(("By ", "by ")):
+        return None
+    if not re.fullmatch(r"[\w\s/.'\u2019&,\-\u2013()]+", line):
+        return None
+    for word in re.split(r"[\s/]+", line.strip("()")):
+        if word and not (word[:1].isupper() or word[:1].isdigit() or word in _CONNECTORS | {"via"}):
+            return None
+    credit = parse_credit(line)
+    if credit.creators and credit.agencies:
+        return 0
     return None
 
 
@@ -458,7 +525,8 @@ def _parenthesised(text: str) -> int | None:
     if not m:
         return None
     inner = m.group(1).strip()
-    if re.match(r"^[A-Z][\w.\- ]{0,30} Photo\b", inner) or _agency_tail(inner):
+    if re.match(r"^[A-Z][\w.\- ]{0,30} Photo\b", inner) or _agency_tail(inner) \
+            or _for_style(inner) == 0 or _labelled(inner) == 0:
         return m.start()
     return None
 
