@@ -86,6 +86,11 @@ _SEPARATORS = re.compile(
 # Secondary credits after the picture's own: ". Food styling: Aya Nishimura".
 # What a copied web page leaves after the credit ("Purchase Licensing Rights" at Reuters).
 _PAGE_JUNK = re.compile(r"\s*\bPurchase Licensing Rights\b(?:,? opens new tab)?\s*$", re.I)
+# Use terms an agency appends: EPA's "HANDOUT EDITORIAL USE ONLY/NO SALES".
+_RESTRICTIONS = re.compile(
+    r"(?:[\s/,;.-]*\b(?:editorial use only|no sales|no archives?|no resales|not for sale)\b)+[\s/,;.-]*$",
+    re.I)
+_HANDOUT_SUFFIX = re.compile(r"(?:\s+(?:handout|ho))+$", re.I)
 _ROLES = re.compile(r"(?:\.\s+[A-Z][A-Za-z]*(?: (?:and )?[a-z]+){0,3}:\s+[^.:/]+)+\.?$")
 _SEGMENT_PUNCTUATION = " \t!?*|:;,.~_-\u2013\u2014"
 _FOR = re.compile(r"^(.+?)\s+for\s+(.+)$", re.I)
@@ -174,6 +179,16 @@ def _sep(text: str) -> str:
     return " - " if s else " "
 
 
+_WIRES = frozenset({"Reuters", "EPA", "AP", "AFP"})
+_DISTRIBUTORS = frozenset({"Getty Images", "Shutterstock", "Alamy", "ZUMA Press", "Sipa", "Abaca",
+                           "Polaris", "Redux", "Eyevine", "Camera Press", "NurPhoto", "Anadolu"})
+
+
+def _shouted(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
 class _Reading:
     """The parts of one credit line as segments are read, in order."""
 
@@ -184,6 +199,7 @@ class _Reading:
         self.pool = False
         self.sep = ""
         self.ap_style = False     # "AP Photo/Name": what follows the agency is a person
+        self.wire_last = False    # "EPA-EFE/PRESS SERVICE": the wire distributes, goes last
 
     def _add(self, role: str, written: str, name: str) -> None:
         self.items.append(_Item(role, " ".join(written.split()), name, self.sep))
@@ -228,6 +244,11 @@ class _Reading:
         if key in data.junk_tokens:
             self._add("junk", seg, seg)
             return
+        suffix = _HANDOUT_SUFFIX.search(seg)
+        if suffix and suffix.start() > 0:
+            # "UKRAINIAN PRESIDENTIAL PRESS SERVICE HANDOUT" (EPA)
+            self.handout = True
+            seg, key = seg[:suffix.start()], normalise_key(seg[:suffix.start()])
         known = lookup_agency(seg)
         if known:
             if key == normalise_key(known) + " photo":
@@ -300,13 +321,28 @@ class _Reading:
             else:
                 seen_person = True
 
+    def wire_first(self) -> None:
+        """"EPA-EFE/UKRAINIAN PRESIDENTIAL PRESS SERVICE": a wire that credits
+        itself first distributes what follows; the members list the originator
+        first, so the wire goes last."""
+        agencies = [i for i in self.items if i.role == "agency"]
+        if len(agencies) < 2 or self.items[0] is not agencies[0]:
+            return
+        wire, rest = agencies[0], agencies[1:]
+        if wire.name not in _WIRES or not (self.ap_style or _shouted(wire.written)):
+            return
+        self.wire_last = all(_shouted(a.written) and a.name not in _DISTRIBUTORS for a in rest)
+
     @property
     def creators(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(i.name for i in self.items if i.role == "person"))
 
     @property
     def agencies(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(i.name for i in self.items if i.role == "agency"))
+        names = list(dict.fromkeys(i.name for i in self.items if i.role == "agency"))
+        if self.wire_last:
+            names.append(names.pop(0))
+        return tuple(names)
 
     def chain(self) -> str | None:
         """The agency chain as the line credits it ("Pool/AFP via Getty Images")."""
@@ -364,7 +400,7 @@ def parse_credit(text: str | None) -> Credit:
     line = " ".join(raw.split()).strip()
     if _SEE_CAPTION.fullmatch(line):
         return Credit(raw=raw, see_caption=True)
-    line = _PAGE_JUNK.sub("", line)
+    line = _RESTRICTIONS.sub("", _PAGE_JUNK.sub("", line))
     line, reference = _split_reference(line)
     if line.startswith("(") and line.endswith(")"):
         line = line[1:-1].strip()
@@ -387,6 +423,7 @@ def parse_credit(text: str | None) -> Credit:
             reading.read(seg, sep)
             sep = ""
     reading.settle()
+    reading.wire_first()
     agencies = reading.agencies
     return Credit(
         kind=reading.kind, creators=reading.creators,
