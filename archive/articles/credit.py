@@ -12,7 +12,8 @@ segments at "/", " via ", "#", " - ", ";" and ","; each segment is a person, an
 organisation (known agency, publication or any name with an organisation word
 such as "Ministry", "Press", "Images") or a token with no name in it (Handout,
 Pool, Stringer...).  Persons become ``creators``; organisations, in order, the
-``agencies`` chain, whose last member is the principal ``agency``.
+``agencies`` (canonical names, originator first, the principal last); ``agency``
+is the chain as the line credits it ("Pool/AFP via Getty Images", "PA Wire").
 
 Decisions worth knowing:
  - An organisation that made the picture ("Photograph: Ministry of Defence/PA")
@@ -20,7 +21,12 @@ Decisions worth knowing:
    Defence", "PA").  ``handout`` is set when a handout token appears or an
    organisation carries a handout-issuer word (Ministry, Police, Presidential...).
  - A single word is taken as an organisation ("Photograph: Netflix"); bylines
-   of one name are rare and organisations of one word are not.
+   of one name are rare and organisations of one word are not.  After the
+   agency of "AP Photo/" or "AFP PHOTO /" a word is a name ("AP Photo/LIBKOS").
+ - After a person, a name after "/", "via" or " - " is an agency, known to the
+   table or not: "Mette Jørgensen/Ritzau Scanpix" credits one photographer.
+ - A wire that credits itself first ("EPA-EFE/UKRAINIAN PRESIDENTIAL PRESS
+   SERVICE") distributes what follows: it is the last member.
  - "Name for the Guardian" and "Name/The Guardian" are staff; "Name for <known
    publication>" puts that publication in the chain; "Getty Images for <brand>"
    drops the brand (a client, not a supplier).
