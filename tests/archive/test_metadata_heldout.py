@@ -102,3 +102,129 @@ def test_has_gps_is_false_for_unset_gps(tmp_path):
     assert [Path(p["path"]).name for p in found["photos"]] == ["null_island.jpg"]
     record = json.loads(run_cli("show", photos / "nofix.jpg", "--json", archive_dir=arch, check=True).stdout)
     assert record["gps"] is None
+
+
+# --- XMP with rdf:nodeID ------------------------------------------------------------
+
+# The shape of exiftool's own t/images/XMP2.xmp ("XMP written by f-spot"): the keywords
+# are an rdf:Bag at the top of the packet that dc:subject points to by rdf:nodeID, and
+# two unreferenced blank-node descriptions carry camera properties.
+NODEID_PACKET = """<?xpacket begin="" id="testing"?><x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF
+xmlns:dc="http://purl.org/dc/elements/1.1/"
+xmlns:tiff="http://ns.adobe.com/tiff/1.0/"
+xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+xmlns:aux="http://ns.adobe.com/exif/1.0/aux/">
+<rdf:Description rdf:nodeID="anon0">
+   <aux:Lens>18.0 - 55.0mm</aux:Lens>
+   <aux:SerialNumber>0123456789</aux:SerialNumber>
+</rdf:Description>
+<rdf:Description rdf:nodeID="anon1">
+   <tiff:ImageLength>2048</tiff:ImageLength>
+   <tiff:ImageWidth>3072</tiff:ImageWidth>
+</rdf:Description>
+<rdf:Bag rdf:nodeID="anon2">
+   <rdf:li>Kyiv</rdf:li>
+   <rdf:li>Christmas</rdf:li>
+   <rdf:li>nodeID</rdf:li>
+   <rdf:li>test</rdf:li>
+</rdf:Bag>
+<rdf:Description rdf:about=""
+   dc:title="XMP nodeID test (as f-spot writes it)">
+   <dc:subject rdf:nodeID="anon2" />
+</rdf:Description>
+</rdf:RDF>
+</x:xmpmeta><?xpacket end="r"?>"""
+
+# Every kind of value by reference: lang-alt, Seq, structure, and a structure in a Bag
+# written with rdf:parseType="Resource"; references before and after their nodes.
+NODEID_FIELDS = """<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+ xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/"
+ xmlns:Iptc4xmpCore="http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/"
+ xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/">
+<rdf:Seq rdf:nodeID="who"><rdf:li>Brendan Hoffman</rdf:li></rdf:Seq>
+<rdf:Description rdf:about="" photoshop:Credit="The New York Times">
+  <dc:description rdf:nodeID="what"/>
+  <dc:creator rdf:nodeID="who"/>
+  <dc:rights rdf:nodeID="rights"/>
+  <dc:subject rdf:nodeID="tags"/>
+  <photoshop:City>Kyiv</photoshop:City>
+  <Iptc4xmpCore:CreatorContactInfo rdf:nodeID="contact"/>
+  <Iptc4xmpExt:LocationShown rdf:nodeID="shown"/>
+  <photoshop:Headline rdf:nodeID="nowhere"/>
+</rdf:Description>
+<rdf:Alt rdf:nodeID="what"><rdf:li xml:lang="x-default">Workers install a Christmas tree in Kyiv.</rdf:li></rdf:Alt>
+<rdf:Alt rdf:nodeID="rights"><rdf:li xml:lang="x-default">(c) 2022 The New York Times</rdf:li></rdf:Alt>
+<rdf:Bag rdf:nodeID="tags"><rdf:li>Kyiv</rdf:li><rdf:li>Christmas</rdf:li></rdf:Bag>
+<rdf:Description rdf:nodeID="contact" Iptc4xmpCore:CiAdrCity="Kyiv">
+  <Iptc4xmpCore:CiEmailWork>desk@example.com</Iptc4xmpCore:CiEmailWork>
+</rdf:Description>
+<rdf:Bag rdf:nodeID="shown"><rdf:li rdf:parseType="Resource"><Iptc4xmpExt:City>Kyiv</Iptc4xmpExt:City>
+  <Iptc4xmpExt:Sublocation>Sofiivska Square</Iptc4xmpExt:Sublocation></rdf:li></rdf:Bag>
+</rdf:RDF></x:xmpmeta>"""
+
+
+def test_nodeid_packet_parses_like_exiftool_reads_it(tmp_path):
+    from archive.metadata.xmp import parse_xmp
+
+    props = parse_xmp(NODEID_PACKET.encode())
+    assert props["dc:Subject"] == ["Kyiv", "Christmas", "nodeID", "test"]
+    assert props["aux:Lens"] == "18.0 - 55.0mm" and props["tiff:ImageWidth"] == "3072"
+    props = parse_xmp(NODEID_FIELDS.encode())
+    assert props["Iptc4xmpCore:CreatorContactInfo"] == {
+        "Iptc4xmpCore:CiAdrCity": "Kyiv", "Iptc4xmpCore:CiEmailWork": "desk@example.com"}
+    assert props["Iptc4xmpExt:LocationShown"] == [
+        {"Iptc4xmpExt:City": "Kyiv", "Iptc4xmpExt:Sublocation": "Sofiivska Square"}]
+    assert "photoshop:Headline" not in props            # points to no node: no value
+    assert not any(k.startswith("Iptc4xmpCore:CiAdr") for k in props)   # not the photo's own
+
+
+@needs_exiftool
+@pytest.mark.parametrize("packet", [NODEID_PACKET, NODEID_FIELDS], ids=["f-spot", "fields"])
+def test_nodeid_sidecar_agrees_with_exiftool(tmp_path, packet):
+    photo = tmp_path / "IMG_0001.jpg"
+    Image.new("RGB", (16, 12), "grey").save(photo)
+    sidecar = photo.with_suffix(".xmp")
+    sidecar.write_text(packet, encoding="utf-8")
+    exp = exiftool_reading(sidecar)
+    meta = read_metadata(photo)
+    assert meta.keywords == exp["XMP-dc:Subject"] and len(meta.keywords) in (2, 4)
+    for ours, theirs in (("caption", "XMP-dc:Description"), ("creator", "XMP-dc:Creator"),
+                         ("copyright", "XMP-dc:Rights"), ("credit", "XMP-photoshop:Credit"),
+                         ("city", "XMP-photoshop:City")):
+        want = exp.get(theirs)
+        if ours == "creator":
+            want = [want] if isinstance(want, str) else list(want or [])
+        assert getattr(meta, ours) == want, ours
+    if packet is NODEID_FIELDS:
+        assert meta.caption == "Workers install a Christmas tree in Kyiv."
+        assert meta.creator == ["Brendan Hoffman"] and meta.copyright == "(c) 2022 The New York Times"
+
+
+@needs_exiftool
+@pytest.mark.parametrize("packet", [NODEID_PACKET, NODEID_FIELDS], ids=["f-spot", "fields"])
+def test_nodeid_embedded_agrees_with_exiftool(tmp_path, packet):
+    source = tmp_path / "packet.xmp"
+    source.write_text(packet, encoding="utf-8")
+    photo = tmp_path / "embedded.jpg"
+    Image.new("RGB", (16, 12), "grey").save(photo)
+    exiftool_write(photo, f"-xmp<={source}")          # the packet as written, not re-serialised
+    assert b'rdf:nodeID="' in photo.read_bytes()
+    # MWG's Location has no LocationShown; ours falls back to it (compared below)
+    assert_same_as_exiftool(photo, skip=("sublocation",))
+    meta = read_metadata(photo)
+    assert len(meta.keywords) == (4 if packet is NODEID_PACKET else 2)
+    shown = exiftool_reading(photo).get("XMP-iptcExt:LocationShown") or [{}]
+    assert meta.sublocation == shown[0].get("Sublocation")
+
+
+def test_nodeid_cycles_and_fan_out_are_bounded():
+    from archive.metadata.xmp import parse_xmp
+
+    refs = "".join(f'<Iptc4xmpCore:P{i} rdf:nodeID="a"/>' for i in range(30))
+    packet = f"""<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+      xmlns:Iptc4xmpCore="http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/">
+      <rdf:Description rdf:about="" Iptc4xmpCore:Location="Maidan"><Iptc4xmpCore:CreatorContactInfo rdf:nodeID="a"/></rdf:Description>
+      <rdf:Description rdf:nodeID="a">{refs}</rdf:Description></rdf:RDF>"""
+    props = parse_xmp(packet.encode())
+    assert props["Iptc4xmpCore:Location"] == "Maidan"
+    assert isinstance(props["Iptc4xmpCore:CreatorContactInfo"], dict)
