@@ -18,7 +18,7 @@ from PIL.TiffImagePlugin import IFDRational
 from archive.metadata import read_metadata
 
 from .test_metadata_formats import (
-    EXIFTOOL, assert_same_as_exiftool, exiftool_reading, exiftool_write, needs_exiftool)
+    assert_same_as_exiftool, build_tiff, exiftool_reading, exiftool_write, needs_exiftool)
 
 # --- GPS 0/0 without references --------------------------------------------------
 
@@ -228,3 +228,174 @@ def test_nodeid_cycles_and_fan_out_are_bounded():
     props = parse_xmp(packet.encode())
     assert props["Iptc4xmpCore:Location"] == "Maidan"
     assert isinstance(props["Iptc4xmpCore:CreatorContactInfo"], dict)
+
+
+# --- BigTIFF -------------------------------------------------------------------------
+
+def iim(*datasets: tuple[int, str]) -> bytes:
+    """IPTC-IIM record 2 datasets, UTF-8 (1:90 says so)."""
+    out = b"\x1c\x01\x5a\x00\x03\x1b\x25\x47"
+    for number, text in datasets:
+        data = text.encode("utf-8")
+        out += bytes([0x1C, 2, number]) + struct.pack(">H", len(data)) + data
+    return out
+
+
+def build_bigtiff(ifd0: dict, exif: dict | None = None, gps: dict | None = None,
+                  order: str = "<", width: int = 8, height: int = 6) -> bytes:
+    """A BigTIFF by hand: header 43, 8-byte offsets, 20-byte entries, an RGB strip.
+
+    Values: str (ASCII), bytes (UNDEFINED), int (SHORT below 65536, else LONG8),
+    ("R", [...]) RATIONAL, ("L8", [...]) LONG8, ("S8", [...]) SLONG8; the EXIF and
+    GPS pointers are IFD8, the strip's offset and byte count LONG8.
+    """
+    pixels = bytes((x * 30) % 256 for x in range(width * height * 3))
+    ifd0 = {0x0100: width, 0x0101: height, 0x0102: [8, 8, 8], 0x0103: 1, 0x0106: 2,
+            0x0111: ("L8", [0]), 0x0115: 3, 0x0116: height, 0x0117: ("L8", [len(pixels)]),
+            0x011C: 1, **ifd0}
+    ifds = [dict(ifd0)]
+    links = []
+    for tag, sub in ((0x8769, exif), (0x8825, gps)):
+        if sub:
+            links.append((tag, len(ifds)))
+            ifds.append(dict(sub))
+            ifds[0][tag] = ("IFD8", [0])
+
+    def encode(value):
+        if isinstance(value, str):
+            data = value.encode("utf-8") + b"\0"
+            return 2, len(data), data
+        if isinstance(value, bytes):
+            return 7, len(value), value
+        if isinstance(value, tuple):
+            kind, values = value
+            if kind == "R":
+                return 5, len(values), b"".join(struct.pack(order + "II", round(v * 1000), 1000) for v in values)
+            code, typ = {"L8": ("Q", 16), "S8": ("q", 17), "IFD8": ("Q", 18)}[kind]
+            return typ, len(values), struct.pack(order + code * len(values), *values)
+        values = value if isinstance(value, list) else [value]
+        if all(v < 65536 for v in values):
+            return 3, len(values), struct.pack(order + "H" * len(values), *values)
+        return 16, len(values), struct.pack(order + "Q" * len(values), *values)
+
+    def size(ifd):
+        extra = sum(len(d) + (len(d) & 1) for d in (encode(v)[2] for v in ifd.values()) if len(d) > 8)
+        return 8 + 20 * len(ifd) + 8 + extra
+
+    offsets, pos = [], 16
+    for ifd in ifds:
+        offsets.append(pos)
+        pos += size(ifd)
+    for tag, index in links:
+        ifds[0][tag] = ("IFD8", [offsets[index]])
+    ifds[0][0x0111] = ("L8", [pos])                 # the strip after the IFDs
+    out = bytearray((b"II" if order == "<" else b"MM") + struct.pack(order + "HHHQ", 43, 8, 0, offsets[0]))
+    for ifd, offset in zip(ifds, offsets):
+        table, area = bytearray(struct.pack(order + "Q", len(ifd))), bytearray()
+        data_pos = offset + 8 + 20 * len(ifd) + 8
+        for tag in sorted(ifd):
+            typ, count, data = encode(ifd[tag])
+            field = data.ljust(8, b"\0") if len(data) <= 8 else struct.pack(order + "Q", data_pos + len(area))
+            if len(data) > 8:
+                area += data + (b"\0" if len(data) & 1 else b"")
+            table += struct.pack(order + "HHQ", tag, typ, count) + field
+        out += table + b"\0" * 8 + area
+    assert len(out) == pos
+    return bytes(out + pixels)
+
+
+BIG_IFD0 = {0x010F: "Hasselblad", 0x0110: "X2D 100C", 0x0112: 6, 0x013B: "Laura Boushnak",
+            0x010E: "Workers install a Christmas tree in central Kyiv.",
+            0x8298: "The New York Times",
+            0x02BC: b""}
+BIG_EXIF = {0x9003: "2022:12:17 14:03:10", 0x9011: "+02:00", 0xA434: "XCD 55V",
+            0xA002: ("L8", [8]), 0xA003: ("L8", [6])}
+BIG_GPS = {1: "S", 2: ("R", [33.0, 51.0, 54.0]), 3: "W", 4: ("R", [151.0, 12.0, 36.0]),
+           5: b"\x00", 6: ("R", [12.5])}
+
+
+def classic_twin(tags: dict) -> dict:
+    """The same tags for a classic TIFF (8-byte integers as plain ints)."""
+    return {k: (v[1] if len(v[1]) > 1 else v[1][0]) if isinstance(v, tuple) and v[0] in ("L8", "S8") else v
+            for k, v in tags.items()}
+
+
+def assert_bigtiff_like_exiftool(path: Path, ifd0: dict, exif: dict, gps: dict, order: str) -> None:
+    """Ours equals exiftool on the BigTIFF itself and on a classic TIFF with the same tags.
+
+    exiftool 12.57 reads a BigTIFF's GPS IFD (an IFD8 pointer) with the wrong tag
+    table (GPSLatitudeRef comes out as InteropIndex), so GPS is judged on the twin.
+    """
+    assert_same_as_exiftool(path, skip=("gps_lat", "gps_lon", "gps_alt"))
+    twin = path.with_name("classic_" + path.stem + ".tif")
+    twin.write_bytes(build_tiff({k: classic_twin({k: v})[k] for k, v in ifd0.items()},
+                                classic_twin(exif), classic_twin(gps), order=order))
+    theirs = exiftool_reading(twin)
+    assert theirs["File:FileType"] == "TIFF"
+    ours_big, ours_twin = read_metadata(path).to_dict(), read_metadata(twin).to_dict()
+    assert {k: v for k, v in ours_big.items() if k not in ("width", "height", "warnings", "origins")} == \
+        {k: v for k, v in ours_twin.items() if k not in ("width", "height", "warnings", "origins")}
+    assert_same_as_exiftool(twin, skip=("width", "height"))
+
+
+@needs_exiftool
+@pytest.mark.parametrize("order", ["<", ">"], ids=["II", "MM"])
+def test_bigtiff_reads_like_exiftool(tmp_path, order):
+    from .test_metadata_formats import XMP
+
+    ifd0 = dict(BIG_IFD0)
+    ifd0[0x02BC] = XMP
+    ifd0[0x83BB] = iim((80, "Laura Boushnak"), (90, "Kyiv"), (110, "The New York Times"),
+                       (25, "Kyiv"), (25, "Christmas"), (120, "Workers install a Christmas tree."))
+    path = tmp_path / "big.tif"
+    path.write_bytes(build_bigtiff(ifd0, BIG_EXIF, BIG_GPS, order=order))
+    exp = exiftool_reading(path)
+    assert exp["File:FileType"] == "BTF" and not exp["_warnings"], exp["_warnings"]
+    assert exp["IPTC:City"] == "Kyiv" and exp["XMP-photoshop:City"] == "Kyiv"
+    meta = read_metadata(path)
+    assert meta.format == "TIFF" and (meta.width, meta.height) == (8, 6) and not meta.warnings
+    assert meta.make == "Hasselblad" and meta.orientation == 6 and meta.lens == "XCD 55V"
+    assert meta.gps_lat == pytest.approx(-33.865) and meta.gps_lon == pytest.approx(-151.21)
+    assert meta.gps_alt == pytest.approx(12.5)
+    assert meta.keywords == ["Kyiv", "Christmas"] and meta.city == "Kyiv"
+    assert meta.taken_at == "2022-12-17T14:03:10+02:00"
+    assert_bigtiff_like_exiftool(path, ifd0, BIG_EXIF, BIG_GPS, order)
+
+
+@needs_exiftool
+def test_bigtiff_exif_only_and_8_byte_types(tmp_path):
+    """No XMP or IPTC: every value from the IFDs; LONG8 values read as numbers."""
+    ifd0 = {**{k: v for k, v in BIG_IFD0.items() if k != 0x02BC}, 0x0112: ("L8", [3])}
+    gps = {**BIG_GPS, 1: "N", 3: "E"}
+    path = tmp_path / "exif_only.btf"
+    path.write_bytes(build_bigtiff(ifd0, BIG_EXIF, gps))
+    exp = exiftool_reading(path)
+    assert int(exp["IFD0:Orientation"]) == 3
+    meta = read_metadata(path)
+    assert meta.orientation == 3 and meta.caption == "Workers install a Christmas tree in central Kyiv."
+    assert meta.creator == ["Laura Boushnak"] and meta.copyright == "The New York Times"
+    assert meta.gps_lat == pytest.approx(33.865)
+    assert_bigtiff_like_exiftool(path, ifd0, BIG_EXIF, gps, "<")
+
+
+def test_bigtiff_damaged_header_is_a_clear_error(tmp_path):
+    from archive.errors import UnreadableFile
+
+    data = bytearray(build_bigtiff(BIG_IFD0 | {0x02BC: b""}))
+    data[4] = 4                                       # offset size 4: not a BigTIFF we know
+    path = tmp_path / "bad.tif"
+    path.write_bytes(bytes(data))
+    with pytest.raises(UnreadableFile, match="BigTIFF"):
+        read_metadata(path)
+    path.write_bytes(build_bigtiff(BIG_IFD0 | {0x02BC: b""})[:40])
+    with pytest.raises(UnreadableFile):
+        read_metadata(path)
+
+
+def test_bigtiff_gets_a_thumbnail(tmp_path):
+    from archive.thumbnails import render_thumbnail
+
+    path = tmp_path / "big.tif"
+    path.write_bytes(build_bigtiff({0x0112: 1}, width=40, height=30))
+    thumb = render_thumbnail(path, 1, size=20)
+    assert (thumb.width, thumb.height) == (20, 15)
