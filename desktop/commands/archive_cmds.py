@@ -54,7 +54,11 @@ def open_from_args(args, *, create=False):
     return open_archive(getattr(args, "archive", None), create=create)
 
 
+WARNINGS_SHOWN = 10     # in the text report; --json lists them all
+
+
 def _print_report(report, args) -> int:
+    """The import/sync report; exit 1 when a file failed (skipped files and warnings are not errors)."""
     data = report.to_dict()
     if getattr(args, "json", False):
         print_json(data)
@@ -63,13 +67,23 @@ def _print_report(report, args) -> int:
             f"missing {report.missing}, unchanged {report.unchanged}, failed {len(report.failed)}")
         for path, reason in report.failed:
             err(f"  failed: {path}: {reason}")
+        skipped = data["skipped"]
+        if skipped["total"]:
+            kinds = ", ".join(f"{kind} {n}" for kind, n in skipped["by_type"].items())
+            err(f"skipped {skipped['total']} ({kinds}): not photos Picture Desk reads")
         for photo_id, path, fld in report.conflicts:
             err(f"  kept your edit of {fld} for photo {photo_id} ({path}); the file now says otherwise")
         if report.thumbnails:
             t = report.thumbnails
             err(f"thumbnails: made {t.get('made', 0)}, skipped {t.get('skipped', 0)}, "
                 f"failed {len(t.get('failed', []))}")
-    return 0
+        if report.warnings:
+            err(f"warnings: {len(report.warnings)}")
+            for path, message in report.warnings[:WARNINGS_SHOWN]:
+                err(f"  warning: {path}: {message}")
+            if len(report.warnings) > WARNINGS_SHOWN:
+                err(f"  ... and {len(report.warnings) - WARNINGS_SHOWN} more (--json lists them all)")
+    return 1 if report.failed else 0
 
 
 def cmd_import(args) -> int:
