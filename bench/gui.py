@@ -246,6 +246,7 @@ def main() -> None:
     heartbeat.stop()
     sheet.shutdown()
     facets.shutdown()
+    ctx.jobs.wait(5000)
     desk.close()
 
 

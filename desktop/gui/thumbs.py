@@ -30,7 +30,10 @@ class _Load(QRunnable):
 
     def run(self) -> None:
         loader = self.loader
-        desk = loader._thread_desk(self.generation)
+        try:
+            desk = loader._thread_desk(self.generation)
+        except Exception:          # the archive went away (closed, another one opened): nothing to show
+            return
         if desk is None:
             return
         try:
