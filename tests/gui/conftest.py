@@ -5,29 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 DEMO_DAY = dt.date(2022, 12, 19)      # the demo article's publication date
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory):
-    from archive.demo import build_demo
-
-    root = tmp_path_factory.mktemp("demo-template")
-    build_demo(root)
-    return root
-
-
-@pytest.fixture
-def demo_dir(demo_template, tmp_path):
-    root = tmp_path / "demo"
-    shutil.copytree(demo_template, root)
-    return root
 
 
 @pytest.fixture
