@@ -59,6 +59,12 @@ def open_window(archive_dir=None, on=None) -> int:
     from archive.errors import PictureDeskError
 
     archive_dir = archive_dir or os.environ.get("PICTUREDESK_ARCHIVE") or None
+    if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
+        # Qt would abort the process; say what to do instead.
+        print("picturedesk: no display to open the window on (DISPLAY is not set); run a command "
+              "(picturedesk --help), or set QT_QPA_PLATFORM=offscreen", file=sys.stderr)
+        return 2
     try:
         from desktop.gui.app import run
     except ImportError as exc:

@@ -1,5 +1,9 @@
 """Starting the window: the QApplication (settings names, high-DPI policy, theme)
-and the main window on an archive."""
+and the main window on an archive.
+
+:func:`build_window` makes the window without running the event loop (tests and
+screenshots use it); :func:`run` shows it and runs the loop until it closes.
+"""
 
 from __future__ import annotations
 
@@ -8,19 +12,19 @@ import sys
 
 
 def make_app(argv=None):
-    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtCore import QCoreApplication, QSettings, Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
     if app is None:
+        # Fractional scale factors (125%, 150%) as they are: SVG icons and text stay sharp.
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(list(argv or sys.argv[:1]))
-    QCoreApplication.setOrganizationName("Picture Desk")
-    QCoreApplication.setApplicationName("Picture Desk")
+    if not QCoreApplication.organizationName():        # tests and tools may have chosen their own
+        QCoreApplication.setOrganizationName("Picture Desk")
+        QCoreApplication.setApplicationName("Picture Desk")
     app.setApplicationDisplayName("Picture Desk")
-    from PySide6.QtCore import QSettings
-
     from desktop.gui.theme import apply_theme, icon
 
     apply_theme(app, str(QSettings().value("view/theme", "dark")))
@@ -29,7 +33,8 @@ def make_app(argv=None):
 
 
 def build_window(archive_dir=None, *, on: _dt.date | None = None, create: bool = True):
-    """(app, window) on the archive in ``archive_dir`` (default: the user's)."""
+    """(app, window) on the archive in ``archive_dir`` (default: $PICTUREDESK_ARCHIVE or
+    the user's), for the publication date ``on`` (default: the settings' date or today)."""
     app = make_app()
     from archive.desk import Desk
     from desktop.gui.context import DeskContext
@@ -43,9 +48,17 @@ def build_window(archive_dir=None, *, on: _dt.date | None = None, create: bool =
     return app, window
 
 
+def close_window(window) -> None:
+    """Close the window (its jobs are cancelled and waited for) and its archive."""
+    window.close()
+    desk = window.context.desk
+    if desk is not None:
+        desk.close()
+
+
 def run(archive_dir=None, *, on: _dt.date | None = None) -> int:
     app, window = build_window(archive_dir, on=on)
     window.show()
     code = app.exec()
-    window.context.desk.close()
+    close_window(window)
     return code

@@ -35,6 +35,9 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setDockNestingEnabled(True)
         self.actions_by_name: dict[str, QAction] = {}
+        self._icon_names: dict[str, str] = {}
+        self.last_report: list[str] = []
+        self._first_show = True
         self._closed = False
         self._on_finished: dict = {}
         self._build_panels()
@@ -48,6 +51,12 @@ class MainWindow(QMainWindow):
         context.dateChanged.connect(self._date_changed)
         context.selectionChanged.connect(self._selection_changed)
         context.currentChanged.connect(self._current_changed)
+        # Edits, undo and pairing make stored checks stale: bring them current once things settle.
+        self._stale_timer = QTimer(self)
+        self._stale_timer.setSingleShot(True)
+        self._stale_timer.setInterval(800)
+        self._stale_timer.timeout.connect(self._check_if_stale)
+        context.photosChanged.connect(self._photos_changed)
         self._restore_layout()
         self._desk_changed()
 
@@ -91,6 +100,8 @@ class MainWindow(QMainWindow):
             dock.setWidget(widget)
             self.addDockWidget(area, dock)
             self.docks[name] = dock
+        self.docks["facets"].setMinimumWidth(170)
+        self.docks["inspector"].setMinimumWidth(320)
         self.tabifyDockWidget(self.docks["inspector"], self.docks["articles"])
         self.tabifyDockWidget(self.docks["articles"], self.docks["preview"])
         self.docks["inspector"].raise_()
@@ -102,6 +113,7 @@ class MainWindow(QMainWindow):
         a = QAction(text, self)
         if icon_name:
             a.setIcon(icon(icon_name))
+            self._icon_names[name] = icon_name
         if shortcut:
             if isinstance(shortcut, QKeySequence.StandardKey):
                 keys = QKeySequence.keyBindings(shortcut) or [QKeySequence(FALLBACK_KEYS[shortcut])]
@@ -123,21 +135,23 @@ class MainWindow(QMainWindow):
         A("add_folder", "&Add folder…", self.add_folder, "Ctrl+I", "import", "Import photos from a folder")
         A("add_files", "Add &files…", self.add_files, "Ctrl+Shift+I", None, "Import single photos")
         A("sync", "&Rescan folders", self.rescan, "F5", "sync", "Find new, changed, moved and missing files")
-        A("open_archive", "&Open archive…", self.open_archive, "Ctrl+O", None, "Open another archive")
-        A("open_demo", "Open the &demo", self.open_demo, None, "demo", "Build and open the demo archive")
+        A("last_report", "Last import &report…", self.show_last_report, "Ctrl+Shift+R", None,
+          "What the last import or rescan added, skipped and could not read")
+        A("open_archive", "&Open archive…", self.open_archive, "Ctrl+O", "open", "Open another archive")
+        A("open_demo", "Open the &demo", self.open_demo, "Ctrl+Shift+D", "demo", "Build and open the demo archive")
         A("settings", "&Settings…", self.open_settings, QKeySequence.Preferences, "settings")
-        A("quit", "&Quit", self.close, QKeySequence.Quit)
+        A("quit", "&Quit", self.close, QKeySequence.Quit, "quit")
         undo = self.context.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcuts(QKeySequence.Undo)
-        undo.setIcon(icon("undo"))
         redo = self.context.undo_stack.createRedoAction(self, "&Redo")
         redo.setShortcuts(QKeySequence.Redo)
-        redo.setIcon(icon("redo"))
-        self.actions_by_name["undo"], self.actions_by_name["redo"] = undo, redo
-        self.addAction(undo)
-        self.addAction(redo)
-        A("select_all", "Select &all", lambda: self.sheet.select_all(), QKeySequence.SelectAll)
-        A("batch_edit", "&Batch edit selection", self.batch_edit, "Ctrl+B", None,
+        for name, action in (("undo", undo), ("redo", redo)):
+            action.setIcon(icon(name))
+            self._icon_names[name] = name
+            self.actions_by_name[name] = action
+            self.addAction(action)
+        A("select_all", "Select &all", lambda: self.sheet.select_all(), QKeySequence.SelectAll, "select-all")
+        A("batch_edit", "&Batch edit…", self.batch_edit, "Ctrl+B", "batch",
           "Edit a field of every selected photo at once")
         A("find", "&Find…", lambda: self.search.edit.setFocus(), QKeySequence.Find, "search")
         A("save_search", "Sa&ve search…", lambda: self.search.save_current(), "Ctrl+Shift+S")
@@ -146,26 +160,29 @@ class MainWindow(QMainWindow):
         A("licences", "&Licences…", self.open_licences, "Ctrl+L", "licence", "The desk's licences")
         A("leases", "L&eases on selection…", self.open_leases, "Ctrl+Shift+L", "lease",
           "Allow or deny the selected photos between two dates")
+        A("assign_licence", "&Assign licence…", self.assign_licence, "Ctrl+Shift+A", "assign",
+          "Say by hand which licence covers the selected photos")
         A("preview", "&Preview", lambda: self.show_preview(self.context.current), "Ctrl+P", "preview")
-        A("bigger", "&Larger thumbnails", lambda: self._thumb_step(24), "Ctrl+=")
-        A("smaller", "&Smaller thumbnails", lambda: self._thumb_step(-24), "Ctrl+-")
-        A("theme", "&Dark theme", self.toggle_theme, "Ctrl+Shift+T", None, checkable=True)
+        A("bigger", "&Larger thumbnails", lambda: self._thumb_step(24), "Ctrl+=", "zoom")
+        A("smaller", "&Smaller thumbnails", lambda: self._thumb_step(-24), "Ctrl+-", "zoom-out")
+        A("theme", "&Dark theme", self.toggle_theme, "Ctrl+Shift+T", "theme",
+          "Neutral dark grey, or the system's colours", checkable=True)
         self.actions_by_name["theme"].setChecked(QSettings().value("view/theme", "dark") == "dark")
         A("open_article", "&Open article…", lambda: self._articles("open_file"), "Ctrl+Shift+O", "article")
-        A("paste_article", "&Paste article…", lambda: self._articles("paste_text"), "Ctrl+Shift+V")
-        A("match", "&Match captions", lambda: self._articles("match"), "Ctrl+M")
-        A("shortcuts", "&Keyboard shortcuts", self.show_shortcuts, "F1", "help")
-        A("about", "&About Picture Desk", self.show_about)
+        A("paste_article", "&Paste article…", lambda: self._articles("paste_text"), "Ctrl+Shift+V", "paste")
+        A("match", "&Match captions", lambda: self._articles("match"), "Ctrl+M", "match")
+        A("shortcuts", "&Keyboard shortcuts", self.show_shortcuts, "F1", "keyboard")
+        A("about", "&About Picture Desk", self.show_about, None, "about")
 
     def _build_menus(self) -> None:
         names = self.actions_by_name
         bar = self.menuBar()
         menus = (
-            ("&File", ["add_folder", "add_files", "sync", None, "open_archive", "@recent", "open_demo", None,
-                       "settings", None, "quit"]),
+            ("&File", ["add_folder", "add_files", "sync", "last_report", None, "open_archive", "@recent",
+                       "open_demo", None, "settings", None, "quit"]),
             ("&Edit", ["undo", "redo", None, "select_all", "batch_edit", None, "find", "save_search"]),
             ("&View", ["@panels", None, "preview", "bigger", "smaller", None, "theme"]),
-            ("&Photos", ["check", None, "licences", "leases"]),
+            ("&Photos", ["check", None, "licences", "leases", "assign_licence"]),
             ("&Articles", ["open_article", "paste_article", "match"]),
             ("&Help", ["shortcuts", "about"]),
         )
@@ -176,11 +193,15 @@ class MainWindow(QMainWindow):
                     menu.addSeparator()
                 elif item == "@recent":
                     self.recent_menu = menu.addMenu("Recent archives")
+                    self.recent_menu.setObjectName("recent")
                     self.recent_menu.aboutToShow.connect(self._fill_recent)
                 elif item == "@panels":
                     panels = menu.addMenu("Panels")
-                    for dock in self.docks.values():
-                        panels.addAction(dock.toggleViewAction())
+                    for number, dock in enumerate(self.docks.values(), start=1):
+                        toggle = dock.toggleViewAction()
+                        toggle.setShortcut(QKeySequence(f"Alt+{number}"))
+                        self.actions_by_name[f"panel_{dock.objectName()[5:]}"] = toggle
+                        panels.addAction(toggle)
                 else:
                     menu.addAction(names[item])
 
@@ -241,9 +262,14 @@ class MainWindow(QMainWindow):
     def _selection_changed(self, ids) -> None:
         n = len(ids)
         self.actions_by_name["leases"].setEnabled(n > 0)
+        self.actions_by_name["assign_licence"].setEnabled(n > 0)
         self.actions_by_name["batch_edit"].setEnabled(n > 1)
         if n > 1:
             self.statusBar().showMessage(f"{n:,} photos selected", 4000)
+
+    def _photos_changed(self, _ids) -> None:
+        if not self._closed:
+            self._stale_timer.start()
 
     def _current_changed(self, pid: int) -> None:
         self.actions_by_name["preview"].setEnabled(pid is not None and pid >= 0)
@@ -288,14 +314,25 @@ class MainWindow(QMainWindow):
     def _job_report(self, what: str, report) -> None:
         data = report.to_dict() if hasattr(report, "to_dict") else dict(report or {})
         lines = report_lines(data)
-        self.last_report = lines
+        self.last_report, self._last_report_title = lines, what
+        self.actions_by_name["last_report"].setEnabled(True)
         problems = bool(data.get("failed")) or bool((data.get("thumbnails") or {}).get("failed"))
         if problems:
-            self.report_dialog = ReportDialog(f"{what}: what could not be read", lines, self)
-            self.report_dialog.show()
-        self.statusBar().showMessage(f"{what} done. {lines[0]}", 15000)
+            self.show_last_report()
+        summary = lines[0]
+        skipped = data.get("skipped")
+        if isinstance(skipped, dict) and skipped.get("total"):
+            summary += f" Skipped {skipped['total']:,} files that are not photos (File → Last import report)."
+        self.statusBar().showMessage(f"{what} done. {summary}", 15000)
         self._show_centre()
         QTimer.singleShot(0, self._check_if_stale)
+
+    def show_last_report(self) -> None:
+        if not self.last_report:
+            return
+        title = f"{self._last_report_title}: what was done, skipped and could not be read"
+        self.report_dialog = ReportDialog(title, self.last_report, self)
+        self.report_dialog.show()
 
     def check_now(self) -> Job | None:
         if self.context.desk is None:
@@ -355,12 +392,7 @@ class MainWindow(QMainWindow):
         def work(_desk, progress, cancel):
             return build_demo(None, progress=progress)
 
-        job = Job("Building the demo", self.context.desk, work, own_connection=False) \
-            if self.context.desk is not None else None
-        if job is None:
-            summary = build_demo(None)
-            self.open_archive_at(summary["archive"], create=False)
-            return
+        job = Job("Building the demo", None, work, own_connection=False)
         job.signals.finished.connect(self._demo_built)
         self.context.jobs.start(job)
 
@@ -372,14 +404,14 @@ class MainWindow(QMainWindow):
         from desktop.gui.settings import SettingsDialog
 
         dlg = SettingsDialog(self.context, self)
+        dlg.openArchive.connect(self.open_archive)
         self.settings_dialog = dlg
-        if dlg.exec():
-            self.apply_settings(dlg.store())
+        dlg.accepted.connect(lambda: self.apply_settings(dlg.store()))
+        dlg.open()
 
     def apply_settings(self, v: dict) -> None:
         self.sheet.set_thumb_size(v["thumb_size"])
-        apply_theme(QApplication.instance(), v["theme"])
-        self.actions_by_name["theme"].setChecked(v["theme"] == "dark")
+        self.set_theme(v["theme"])
         desk = self.context.desk
         if desk is not None and v["profile"] and v["profile"] != desk.profile_name():
             profile, on = v["profile"], self.context.on
@@ -390,9 +422,17 @@ class MainWindow(QMainWindow):
             self.context.set_date(_dt.date.fromisoformat(v["date"]))
 
     def toggle_theme(self, dark: bool) -> None:
-        name = "dark" if dark else "system"
+        self.set_theme("dark" if dark else "system")
+
+    def set_theme(self, name: str) -> None:
         QSettings().setValue("view/theme", name)
         apply_theme(QApplication.instance(), name)
+        theme = self.actions_by_name["theme"]
+        theme.blockSignals(True)
+        theme.setChecked(name == "dark")
+        theme.blockSignals(False)
+        for action_name, icon_name in self._icon_names.items():      # icons follow the palette
+            self.actions_by_name[action_name].setIcon(icon(icon_name))
 
     def _thumb_step(self, step: int) -> None:
         size = max(96, min(320, self.sheet.thumb_size + step))
@@ -406,6 +446,7 @@ class MainWindow(QMainWindow):
             return
         dlg = LicencesDialog(self.context, self)
         dlg.changed.connect(self._rights_changed)
+        dlg.photoChosen.connect(self.sheet.select_photo)
         self.licences_dialog = dlg
         dlg.show()
 
@@ -418,6 +459,27 @@ class MainWindow(QMainWindow):
         dlg.changed.connect(self._rights_changed)
         self.leases_dialog = dlg
         dlg.show()
+
+    def assign_licence(self) -> None:
+        from desktop.gui.licences import AssignLicenceDialog
+
+        if self.context.desk is None or not (self.context.selection or self.context.current >= 0):
+            self.statusBar().showMessage("Select the photos to assign a licence to first.", 6000)
+            return
+        dlg = AssignLicenceDialog(self.context, self)
+        dlg.accepted.connect(self._licence_assigned)
+        self.assign_dialog = dlg
+        dlg.open()
+
+    def _licence_assigned(self) -> None:
+        from desktop.gui.undo import push
+
+        entry = self.assign_dialog.entry
+        if entry is None:
+            return
+        push(self.context, entry, f"assign {self.assign_dialog.licence.currentText()} "
+                                  f"to {len(self.assign_dialog.ids)} photo(s)")
+        self._rights_changed()
 
     def _rights_changed(self) -> None:
         self.context.archiveChanged.emit()
@@ -486,8 +548,14 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1600, 1000)
-        if state is not None:
-            self.restoreState(state)
+        self._layout_restored = state is not None and bool(self.restoreState(state))
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._first_show:
+            self._first_show = False
+            if not self._layout_restored:       # first start: the panels at useful widths
+                self.resizeDocks([self.docks["facets"], self.docks["inspector"]], [240, 470], Qt.Horizontal)
 
     def _remember_recent(self, path: str) -> None:
         s = QSettings()
@@ -496,11 +564,24 @@ class MainWindow(QMainWindow):
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
-        for path in QSettings().value("archives/recent", []) or []:
-            self.recent_menu.addAction(path, lambda p=path: self.open_archive_at(p, create=False))
+        here = str(self.context.desk.directory) if self.context.desk is not None else None
+        recent = [p for p in (QSettings().value("archives/recent", []) or []) if Path(p).is_dir()]
+        for path in recent:
+            action = self.recent_menu.addAction(path, lambda p=path: self.open_archive_at(p, create=False))
+            action.setCheckable(True)
+            action.setChecked(path == here)
+        if not recent:
+            self.recent_menu.addAction("No recent archives").setEnabled(False)
 
     def closeEvent(self, event) -> None:
+        if self._closed:                        # closed once already (app.close_window closes again)
+            super().closeEvent(event)
+            return
         self._closed = True
+        self._stale_timer.stop()
+        if self.context.jobs.running():
+            self.statusBar().showMessage("Stopping the running jobs…")
+            QApplication.processEvents()
         s = QSettings()
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())

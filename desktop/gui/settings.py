@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from PySide6.QtCore import QDate, QSettings
+from PySide6.QtCore import QDate, QSettings, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-                               QLabel, QSpinBox, QVBoxLayout)
+                               QLabel, QPushButton, QSpinBox, QVBoxLayout)
 
 
 def settings() -> QSettings:
@@ -27,6 +27,8 @@ def default_date() -> _dt.date:
 
 
 class SettingsDialog(QDialog):
+    openArchive = Signal()              # "Open another…": the window's File → Open archive
+
     def __init__(self, context, parent=None):
         super().__init__(parent)
         self.context = context
@@ -34,6 +36,9 @@ class SettingsDialog(QDialog):
         s = settings()
         self.archive = QLabel(str(context.desk.directory) if context.desk else "—", self)
         self.archive.setWordWrap(True)
+        self.archive.setMinimumWidth(320)
+        self.other = QPushButton("Open another…", self)
+        self.other.clicked.connect(self._open_other)
         self.profile = QComboBox(self)
         if context.desk is not None:
             self.profile.addItems(context.desk.profiles())
@@ -56,7 +61,10 @@ class SettingsDialog(QDialog):
         self.theme.addItem("System palette", "system")
         self.theme.setCurrentIndex(max(0, self.theme.findData(s.value("view/theme", "dark"))))
         form = QFormLayout()
-        form.addRow("Archive", self.archive)
+        archive_row = QHBoxLayout()
+        archive_row.addWidget(self.archive, 1)
+        archive_row.addWidget(self.other)
+        form.addRow("Archive", archive_row)
         form.addRow("House style", self.profile)
         date_row = QHBoxLayout()
         date_row.addWidget(self.fixed)
@@ -69,8 +77,15 @@ class SettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addWidget(QLabel("Change the archive with File → Open archive….", self))
+        note = QLabel("The house style is kept in the archive; the other settings on this computer.", self)
+        note.setObjectName("hint")
+        note.setWordWrap(True)
+        layout.addWidget(note)
         layout.addWidget(buttons)
+
+    def _open_other(self) -> None:
+        self.reject()
+        self.openArchive.emit()
 
     def values(self) -> dict:
         return {"profile": self.profile.currentText(), "fixed": self.fixed.isChecked(),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from desktop.gui.theme import icon
 
 
 class Welcome(QWidget):
@@ -12,24 +14,47 @@ class Welcome(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        title = QLabel("<h2>Picture Desk</h2>", self)
+        logo = QLabel(self)
+        logo.setPixmap(icon("app").pixmap(QSize(72, 72)))
+        logo.setAlignment(Qt.AlignCenter)
+        title = QLabel("Picture Desk", self)
+        title.setObjectName("welcomeTitle")
         title.setAlignment(Qt.AlignCenter)
         text = QLabel("This archive has no photos yet. Add the folders your agency and staff pictures "
                       "arrive in, or open the demo to see an article paired with its photos.", self)
         text.setWordWrap(True)
         text.setAlignment(Qt.AlignCenter)
-        text.setMaximumWidth(460)
-        self.add_button = QPushButton("Add folder…", self)
-        self.demo_button = QPushButton("Open the demo", self)
-        self.add_button.setMinimumWidth(220)
-        self.demo_button.setMinimumWidth(220)
+        hint = QLabel("You can also drop folders or photos anywhere on this window.", self)
+        hint.setObjectName("hint")
+        hint.setAlignment(Qt.AlignCenter)
+        hint.setWordWrap(True)
+        self.add_button = QPushButton(icon("import"), "Add folder…", self)
+        self.demo_button = QPushButton(icon("demo"), "Open the demo", self)
+        for button in (self.add_button, self.demo_button):
+            button.setMinimumWidth(180)
+            button.setMinimumHeight(32)
+            button.setIconSize(QSize(18, 18))
+        self.add_button.setDefault(True)
         self.add_button.clicked.connect(self.addFolder)
         self.demo_button.clicked.connect(self.openDemo)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.demo_button)
+        buttons.addStretch(1)
+        # A column of fixed width, centred: word-wrapped labels get their true height.
+        column = QWidget(self)
+        column.setFixedWidth(460)
+        inner = QVBoxLayout(column)
+        inner.setContentsMargins(0, 0, 0, 0)
+        inner.setSpacing(12)
+        inner.addWidget(logo)
+        inner.addWidget(title)
+        inner.addWidget(text)
+        inner.addSpacing(8)
+        inner.addLayout(buttons)
+        inner.addWidget(hint)
         layout = QVBoxLayout(self)
         layout.addStretch(2)
-        layout.addWidget(title, 0, Qt.AlignCenter)
-        layout.addWidget(text, 0, Qt.AlignCenter)
-        layout.addSpacing(16)
-        layout.addWidget(self.add_button, 0, Qt.AlignCenter)
-        layout.addWidget(self.demo_button, 0, Qt.AlignCenter)
+        layout.addWidget(column, 0, Qt.AlignHCenter)
         layout.addStretch(3)
