@@ -162,7 +162,7 @@ class MainWindow(QMainWindow):
           "Allow or deny the selected photos between two dates")
         A("assign_licence", "&Assign licence…", self.assign_licence, "Ctrl+Shift+A", "assign",
           "Say by hand which licence covers the selected photos")
-        A("preview", "&Preview", lambda: self.show_preview(self.context.current), "Ctrl+P", "preview")
+        A("preview", "&Preview photo", lambda: self.show_preview(self.context.current), "Ctrl+P", "preview")
         A("bigger", "&Larger thumbnails", lambda: self._thumb_step(24), "Ctrl+=", "zoom")
         A("smaller", "&Smaller thumbnails", lambda: self._thumb_step(-24), "Ctrl+-", "zoom-out")
         A("theme", "&Dark theme", self.toggle_theme, "Ctrl+Shift+T", "theme",

@@ -79,13 +79,13 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(560, 680)
 
-    def listed(self) -> dict[str, str]:
-        """action name -> its keys, as the dialog shows them."""
+    def listed(self) -> dict[tuple[str, str], str]:
+        """(menu, action) -> its keys, as the dialog shows them."""
         out = {}
         for i in range(self.tree.topLevelItemCount()):
             group = self.tree.topLevelItem(i)
             for j in range(group.childCount()):
-                out[group.child(j).text(0)] = group.child(j).text(1)
+                out[(group.text(0), group.child(j).text(0))] = group.child(j).text(1)
         return out
 
     def _filter(self, text: str) -> None:

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 
 from PySide6.QtGui import QColor, QIcon, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import QApplication
 
 DRAWN_IN = "#d8d8d8"                 # the stroke colour the SVGs are drawn in
 THEMES = ("dark", "system")
@@ -98,14 +98,14 @@ def apply_theme(app: QApplication, name: str = "dark") -> None:
     global _icon_colour
     name = name if name in THEMES else "dark"
     if app.property("pd_system_style") is None:
-        app.setProperty("pd_system_style", app.style().name())
+        app.setProperty("pd_system_style", app.style().name() or app.style().objectName() or "Fusion")
     app.setProperty("pd_theme", name)
     if name == "system":
-        app.setStyle(QStyleFactory.create(app.property("pd_system_style") or "Fusion"))
+        app.setStyle(app.property("pd_system_style") or "Fusion")
         app.setPalette(app.style().standardPalette())
         app.setStyleSheet("")
     else:
-        app.setStyle(QStyleFactory.create("Fusion"))
+        app.setStyle("Fusion")
         app.setPalette(dark_palette())
         qss = resource("styles", "dark.qss")
         app.setStyleSheet(qss.read_text(encoding="utf-8") if qss.exists() else "")
