@@ -334,16 +334,22 @@ class MainWindow(QMainWindow):
         self.report_dialog = ReportDialog(title, self.last_report, self)
         self.report_dialog.show()
 
-    def check_now(self) -> Job | None:
+    def check_now(self, *, quiet: bool = False) -> Job | None:
+        """Bring the stored checks current for the publication date (a job).  ``quiet``
+        (the automatic runs): its end does not cover a message already showing."""
         if self.context.desk is None:
             return None
         on = self.context.on
+
+        def done(result) -> None:
+            if quiet and self.statusBar().currentMessage():
+                return
+            n = getattr(result, "checked", 0) + getattr(result, "rejudged", 0)
+            self.statusBar().showMessage(f"Checked {n:,} photos for {on:%a %d %b %Y}", 8000)
+
         return self.start_job("Checking photos",
                               lambda desk, progress, cancel: desk.bring_checks_current(on=on, progress=progress,
-                                                                                        cancel=cancel),
-                              lambda r: self.statusBar().showMessage(
-                                  f"Checked {getattr(r, 'checked', 0) + getattr(r, 'rejudged', 0):,} photos "
-                                  f"for {on.isoformat()}", 8000))
+                                                                                        cancel=cancel), done)
 
     def _check_if_stale(self) -> None:
         desk = self.context.desk
@@ -354,7 +360,7 @@ class MainWindow(QMainWindow):
         except PictureDeskError:
             return
         if not state.current and desk.photo_count():
-            self.check_now()
+            self.check_now(quiet=True)
 
     # ------------------------------------------------------------ actions' slots
 
