@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
-                               QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMessageBox,
-                               QPlainTextEdit, QPushButton, QRadioButton, QSplitter, QTreeWidget, QTreeWidgetItem,
-                               QVBoxLayout, QWidget)
+                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMessageBox,
+                               QPlainTextEdit, QPushButton, QRadioButton, QSizePolicy, QSplitter, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from archive.errors import PictureDeskError
 from archive.licences import COSTS, KINDS
@@ -62,6 +62,12 @@ class LicencesDialog(QDialog):
         self.list.setRootIsDecorated(False)
         self.list.setAlternatingRowColors(True)
         self.list.setUniformRowHeights(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        header = self.list.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        for column in range(1, 5):
+            header.setSectionResizeMode(column, QHeaderView.ResizeToContents)
         self.list.currentItemChanged.connect(self._chosen)
         new = QPushButton("New licence", self)
         new.clicked.connect(self.new)
@@ -118,6 +124,9 @@ class LicencesDialog(QDialog):
                          ("Restrictions", self.restrictions)):
             form.addRow(label, w)
         self.error = _error_label(self)
+        # Room for two lines kept from the start: a message never pushes the form about.
+        self.error.setMinimumHeight(2 * self.error.fontMetrics().lineSpacing() + 4)
+        self.error.setAlignment(Qt.AlignLeft | Qt.AlignTop)
         self.add_button = QPushButton("Add", self)
         self.save_button = QPushButton("Save changes", self)
         self.remove_button = QPushButton("Remove…", self)
@@ -130,14 +139,17 @@ class LicencesDialog(QDialog):
         for b in (self.remove_button, self.save_button, self.add_button):
             buttons.addWidget(b)
         terms = QGroupBox("Terms", self)
+        terms.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Fixed)       # the form is never squeezed
         tl = QVBoxLayout(terms)
         tl.addLayout(form)
         tl.addWidget(self.error)
         tl.addLayout(buttons)
 
         self.covers = QLabel("", self)
-        self.covers.setWordWrap(True)
+        self.covers.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+        self.covers.setMinimumWidth(120)
         self.photos = QListWidget(self)
+        self.photos.setMinimumHeight(60)
         self.photos.setToolTip("Double-click a photo to show it in the contact sheet")
         self.photos.itemDoubleClicked.connect(lambda item: self.photoChosen.emit(int(item.data(Qt.UserRole))))
         self.show_button = QPushButton("Select them all", self)
@@ -176,7 +188,7 @@ class LicencesDialog(QDialog):
         self.list.blockSignals(True)
         self.list.clear()
         for row in self.context.desk.licences():
-            photos = row.get("photos") or {}
+            photos = self.context.desk.licence(row["id"], on=self.context.on).get("photos") or {}
             count = (photos.get("covered", 0) or 0) + (photos.get("assigned", 0) or 0)
             item = QTreeWidgetItem([row["licensor"], row["kind"], row.get("cost") or "",
                                     row.get("valid_until") or "open", f"{count:,}"])
@@ -188,9 +200,6 @@ class LicencesDialog(QDialog):
             self.list.addTopLevelItem(item)
             if row["id"] == select:
                 self.list.setCurrentItem(item)
-        for column in range(1, 5):
-            self.list.resizeColumnToContents(column)
-        self.list.setColumnWidth(0, max(150, self.list.columnWidth(0)))
         self.list.blockSignals(False)
 
     def licence_names(self) -> list[str]:
@@ -279,7 +288,6 @@ class LicencesDialog(QDialog):
 
     def _show_error(self, message: str) -> None:
         self.error.setText(message)
-        self.error.setVisible(bool(message))
         low = message.lower()
         marked = set()
         if " is before from " in low:

@@ -209,7 +209,8 @@ class MainWindow(QMainWindow):
         tb = self.addToolBar("Main")
         tb.setObjectName("toolbar-main")
         tb.setMovable(False)
-        for name in ("add_folder", "sync", None, "undo", "redo", None, "check", "licences", "preview"):
+        for name in ("add_folder", "sync", None, "undo", "redo", None, "check", "licences", "open_article",
+                     "preview"):
             if name is None:
                 tb.addSeparator()
             else:
@@ -299,7 +300,9 @@ class MainWindow(QMainWindow):
         paths = [str(p) for p in paths if p]
         if not paths or self.context.desk is None:
             return None
-        return self.start_job(f"Importing {len(paths)} item{'s' if len(paths) != 1 else ''}",
+        what = Path(paths[0]).name or paths[0]
+        more = f" and {len(paths) - 1:,} more" if len(paths) > 1 else ""
+        return self.start_job(f"Importing {what}{more}",
                               lambda desk, progress, cancel: desk.import_paths(paths, progress=progress,
                                                                                 cancel=cancel),
                               lambda report: self._job_report("Import", report))
@@ -345,7 +348,7 @@ class MainWindow(QMainWindow):
             if quiet and self.statusBar().currentMessage():
                 return
             n = getattr(result, "checked", 0) + getattr(result, "rejudged", 0)
-            self.statusBar().showMessage(f"Checked {n:,} photos for {on:%a %d %b %Y}", 8000)
+            self.statusBar().showMessage(f"Checked {n:,} photo{'s' if n != 1 else ''} for {on:%a %d %b %Y}", 8000)
 
         return self.start_job("Checking photos",
                               lambda desk, progress, cancel: desk.bring_checks_current(on=on, progress=progress,

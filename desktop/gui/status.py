@@ -3,9 +3,14 @@ report of an import that failed or skipped files, with the reasons."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar,
-                               QPushButton, QVBoxLayout, QWidget)
+                               QPushButton, QSizePolicy, QVBoxLayout, QWidget)
+
+from desktop.gui.theme import icon
 
 
 class JobStatus(QWidget):
@@ -19,7 +24,9 @@ class JobStatus(QWidget):
         self.bar = QProgressBar(self)
         self.bar.setFixedWidth(180)
         self.bar.setTextVisible(False)
-        self.cancel = QPushButton("Cancel", self)
+        self.cancel = QPushButton(icon("cancel"), "Cancel", self)
+        self.cancel.setSizePolicy(QSizePolicy.Fixed, QSizePolicy.Fixed)
+        self.cancel.setToolTip("Stop at the next safe point; what is done so far is kept")
         self.cancel.clicked.connect(self._cancel)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -92,40 +99,70 @@ class JobStatus(QWidget):
             self.label.setText(f"{self.jobs[-1].title}: cancelling…")
 
 
+def _pair(item) -> tuple[str, str]:
+    if isinstance(item, dict):
+        return str(item.get("path", "")), str(item.get("reason") or item.get("message") or "")
+    if isinstance(item, (list, tuple)) and len(item) >= 2:
+        return str(item[0]), ": ".join(map(str, item[1:]))
+    return "", str(item)
+
+
+def _by_folder(items, heading: str) -> list[str]:
+    """Problems grouped under their folder: a file name and its reason a line."""
+    lines = ["", heading]
+    folder = None
+    for item in items:
+        path, reason = _pair(item)
+        where = str(Path(path).parent) if path else ""
+        if where != folder:
+            folder = where
+            lines.append(f"  in {where}:" if where else "")
+        lines.append(f"    {Path(path).name or path}: {reason}")
+    return lines
+
+
 def report_lines(report: dict) -> list[str]:
-    """What an import or sync did, for a person."""
-    lines = [f"Added {report.get('added', 0)}, updated {report.get('updated', 0)}, moved {report.get('moved', 0)}, "
-             f"missing {report.get('missing', 0)}, unchanged {report.get('unchanged', 0)}."]
+    """What an import or sync did, for a person: the counts first, then what was
+    skipped by type, then each file that could not be read and why."""
+    lines = [f"Added {report.get('added', 0):,}, updated {report.get('updated', 0):,}, "
+             f"moved {report.get('moved', 0):,}, missing {report.get('missing', 0):,}, "
+             f"unchanged {report.get('unchanged', 0):,}."]
     skipped = report.get("skipped")
     if isinstance(skipped, dict) and skipped.get("total"):
-        kinds = ", ".join(f"{k} {n}" for k, n in sorted(skipped.get("by_type", {}).items()))
-        lines.append(f"Skipped {skipped['total']} files that are not photos ({kinds}).")
+        kinds = ", ".join(f"{k} {n:,}" for k, n in sorted(skipped.get("by_type", {}).items()))
+        lines.append(f"Skipped {skipped['total']:,} files that are not photos Picture Desk reads ({kinds}).")
     failed = report.get("failed") or []
     if failed:
-        lines.append(f"{len(failed)} file(s) could not be read:")
-        for item in failed:
-            path, reason = (item["path"], item["reason"]) if isinstance(item, dict) else item
-            lines.append(f"  {path}: {reason}")
-    for w in report.get("warnings") or []:
-        lines.append(f"  warning: {w if isinstance(w, str) else ': '.join(map(str, w))}")
+        lines += _by_folder(failed, f"{len(failed):,} file{'s' if len(failed) != 1 else ''} could not be read:")
     thumbs = report.get("thumbnails") or {}
-    for item in thumbs.get("failed", []) or []:
-        lines.append(f"  thumbnail: {item if isinstance(item, str) else ': '.join(map(str, item))}")
+    if thumbs.get("failed"):
+        lines += _by_folder(thumbs["failed"], "No thumbnail could be made for:")
+    warnings = list(report.get("warnings") or []) + list(thumbs.get("file_warnings") or [])
+    if warnings:
+        lines += _by_folder(warnings, "Warnings (the photos were read):")
     return lines
 
 
 class ReportDialog(QDialog):
+    """The report of an import or rescan: counts, skipped files by type, and every
+    file that failed with its reason, grouped by folder; the text can be copied."""
+
     def __init__(self, title: str, lines: list[str], parent=None):
         super().__init__(parent)
         self.setWindowTitle(title)
+        summary = QLabel(f"<b>{lines[0]}</b>" if lines else "", self)
+        summary.setWordWrap(True)
         self.text = QPlainTextEdit(self)
         self.text.setReadOnly(True)
         self.text.setPlainText("\n".join(lines))
-        self.text.setLineWrapMode(QPlainTextEdit.NoWrap)
+        self.text.setLineWrapMode(QPlainTextEdit.WidgetWidth)
         buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
+        copy = buttons.addButton("Copy", QDialogButtonBox.ActionRole)
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(self.text.toPlainText()))
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         layout = QVBoxLayout(self)
+        layout.addWidget(summary)
         layout.addWidget(self.text)
         layout.addWidget(buttons)
-        self.resize(720, 360)
+        self.resize(760, 380)

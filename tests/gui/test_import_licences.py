@@ -193,6 +193,8 @@ def test_a_bad_date_is_shown_beside_the_form_and_nothing_is_added(window, qtbot)
     qtbot.mouseClick(dialog.add_button, Qt.LeftButton)
     assert dialog.error.isVisible()
     assert "not a date" in dialog.error.text() and "next week" in dialog.error.text()
+    # Beside the form, not over it: the fields keep their places.
+    assert dialog.creators.geometry().bottom() < dialog.territories.geometry().top()
     assert "border" in dialog.valid_until.styleSheet() and dialog.licensor.styleSheet() == ""
     assert dialog.licence_names() == before
     dialog.valid_until.setText("2024-01-01")
@@ -202,7 +204,7 @@ def test_a_bad_date_is_shown_beside_the_form_and_nothing_is_added(window, qtbot)
     assert "border" in dialog.valid_from.styleSheet() and "border" in dialog.valid_until.styleSheet()
     dialog.valid_from.clear()
     qtbot.mouseClick(dialog.add_button, Qt.LeftButton)
-    assert not dialog.error.isVisible() and dialog.valid_until.styleSheet() == ""
+    assert dialog.error.text() == "" and dialog.valid_until.styleSheet() == ""
     assert "Scanpix" in dialog.licence_names()
 
 
