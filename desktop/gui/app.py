@@ -57,7 +57,15 @@ def close_window(window) -> None:
 
 
 def run(archive_dir=None, *, on: _dt.date | None = None) -> int:
-    app, window = build_window(archive_dir, on=on)
+    from archive.errors import PictureDeskError
+
+    try:
+        app, window = build_window(archive_dir, on=on)
+    except PictureDeskError as exc:          # started from a desktop icon, nobody reads stderr
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.critical(None, "Picture Desk cannot open the archive", str(exc))
+        raise
     window.show()
     code = app.exec()
     close_window(window)

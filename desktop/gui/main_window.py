@@ -59,6 +59,8 @@ class MainWindow(QMainWindow):
         context.photosChanged.connect(self._photos_changed)
         self._restore_layout()
         self._desk_changed()
+        self._selection_changed(context.selection)
+        self._current_changed(context.current)
 
     # ------------------------------------------------------------ panels
 
@@ -532,8 +534,16 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------ drag and drop of files
 
     def dragEnterEvent(self, event) -> None:
-        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+        local = [u for u in event.mimeData().urls() if u.isLocalFile()] if event.mimeData().hasUrls() else []
+        if local:
             event.acceptProposedAction()
+            n = len(local)
+            self.statusBar().showMessage(f"Drop to import {n:,} folder{'s' if n != 1 else ''} or file"
+                                         f"{'s' if n != 1 else ''} (articles open in the Articles panel)")
+
+    def dragLeaveEvent(self, event) -> None:
+        self.statusBar().clearMessage()
+        super().dragLeaveEvent(event)
 
     def dropEvent(self, event) -> None:
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]

@@ -28,15 +28,18 @@ def shortcut_rows(menu_bar) -> list[tuple[str, str, str]]:
     rows = []
 
     def walk(menu, title):
+        submenus = []
         for action in menu.actions():
             sub = action.menu()
             if sub is not None:
                 if sub.objectName() != "recent":
-                    walk(sub, f"{title} › {sub.title().replace('&', '')}")
+                    submenus.append(sub)
                 continue
             if action.isSeparator() or not action.text():
                 continue
             rows.append((title, action.text().replace("&", ""), key_text(action)))
+        for sub in submenus:                      # after the menu's own actions
+            walk(sub, f"{title} › {sub.title().replace('&', '')}")
 
     for menu_action in menu_bar.actions():
         menu = menu_action.menu()
