@@ -137,9 +137,11 @@ class MainWindow(QMainWindow):
         A("add_folder", "&Add folder…", self.add_folder, "Ctrl+I", "import", "Import photos from a folder")
         A("add_files", "Add &files…", self.add_files, "Ctrl+Shift+I", None, "Import single photos")
         A("sync", "&Rescan folders", self.rescan, "F5", "sync", "Find new, changed, moved and missing files")
+        A("folders", "F&olders…", self.open_folders, "Ctrl+Shift+F", "open",
+          "The folders this archive reads, to add to or rescan")
         A("last_report", "Last import &report…", self.show_last_report, "Ctrl+Shift+R", None,
           "What the last import or rescan added, skipped and could not read")
-        A("open_archive", "&Open archive…", self.open_archive, "Ctrl+O", "open", "Open another archive")
+        A("open_archive", "&Open archive…", self.open_archive, "Ctrl+O", "archive", "Open another archive")
         A("open_demo", "Open the &demo", self.open_demo, "Ctrl+Shift+D", "demo", "Build and open the demo archive")
         A("settings", "&Settings…", self.open_settings, QKeySequence.Preferences, "settings")
         A("quit", "&Quit", self.close, QKeySequence.Quit, "quit")
@@ -180,7 +182,7 @@ class MainWindow(QMainWindow):
         names = self.actions_by_name
         bar = self.menuBar()
         menus = (
-            ("&File", ["add_folder", "add_files", "sync", "last_report", None, "open_archive", "@recent",
+            ("&File", ["add_folder", "add_files", "sync", "folders", "last_report", None, "open_archive", "@recent",
                        "open_demo", None, "settings", None, "quit"]),
             ("&Edit", ["undo", "redo", None, "select_all", "batch_edit", None, "find", "save_search"]),
             ("&View", ["@panels", None, "preview", "bigger", "smaller", None, "theme"]),
@@ -378,6 +380,16 @@ class MainWindow(QMainWindow):
         files, _ = QFileDialog.getOpenFileNames(self, "Add photos")
         if files:
             self.import_paths(files)
+
+    def open_folders(self) -> None:
+        from desktop.gui.import_dialog import FoldersDialog
+
+        dlg = FoldersDialog(self.context, self)
+        dlg.addFolder.connect(self.add_folder)
+        dlg.addFiles.connect(self.add_files)
+        dlg.rescan.connect(self.rescan)
+        self.folders_dialog = dlg
+        dlg.show()
 
     def open_archive(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Open an archive (a folder with archive.db)")

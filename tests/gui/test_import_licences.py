@@ -13,7 +13,9 @@ from PySide6.QtGui import QDropEvent
 
 from tests.gui.conftest import DEMO_DAY
 
-CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real"
+# The shared corpus beside the repository (a worktree may sit one level deeper).
+CORPUS = next((p / "shared" / "corpus" / "real" for p in Path(__file__).resolve().parents
+               if (p / "shared" / "corpus" / "real").is_dir()), Path("/nonexistent"))
 
 
 def _jpegs(folder: Path, n: int, start: int = 0) -> Path:
@@ -285,3 +287,21 @@ def test_assign_a_licence_to_the_selection_and_undo_it(window, qtbot):
     qtbot.waitUntil(lambda: "Checking photos" in [j.title for j in seen["jobs"]], timeout=5000)   # a check follows
     _wait_idle(window, qtbot)
     assert desk.record(pid, on=DEMO_DAY)["clearance"]["status"] == "not_cleared"
+
+
+def test_the_folders_dialog_lists_what_rescan_reads(window, qtbot, tmp_path):
+    from desktop.gui.import_dialog import FoldersDialog
+
+    folder = _jpegs(tmp_path / "agency", 2)
+    job = window.import_paths([folder])
+    with qtbot.waitSignal(job.signals.ended, timeout=60000):
+        pass
+    window.actions_by_name["folders"].trigger()                       # File -> Folders…
+    dialog = window.folders_dialog
+    assert isinstance(dialog, FoldersDialog) and dialog.isVisible()
+    qtbot.waitUntil(lambda: str(folder) in dialog.folders(), timeout=5000)
+    assert "12 photos" in dialog.summary.text()
+    seen = _watch_jobs(window)
+    qtbot.mouseClick(dialog.rescan_button, Qt.LeftButton)
+    assert [j.title for j in seen["jobs"]][:1] == ["Rescanning folders"]
+    _wait_idle(window, qtbot)
