@@ -22,6 +22,7 @@ from desktop.gui.status import JobStatus, ReportDialog, report_lines
 from desktop.gui.theme import apply_theme, icon
 
 RECENT_MAX = 8
+LAYOUT_VERSION = 2          # bump when the panels change: an older saved layout is then ignored
 # Where a platform defines no standard key (Linux has none for Preferences).
 FALLBACK_KEYS = {QKeySequence.Preferences: "Ctrl+,", QKeySequence.Quit: "Ctrl+Q",
                  QKeySequence.SelectAll: "Ctrl+A", QKeySequence.Find: "Ctrl+F"}
@@ -288,12 +289,21 @@ class MainWindow(QMainWindow):
             self._on_finished[job.signals] = on_finished
             job.signals.finished.connect(self._job_finished)
         job.signals.ended.connect(self._job_ended)
+        job.signals.failed.connect(self._job_failed)
         return self.context.jobs.start(job)
 
     def _job_finished(self, result) -> None:
         callback = self._on_finished.pop(self.sender(), None)
         if callback is not None and not self._closed:
             callback(result)
+
+    def _job_failed(self, message: str) -> None:
+        if self._closed:
+            return
+        box = QMessageBox(QMessageBox.Warning, "Picture Desk", message, QMessageBox.Close, self)
+        box.setWindowModality(Qt.NonModal)
+        self.failure_box = box
+        box.show()
 
     def _job_ended(self) -> None:
         self._on_finished.pop(self.sender(), None)
@@ -579,7 +589,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1600, 1000)
-        self._layout_restored = state is not None and bool(self.restoreState(state))
+        self._layout_restored = state is not None and bool(self.restoreState(state, LAYOUT_VERSION))
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -615,7 +625,7 @@ class MainWindow(QMainWindow):
             QApplication.processEvents()
         s = QSettings()
         s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState())
+        s.setValue("window/state", self.saveState(LAYOUT_VERSION))
         self.context.jobs.cancel_all()
         self.context.jobs.wait(5000)
         self.sheet.shutdown()

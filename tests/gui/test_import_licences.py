@@ -305,3 +305,20 @@ def test_the_folders_dialog_lists_what_rescan_reads(window, qtbot, tmp_path):
     qtbot.mouseClick(dialog.rescan_button, Qt.LeftButton)
     assert [j.title for j in seen["jobs"]][:1] == ["Rescanning folders"]
     _wait_idle(window, qtbot)
+
+
+def test_a_job_that_fails_says_so_in_a_message(window, qtbot, monkeypatch):
+    from archive.errors import UsageError
+
+    def broken(self, *args, **kwargs):
+        raise UsageError("the folder /feeds/afp is on a drive that is not connected")
+
+    monkeypatch.setattr(type(window.context.desk), "sync", broken)
+    job = window.rescan()
+    with qtbot.waitSignal(job.signals.ended, timeout=30000):
+        pass
+    qtbot.waitUntil(lambda: getattr(window, "failure_box", None) is not None
+                    and window.failure_box.isVisible(), timeout=5000)
+    assert "not connected" in window.failure_box.text()
+    assert "not connected" in window.statusBar().currentMessage()
+    window.failure_box.close()
