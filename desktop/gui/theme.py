@@ -11,6 +11,7 @@ palette too.
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -54,8 +55,10 @@ def _recoloured(path: Path, colour: str) -> Path:
     folder = Path(tempfile.gettempdir()) / "picturedesk-icons"
     folder.mkdir(exist_ok=True)
     target = folder / f"{path.stem}-{digest}.svg"
-    if not target.exists():
-        target.write_text(text, encoding="utf-8")
+    if not target.exists():                     # atomically: other processes may be writing it too
+        partial = folder / f".{target.name}.{os.getpid()}"
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, target)
     return target
 
 
