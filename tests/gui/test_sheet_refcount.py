@@ -24,6 +24,6 @@ def test_painting_the_sheet_does_not_eat_references_to_none(qtbot, context):
     for _ in range(60):
         sheet.view.viewport().repaint()
         for n in range(sheet.model.total):
-            sheet.model.index(n).data(Qt.UserRole + 7)      # a role nobody answers: None
+            sheet.model.index_of(n).data(Qt.UserRole + 7)      # a role nobody answers: None
     assert sys.getrefcount(None) >= before - 50
     sheet.shutdown()
