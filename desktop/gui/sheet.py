@@ -51,6 +51,8 @@ class CellDelegate(QStyledItemDelegate):
         return self.sheet.cell_size()
 
     def paint(self, painter: QPainter, option, index) -> None:
+        if self.sheet.model.position(index) >= self.sheet.model.total:
+            return                                  # the empty cells after the last photo
         painter.save()
         pal = option.palette
         rect = option.rect.adjusted(3, 3, -3, -3)
