@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QListView, QSlider,
-                               QStyle, QStyledItemDelegate, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSlider, QStyle,
+                               QStyledItemDelegate, QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from archive.errors import PictureDeskError
 from desktop.gui.sheet_model import IdRole, RowRole, SheetModel, badge_text
@@ -48,11 +48,11 @@ class CellDelegate(QStyledItemDelegate):
         self.sheet = sheet
 
     def sizeHint(self, option, index) -> QSize:
-        s = self.sheet.thumb_size
-        lines = QFontMetrics(option.font).height() * 3
-        return QSize(s + 16, s + lines + 22)
+        return self.sheet.cell_size()
 
     def paint(self, painter: QPainter, option, index) -> None:
+        if self.sheet.model.position(index) >= self.sheet.model.total:
+            return                                  # the empty cells after the last photo
         painter.save()
         pal = option.palette
         rect = option.rect.adjusted(3, 3, -3, -3)
@@ -146,8 +146,22 @@ class CellDelegate(QStyledItemDelegate):
             x -= w + 3
 
 
-class SheetView(QListView):
+class SheetView(QTableView):
+    """A table of fixed-size cells: the layout of a million photos is arithmetic."""
+
     previewRequested = Signal(int)
+    resized = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        for header in (self.horizontalHeader(), self.verticalHeader()):
+            header.hide()
+            header.setSectionResizeMode(QHeaderView.Fixed)
+            header.setMinimumSectionSize(8)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setCornerButtonEnabled(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
 
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key_Space, Qt.Key_Return, Qt.Key_Enter):
@@ -157,6 +171,10 @@ class SheetView(QListView):
                 self.previewRequested.emit(pid)
                 return
         super().keyPressEvent(event)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
 
 
 class ContactSheet(QWidget):
@@ -174,21 +192,18 @@ class ContactSheet(QWidget):
         self.loader.ready.connect(self._thumb_ready)
 
         self.view = SheetView(self)
-        self.view.setViewMode(QListView.IconMode)
-        self.view.setResizeMode(QListView.Adjust)
-        self.view.setMovement(QListView.Static)
-        self.view.setUniformItemSizes(True)
         self.view.setSelectionMode(QAbstractItemView.ExtendedSelection)
-        self.view.setSelectionRectVisible(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectItems)
         self.view.setDragEnabled(True)
         self.view.setDragDropMode(QAbstractItemView.DragOnly)
-        self.view.setSpacing(2)
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+        self.view.resized.connect(self._fit_columns)
         self.view.verticalScrollBar().setSingleStep(24)
         self.delegate = CellDelegate(self)
         self.view.setItemDelegate(self.delegate)
         self.view.setModel(self.model)
         self.view.previewRequested.connect(self.previewRequested)
+        self._apply_cell_size()
         self.view.doubleClicked.connect(lambda idx: self.previewRequested.emit(idx.data(IdRole))
                                         if idx.data(IdRole) is not None else None)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -272,8 +287,10 @@ class ContactSheet(QWidget):
 
     def _loaded(self) -> None:
         n = self.model.total
+        self._fit_columns()
         if n and not self.view.selectionModel().hasSelection():
-            self.view.setCurrentIndex(self.model.index(0))     # the inspector shows the first photo
+            self.view.selectionModel().setCurrentIndex(self.model.index_of(0),   # the inspector shows it
+                                                       QItemSelectionModel.ClearAndSelect)
         self.count.setText(f"{n:,} photo{'s' if n != 1 else ''}")
         self.message.setText("" if self.model.checks_current else "Checks are out of date for this date; checking…")
         self.countChanged.emit(n)
@@ -303,13 +320,35 @@ class ContactSheet(QWidget):
     def _order_text(self) -> None:
         self.order.setText("↓" if self.order.isChecked() else "↑")
 
+    def cell_size(self) -> QSize:
+        lines = QFontMetrics(self.view.font()).height() * 3
+        return QSize(self.thumb_size + 16, self.thumb_size + lines + 22)
+
+    def _apply_cell_size(self) -> None:
+        size = self.cell_size()
+        self.view.horizontalHeader().setDefaultSectionSize(size.width())
+        self.view.verticalHeader().setDefaultSectionSize(size.height())
+        self.view.verticalScrollBar().setSingleStep(max(12, size.height() // 6))
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """As many columns as fit the width; the current photo stays in view."""
+        width = max(1, self.view.viewport().width())
+        columns = max(1, width // self.cell_size().width())
+        if columns == self.model.columns:
+            return
+        current = self.view.currentIndex()
+        pos = self.model.position(current) if current.isValid() else None
+        runs = self.selected_positions()
+        self.model.set_columns(columns)
+        self.select_positions(runs, pos)
+
     def set_thumb_size(self, px: int) -> None:
         self.thumb_size = int(px)
         self.size.blockSignals(True)
         self.size.setValue(self.thumb_size)
         self.size.blockSignals(False)
-        self.view.setGridSize(QSize())
-        self.model.layoutChanged.emit()
+        self._apply_cell_size()
 
     def _thumb_ready(self, pid: int) -> None:
         self.view.viewport().update()
@@ -320,7 +359,45 @@ class ContactSheet(QWidget):
         self._select_timer.start()
 
     def selected_positions(self) -> list[tuple[int, int]]:
-        return sorted((r.top(), r.bottom()) for r in self.view.selectionModel().selection())
+        """The selected result positions as (first, last) runs, in order."""
+        cols, last = self.model.columns, self.model.total - 1
+        runs = []
+        for r in self.view.selectionModel().selection():
+            if r.left() == 0 and r.right() == cols - 1:
+                runs.append((r.top() * cols, min(last, r.bottom() * cols + cols - 1)))
+            else:
+                for row in range(r.top(), r.bottom() + 1):
+                    a = row * cols + r.left()
+                    if a <= last:
+                        runs.append((a, min(last, row * cols + r.right())))
+        runs.sort()
+        merged: list[tuple[int, int]] = []
+        for a, b in runs:
+            if merged and a <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            else:
+                merged.append((a, b))
+        return merged
+
+    def select_positions(self, runs, current=None) -> None:
+        """Select the (first, last) position runs (at most a few thousand rectangles)."""
+        cols = self.model.columns
+        selection = QItemSelection()
+        for a, b in runs[:2000]:
+            ra, rb = a // cols, b // cols
+            if ra == rb:
+                selection.select(self.model.index(ra, a % cols), self.model.index(ra, b % cols))
+                continue
+            selection.select(self.model.index(ra, a % cols), self.model.index(ra, cols - 1))
+            if rb - ra > 1:
+                selection.select(self.model.index(ra + 1, 0), self.model.index(rb - 1, cols - 1))
+            selection.select(self.model.index(rb, 0), self.model.index(rb, b % cols))
+        sm = self.view.selectionModel()
+        sm.select(selection, QItemSelectionModel.ClearAndSelect)
+        if current is not None and current < self.model.total:
+            idx = self.model.index_of(current)
+            sm.setCurrentIndex(idx, QItemSelectionModel.NoUpdate)
+            self.view.scrollTo(idx)
 
     def selected_count(self) -> int:
         return sum(b - a + 1 for a, b in self.selected_positions())
@@ -347,8 +424,8 @@ class ContactSheet(QWidget):
     def select_photo(self, pid: int) -> None:
         pos = self.model.position_of(pid)
         if pos is not None:
-            idx = self.model.index(pos)
-            self.view.setCurrentIndex(idx)
+            idx = self.model.index_of(pos)
+            self.view.selectionModel().setCurrentIndex(idx, QItemSelectionModel.ClearAndSelect)
             self.view.scrollTo(idx)
 
     def current_id(self):

@@ -1,7 +1,9 @@
 """The contact sheet's model: the whole result of a query, fetched a page at a time.
 
-``rowCount`` is the result's total, so a million photos scroll with a truthful
-scrollbar; a row's data comes from a page of 100 rows read by position through
+The grid is a table whose cells are the result's positions in reading order
+(row × columns + column; the sheet sets ``columns`` to what fits its width), so
+a million photos scroll with a truthful scrollbar and the view lays out nothing
+per photo; a row's data comes from a page of 100 rows read by position through
 :meth:`archive.desk.Desk.results`.  Rows not fetched yet answer ``None`` and are
 fetched on a short timer for the rows the view last asked for, so dragging the
 scrollbar across a million photos reads only where it stops.  Pages live in a
@@ -13,7 +15,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Optional
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 
 from archive.errors import PictureDeskError
 
@@ -23,7 +25,7 @@ RowRole = Qt.UserRole + 1
 IdRole = Qt.UserRole + 2
 
 
-class SheetModel(QAbstractListModel):
+class SheetModel(QAbstractTableModel):
     loaded = Signal()              # a new result (total known)
     failed = Signal(str)           # a query or sort the archive refused
 
@@ -34,6 +36,7 @@ class SheetModel(QAbstractListModel):
         self.sort = "taken"
         self.descending = True
         self.total = 0
+        self.columns = 1
         self.checks_current = True
         self._pages: OrderedDict[int, list] = OrderedDict()
         self._wanted: set[int] = set()
@@ -86,7 +89,25 @@ class SheetModel(QAbstractListModel):
     # -- Qt's model interface
 
     def rowCount(self, parent=QModelIndex()) -> int:
-        return 0 if parent.isValid() else self.total
+        return 0 if parent.isValid() else -(-self.total // self.columns)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else self.columns
+
+    def set_columns(self, columns: int) -> None:
+        columns = max(1, int(columns))
+        if columns != self.columns:
+            self.beginResetModel()
+            self.columns = columns
+            self.endResetModel()
+
+    def position(self, index) -> int:
+        """The result position a cell shows (may be past the end in the last row)."""
+        return index.row() * self.columns + index.column()
+
+    def index_of(self, n: int):
+        """The cell of result position ``n``."""
+        return self.index(n // self.columns, n % self.columns)
 
     def row(self, n: int):
         """The GridRow at position ``n``, or None until its page is fetched."""
@@ -104,7 +125,10 @@ class SheetModel(QAbstractListModel):
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():
             return None
-        row = self.row(index.row())
+        n = self.position(index)
+        if n >= self.total:
+            return None
+        row = self.row(n)
         if role == RowRole:
             return row
         if row is None:
@@ -118,8 +142,9 @@ class SheetModel(QAbstractListModel):
         return None
 
     def flags(self, index):
-        base = super().flags(index)
-        return base | Qt.ItemIsDragEnabled if index.isValid() else base
+        if not index.isValid() or self.position(index) >= self.total:
+            return Qt.NoItemFlags                     # the empty cells after the last photo
+        return super().flags(index) | Qt.ItemIsDragEnabled
 
     def mimeTypes(self):
         return ["application/x-picturedesk-photo-ids"]
@@ -127,7 +152,7 @@ class SheetModel(QAbstractListModel):
     def mimeData(self, indexes):
         from PySide6.QtCore import QMimeData
 
-        ids = [self.id_at(i.row()) for i in indexes]
+        ids = [self.id_at(self.position(i)) for i in indexes]
         data = QMimeData()
         data.setData("application/x-picturedesk-photo-ids",
                      ",".join(str(i) for i in ids if i is not None).encode())
@@ -184,7 +209,8 @@ class SheetModel(QAbstractListModel):
             if page not in self._pages and self._fetch(page):
                 first = page * PAGE
                 last = min(self.total, first + PAGE) - 1
-                self.dataChanged.emit(self.index(first), self.index(last))
+                self.dataChanged.emit(self.index(first // self.columns, 0),
+                                      self.index(last // self.columns, self.columns - 1))
 
 
 def badge_text(row) -> tuple[str, str]:

@@ -61,6 +61,9 @@ class ThumbnailLoader(QObject):
         self.context = context
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(threads)
+        # Each worker thread keeps its own connection; threads that expired and came back
+        # would open new ones, so the few workers live as long as the loader.
+        self.pool.setExpiryTimeout(-1)
         self._signals = _Signals()
         self._signals.loaded.connect(self._loaded)
         self._cache: OrderedDict[int, QPixmap] = OrderedDict()
@@ -68,7 +71,7 @@ class ThumbnailLoader(QObject):
         self._pending: set[int] = set()
         self._missing: set[int] = set()
         self._generation = 0
-        self._local = threading.local()
+        self._by_thread: dict[int, tuple] = {}
         self._desks: list = []
         self._lock = threading.Lock()
         self.dpr = 1.0
@@ -79,13 +82,16 @@ class ThumbnailLoader(QObject):
     def _thread_desk(self, generation: int):
         if generation != self._generation or self.context.desk is None:
             return None
-        mine = getattr(self._local, "desk", None)
-        if mine is None or getattr(self._local, "generation", -1) != generation:
-            mine = self.context.desk.clone()
-            self._local.desk, self._local.generation = mine, generation
-            with self._lock:
-                self._desks.append(mine)
-        return mine
+        # Keyed by the OS thread: Python's thread-locals do not survive between runs on
+        # Qt's pool threads (each run may get a fresh Python thread state).
+        key = threading.get_ident()
+        with self._lock:
+            mine = self._by_thread.get(key)
+            if mine is None or mine[0] != generation:
+                mine = (generation, self.context.desk.clone())
+                self._by_thread[key] = mine
+                self._desks.append(mine[1])
+        return mine[1]
 
     def reset(self) -> None:
         """Another archive: forget everything (workers see the new generation and stop)."""
@@ -94,6 +100,7 @@ class ThumbnailLoader(QObject):
         self.pool.waitForDone(2000)
         with self._lock:
             desks, self._desks = self._desks, []
+            self._by_thread.clear()
         for d in desks:
             try:
                 d.close()
@@ -123,6 +130,7 @@ class ThumbnailLoader(QObject):
                 except Exception:
                     pass
             self._desks = []
+            self._by_thread.clear()
 
     # -- asking
 

@@ -28,8 +28,7 @@ def _reset_all(panel):
 def _match(panel, qtbot):
     job = panel.match()
     assert job is not None
-    with qtbot.waitSignal(job.signals.ended, timeout=30000):
-        pass
+    qtbot.waitUntil(lambda: job not in panel.context.jobs.running(), timeout=30000)
     qtbot.waitUntil(lambda: panel.job is None, timeout=5000)
 
 

@@ -20,7 +20,7 @@ def ids_by_name(desk) -> dict:
     return {r.name: r.id for r in desk.results("", limit=100).rows}
 
 
-def test_the_window_opens_on_the_demo(window):
+def test_the_window_opens_on_the_demo(window, qtbot):
     assert "Picture Desk" in window.windowTitle()
     menus = [a.text().replace("&", "") for a in window.menuBar().actions()]
     assert menus == ["File", "Edit", "View", "Photos", "Articles", "Help"]
@@ -28,7 +28,7 @@ def test_the_window_opens_on_the_demo(window):
     assert window.centre.currentWidget() is window.sheet
     assert window.date_edit.date().toPython() == DEMO_DAY
     # The first photo is current, so the inspector shows it.
-    assert window.context.current == window.sheet.model.row(0).id
+    qtbot.waitUntil(lambda: window.context.current == window.sheet.model.row(0).id, timeout=3000)
 
 
 def test_every_menu_action_has_a_shortcut_and_the_help_lists_them(window):
@@ -92,8 +92,8 @@ def test_sort_by_file_name_and_back(window):
 def test_selection_reaches_the_inspector_and_space_opens_the_preview(window, qtbot):
     view = window.sheet.view
     view.setFocus()
-    view.setCurrentIndex(window.sheet.model.index(2))
-    view.selectionModel().select(window.sheet.model.index(2), QItemSelectionModel.ClearAndSelect)
+    view.setCurrentIndex(window.sheet.model.index_of(2))
+    view.selectionModel().select(window.sheet.model.index_of(2), QItemSelectionModel.ClearAndSelect)
     qtbot.waitUntil(lambda: window.context.current == window.sheet.model.row(2).id, timeout=3000)
     qtbot.keyClick(view, Qt.Key_Space)
     assert window.docks["preview"].isVisible()
@@ -162,8 +162,7 @@ def test_import_a_folder_with_a_bad_file_through_the_job(window, qtbot, tmp_path
     _jpegs(folder, 5)
     (folder / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
     job = window.import_paths([folder])
-    with qtbot.waitSignal(job.signals.ended, timeout=60000):
-        pass
+    qtbot.waitUntil(lambda: job not in window.context.jobs.running(), timeout=60000)
     qtbot.waitUntil(lambda: window.sheet.model.total == 15, timeout=10000)
     assert window.report_dialog.isVisible()
     text = window.report_dialog.text.toPlainText()
@@ -175,15 +174,13 @@ def test_cancel_an_import(window, qtbot, tmp_path):
     _jpegs(folder, 400)
     job = window.import_paths([folder])
     job.cancel()
-    with qtbot.waitSignal(job.signals.ended, timeout=60000):
-        pass
+    qtbot.waitUntil(lambda: job not in window.context.jobs.running(), timeout=60000)
     qtbot.waitUntil(lambda: not window.context.jobs.running(), timeout=30000)
     total = window.context.desk.photo_count()
     assert 10 <= total < 410
     # The archive is consistent: importing again finishes the job.
     job = window.import_paths([folder])
-    with qtbot.waitSignal(job.signals.ended, timeout=120000):
-        pass
+    qtbot.waitUntil(lambda: job not in window.context.jobs.running(), timeout=120000)
     assert window.context.desk.photo_count() == 410
 
 
