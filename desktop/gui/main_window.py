@@ -402,9 +402,20 @@ class MainWindow(QMainWindow):
         dlg.show()
 
     def open_archive(self) -> None:
+        from archive.store.db import ARCHIVE_DB
+
         folder = QFileDialog.getExistingDirectory(self, "Open an archive (a folder with archive.db)")
-        if folder:
-            self.open_archive_at(folder)
+        if not folder:
+            return
+        if not (Path(folder) / ARCHIVE_DB).exists():
+            # A folder of photos chosen by mistake should not silently become an archive.
+            answer = QMessageBox.question(
+                self, "Start a new archive?",
+                f"{folder} holds no Picture Desk archive. Start a new, empty archive there?\n\n"
+                "(To add the photos in a folder to this archive, use File → Add folder… instead.)")
+            if answer != QMessageBox.Yes:
+                return
+        self.open_archive_at(folder)
 
     def open_archive_at(self, folder: str, create: bool = True) -> bool:
         from archive.desk import Desk

@@ -364,3 +364,28 @@ def test_the_app_passes_fractional_scale_factors_through(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, env=env,
                          timeout=60, check=True)
     assert out.stdout.split() == ["PassThrough", "dark"]
+
+
+def test_open_archive_asks_before_starting_a_new_one(window, qtbot, monkeypatch, tmp_path, demo_dir):
+    from PySide6.QtWidgets import QMessageBox
+
+    before = window.context.desk.directory
+    plain = tmp_path / "just-photos"
+    plain.mkdir()
+    asked = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(plain))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.No)
+    window.actions_by_name["open_archive"].trigger()               # File -> Open archive…
+    assert asked and "no Picture Desk archive" in asked[0]
+    assert window.context.desk.directory == before and not (plain / "archive.db").exists()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    window.actions_by_name["open_archive"].trigger()
+    assert window.context.desk.directory == plain
+    qtbot.waitUntil(lambda: window.centre.currentWidget() is window.welcome, timeout=5000)
+    # An existing archive opens without a question, and it is first in Recent archives.
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(before))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: pytest.fail("asked about an archive"))
+    window.actions_by_name["open_archive"].trigger()
+    assert window.context.desk.directory == before
+    qtbot.waitUntil(lambda: window.sheet.model.total == 10, timeout=10000)
+    assert QSettings().value("archives/recent")[:2] == [str(before), str(plain)]
