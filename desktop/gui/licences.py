@@ -46,6 +46,7 @@ def _photo_line(row) -> str:
 class LicencesDialog(QDialog):
     changed = Signal()
     photoChosen = Signal(int)             # a covered photo was double-clicked: show it in the sheet
+    assignRequested = Signal(int, str)    # assign this licence (id, licensor) to the selected photos
 
     # Which field a core message is about (its first words), to mark it.
     MESSAGE_FIELDS = (("valid until", "valid_until"), ("valid from", "valid_from"), ("licensor", "licensor"),
@@ -154,10 +155,15 @@ class LicencesDialog(QDialog):
         self.photos.itemDoubleClicked.connect(lambda item: self.photoChosen.emit(int(item.data(Qt.UserRole))))
         self.show_button = QPushButton("Select them all", self)
         self.show_button.clicked.connect(self.show_photos)
+        self.assign_button = QPushButton("Assign to the selected photos", self)
+        self.assign_button.setToolTip("Say by hand that this licence covers the photos selected in the "
+                                      "contact sheet (Edit → Undo takes it back)")
+        self.assign_button.clicked.connect(self._assign)
         covered = QGroupBox("Photos it covers", self)
         cl = QVBoxLayout(covered)
         head = QHBoxLayout()
         head.addWidget(self.covers, 1)
+        head.addWidget(self.assign_button)
         head.addWidget(self.show_button)
         cl.addLayout(head)
         cl.addWidget(self.photos, 1)
@@ -236,6 +242,7 @@ class LicencesDialog(QDialog):
         self.save_button.setDefault(True)
         self.save_button.setEnabled(True)
         self.remove_button.setEnabled(True)
+        self.assign_button.setEnabled(bool(self.context.selection or self.context.current >= 0))
 
     def _fill_photos(self, row) -> None:
         photos = row.get("photos") or {}
@@ -271,6 +278,7 @@ class LicencesDialog(QDialog):
         self.save_button.setEnabled(False)
         self.remove_button.setEnabled(False)
         self.show_button.setEnabled(False)
+        self.assign_button.setEnabled(False)
         self.licensor.setFocus()
 
     # -- writing
@@ -336,6 +344,11 @@ class LicencesDialog(QDialog):
         if ok:
             self.new()
         return ok
+
+    def _assign(self) -> None:
+        if self.current is not None:
+            self.assignRequested.emit(self.current, self.licensor.text())
+            self._fill_photos(self.context.desk.licence(self.current, on=self.context.on))
 
     def show_photos(self) -> None:
         if self.current is not None:

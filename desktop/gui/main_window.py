@@ -490,7 +490,8 @@ class MainWindow(QMainWindow):
             return
         dlg = LicencesDialog(self.context, self)
         dlg.changed.connect(self._rights_changed)
-        dlg.photoChosen.connect(self.sheet.select_photo)
+        dlg.photoChosen.connect(self.reveal_photo)
+        dlg.assignRequested.connect(self.assign_licence_to_selection)
         self.licences_dialog = dlg
         dlg.show()
 
@@ -524,6 +525,37 @@ class MainWindow(QMainWindow):
         push(self.context, entry, f"assign {self.assign_dialog.licence.currentText()} "
                                   f"to {len(self.assign_dialog.ids)} photo(s)")
         self._rights_changed()
+
+    def assign_licence_to_selection(self, licence_id: int, name: str = "") -> bool:
+        """From the licences dialog: the selected photos are this licence's, undoably."""
+        from desktop.gui.undo import push
+
+        ids = list(self.context.selection) or ([self.context.current] if self.context.current >= 0 else [])
+        if not ids:
+            self.statusBar().showMessage("Select the photos to assign the licence to first.", 6000)
+            return False
+        try:
+            entry = self.context.desk.assign_licence(ids, licence_id)
+        except PictureDeskError as exc:
+            self.statusBar().showMessage(str(exc), 10000)
+            return False
+        push(self.context, entry, f"assign {name or f'licence {licence_id}'} to {len(ids)} photo(s)")
+        self.statusBar().showMessage(f"{len(ids):,} photo{'s' if len(ids) != 1 else ''} assigned to "
+                                     f"{name or f'licence {licence_id}'}", 8000)
+        self._rights_changed()
+        return True
+
+    def reveal_photo(self, pid: int) -> None:
+        """Select a photo in the sheet, clearing the search if the result does not hold it."""
+        if self.sheet.model.position_of(pid) is None and self.context.query:
+            self.search.set_query("")
+        if self.sheet.model.position_of(pid) is None:
+            self.statusBar().showMessage("That photo is further down the contact sheet; search for it by name.",
+                                         8000)
+            return
+        self.sheet.select_photo(pid)
+        self.docks["inspector"].show()
+        self.docks["inspector"].raise_()
 
     def _rights_changed(self) -> None:
         self.context.archiveChanged.emit()

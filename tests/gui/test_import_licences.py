@@ -322,3 +322,25 @@ def test_a_job_that_fails_says_so_in_a_message(window, qtbot, monkeypatch):
     assert "not connected" in window.failure_box.text()
     assert "not connected" in window.statusBar().currentMessage()
     window.failure_box.close()
+
+
+def test_assign_from_the_licences_dialog_and_reveal_a_covered_photo(window, qtbot):
+    desk = window.context.desk
+    pid = _ids(desk)["exif_only_kyiv.jpg"]
+    reuters = next(r for r in desk.licences() if r["licensor"] == "Reuters")
+    window.sheet.select_photo(pid)
+    qtbot.waitUntil(lambda: window.context.selection == [pid], timeout=5000)
+    dialog = _licences(window)
+    dialog.select_licence(reuters["id"])
+    assert dialog.assign_button.isEnabled()
+    qtbot.mouseClick(dialog.assign_button, Qt.LeftButton)
+    assert desk.record(pid, on=DEMO_DAY)["licence"]["id"] == reuters["id"]
+    assert any(dialog.photos.item(i).text().startswith("exif_only_kyiv.jpg") for i in range(dialog.photos.count()))
+    assert "Reuters" in window.context.undo_stack.undoText()
+    _wait_idle(window, qtbot)
+    # Double-click a covered photo: the sheet shows it, even when the search had hidden it.
+    window.search.set_query("by:Boushnak")
+    assert window.sheet.model.position_of(pid) is None
+    dialog.photoChosen.emit(pid)
+    assert window.search.text() == ""
+    qtbot.waitUntil(lambda: window.context.current == pid, timeout=5000)
