@@ -16,7 +16,7 @@ from collections import OrderedDict
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QImage, QPixmap
 
-CACHE_BYTES = 160 * 1024 * 1024
+CACHE_BYTES = 64 * 1024 * 1024          # about 240 thumbnails at 320 px: a few screens
 
 
 class _Signals(QObject):
