@@ -92,6 +92,9 @@ class Shots:
     def dialogs(self, reuters: int, by_name: dict) -> None:
         window = self.window
         window.search.set_query("place:Kyiv")
+        self.settle()
+        window.sheet.select_photo(reuters)
+        self.settle()
         window.show_preview(reuters)
         self.settle(1500)
         self.save(window, "search-and-preview")

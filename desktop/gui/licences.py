@@ -246,12 +246,13 @@ class LicencesDialog(QDialog):
 
     def _fill_photos(self, row) -> None:
         photos = row.get("photos") or {}
-        text = (f"{photos.get('covered', 0):,} photos covered (as last checked), "
-                f"{photos.get('assigned', 0):,} assigned by hand.")
+        text = f"{photos.get('covered', 0):,} covered · {photos.get('assigned', 0):,} assigned by hand"
         q = row.get("quota_used")
         if q:
-            text += f" Quota: {q['used']} of {q['of']} used this {q['period']}."
+            text += f" · quota {q['used']} of {q['of']} this {q['period']}"
         self.covers.setText(text)
+        self.covers.setToolTip("Covered: as the photos were last checked for the publication date. "
+                               "Assigned: said by hand (Photos → Assign licence…).")
         self.photos.clear()
         ids = self.context.desk.licence_photos(row["id"], limit=PHOTOS_LISTED)
         for grid_row in self.context.desk.rows(ids, on=self.context.on):
