@@ -221,9 +221,9 @@ def part_two(jobs: int, rebuild: bool, repeat: int = 30) -> None:
         page, med, p95 = timed(lambda: search(conn, "is:cleared", limit=50, count=False), repeat)
         print(f"{'is:cleared first page of 50':<44} median {med:6.2f} ms, p95 {p95:6.2f} ms")
         t = time.perf_counter()
-        first = search(conn, "is:cleared", limit=50, db_path=db_path)
+        first = search(conn, "is:cleared", limit=50)
         cold = (time.perf_counter() - t) * 1000
-        _, med, p95 = timed(lambda: search(conn, "is:cleared", limit=50, db_path=db_path).total, repeat)
+        _, med, p95 = timed(lambda: search(conn, "is:cleared", limit=50).total, repeat)
         print(f"{'is:cleared page + total':<44} median {med:6.2f} ms, p95 {p95:6.2f} ms "
               f"(first, making the bitmap: {cold:,.0f} ms); {first.total:,} cleared")
         _, med, p95 = timed(lambda: search(conn, "is:flagged", limit=50, count=False), repeat)
@@ -234,9 +234,9 @@ def part_two(jobs: int, rebuild: bool, repeat: int = 30) -> None:
         pairs = conn.execute("SELECT count(*) FROM photo_facets").fetchone()[0]
         for q in ("ukraine", "is:cleared", "by:Photographer0007", "-is:flagged"):
             t = time.perf_counter()
-            search(conn, q, limit=50, facets=True, db_path=db_path)
+            search(conn, q, limit=50, facets=True)
             cold = (time.perf_counter() - t) * 1000
-            _, med, p95 = timed(lambda: search(conn, q, limit=50, facets=True, db_path=db_path), repeat)
+            _, med, p95 = timed(lambda: search(conn, q, limit=50, facets=True), repeat)
             print(f"{'facets: ' + q:<44} median {med:6.2f} ms, p95 {p95:6.2f} ms (first {cold:,.0f} ms; "
                   f"{pairs:,} facet pairs)")
 

@@ -53,34 +53,9 @@ def page_ids(conn, query: str, offset: int, limit: int, sort: str, descending: b
         from archive.errors import UsageError
 
         raise UsageError(f"cannot sort by {sort}: sort by one of {', '.join(SORTS)}")
-    window = getattr(search_mod, "window", None)
-    if window is not None:
-        page = window(conn, query, offset=offset, limit=limit, sort=sort, descending=descending, today=on)
-        raw = search_mod.search(conn, query, limit=1, facets=True, today=on).facets if facets else None
-        return page.total, page.photo_ids, raw
-    # Until the positional search lands: walk keyset pages (newest first only).
-    if sort != "taken" or not descending:
-        from archive.errors import UsageError
-
-        raise UsageError("this archive can only list newest first for now")
-    ids: list[int] = []
-    cursor = None
-    seen = 0
-    first = None
-    while True:
-        page = search_mod.search(conn, query, limit=max(limit, 500), after=cursor, facets=facets and first is None,
-                                 today=on)
-        if first is None:
-            first = page
-        chunk = page.photo_ids
-        if seen + len(chunk) > offset:
-            ids.extend(chunk[max(0, offset - seen):])
-        seen += len(chunk)
-        cursor = page.next
-        if len(ids) >= limit or cursor is None:
-            break
-    ids = ids[:limit]
-    return first.total, ids, first.facets
+    page = search_mod.window(conn, query, offset=offset, limit=limit, sort=sort, descending=descending, today=on)
+    raw = search_mod.facets_of(conn, query, today=on) if facets else None
+    return page.total, page.photo_ids, raw
 
 
 def badge(row: dict, violations: list, lease: Optional[str], epoch: int, on: str) -> Badge:

@@ -55,12 +55,13 @@ class Pairs:
         return cls(photo_ids, value_ids)
 
 
-def _pairs(conn, db_path: str) -> Pairs:
+def _pairs(conn, gen: int | None = None, archive=None) -> Pairs:
     # Writing megabytes back for an edited caption would cost more than the patch:
     # a patched copy is kept only once many photos have changed.
-    return cached(conn, db_path, _KEY, generation(conn), build=lambda: _read_all(conn),
+    gen = generation(conn) if gen is None else gen
+    return cached(conn, _KEY, gen, build=lambda: _read_all(conn),
                   patch=lambda old, changed: _patched(conn, old, changed), decode=Pairs.decode,
-                  encode=Pairs.encode, keep_patched=lambda changed: len(changed) >= KEEP_AFTER)
+                  encode=Pairs.encode, keep_patched=lambda changed: len(changed) >= KEEP_AFTER, archive=archive)
 
 
 def _read_all(conn) -> Pairs:
@@ -96,34 +97,96 @@ def _patched(conn, pairs: Pairs, changed) -> Pairs:
     return Pairs(np.concatenate(photo_parts), np.concatenate(value_parts))
 
 
-def count_facets(conn, result_bitmap, kinds, *, db_path: str = "", top: int = 20) -> dict:
-    """Exact counts of the ``top`` values of each kind among the photos in ``result_bitmap``."""
-    pairs = _pairs(conn, db_path)
+def _quote(value: str) -> str:
+    value = str(value)
+    if value and all(ch.isalnum() or ch in "-_.:/" for ch in value) and ":" not in value[:1]:
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_TERM_FIELD = {"creator": "by", "place": "city", "agency": "agency", "licence": "licence", "rules": "rules"}
+
+
+def term_for(kind: str, name: str) -> str:
+    """The query term whose total is the count shown beside a facet value."""
+    if kind == "clearance":
+        return "clearance:" + str(name).replace(" ", "_")
+    if kind in ("year", "month"):
+        return f"taken:{name}"
+    if kind == "folder":
+        return "folder:" + _quote(name)
+    return f"{_TERM_FIELD.get(kind, kind)}:{_quote(name)}"
+
+
+def count_facets(conn, mask, kinds, *, top: int = 20, gen: int | None = None, archive=None) -> dict:
+    """Exact counts of the ``top`` values of each kind among the photos in ``mask``
+    (a boolean array over photo ids, or a bitmap), each as [name, count, term]."""
+    from archive.store.bitmaps import columns, mask_of
+
+    if not isinstance(mask, np.ndarray):
+        bm = mask
+        mask = mask_of(bm, int(bm.max()) + 1 if len(bm) else 0)
     out = {kind: [] for kind in kinds}
-    if len(result_bitmap) == 0 or len(pairs.photo_ids) == 0:
+    if not mask.any():
         return out
-    per_photo = pairs.per_photo
-    size = max(len(per_photo), int(result_bitmap.max()) + 1)
-    member = np.zeros(size, dtype=bool)
-    member[np.frombuffer(result_bitmap.to_array(), dtype=np.uint32)] = True
-    # The pairs are in photo order: each photo's mark repeated over its pairs is the
-    # mask of the result's pairs (faster than looking every pair's photo up).
-    counts = np.bincount(pairs.values[np.repeat(member[:len(per_photo)], per_photo)])
-    nonzero = np.flatnonzero(counts)
-    if len(nonzero) == 0:
-        return out
-    names = {}
-    # Values are few (thousands); read the names of those that occur.
-    for start in range(0, len(nonzero), 900):
-        chunk = [int(v) for v in nonzero[start:start + 900]]
-        marks = ",".join("?" * len(chunk))
-        for vid, kind, name in conn.execute(f"SELECT id, kind, name FROM facet_values WHERE id IN ({marks})", chunk):
-            names[vid] = (kind, name)
+    pairs = _pairs(conn, gen, archive)
     by_kind: dict[str, list] = {}
-    for vid in nonzero:
-        kind, name = names.get(int(vid), (None, None))
-        if kind in out:
-            by_kind.setdefault(kind, []).append([name, int(counts[vid])])
+    if len(pairs.photo_ids):
+        per_photo = pairs.per_photo
+        member = mask[:len(per_photo)]
+        if len(member) < len(per_photo):
+            member = np.concatenate([member, np.zeros(len(per_photo) - len(member), bool)])
+        # The pairs are in photo order: each photo's mark repeated over its pairs is the
+        # mask of the result's pairs (faster than looking every pair's photo up).
+        counts = np.bincount(pairs.values[np.repeat(member, per_photo)])
+        nonzero = np.flatnonzero(counts)
+        names = {}
+        # Values are few (thousands); read the names of those that occur.
+        for start in range(0, len(nonzero), 900):
+            chunk = [int(v) for v in nonzero[start:start + 900]]
+            marks = ",".join("?" * len(chunk))
+            for vid, kind, name in conn.execute(f"SELECT id, kind, name FROM facet_values WHERE id IN ({marks})",
+                                                chunk):
+                names[vid] = (kind, name)
+        for vid in nonzero:
+            kind, name = names.get(int(vid), (None, None))
+            if kind in out:
+                by_kind.setdefault(kind, []).append([name, int(counts[vid])])
     for kind, values in by_kind.items():
-        out[kind] = sorted(values, key=lambda x: (-x[1], x[0]))[:top]
+        out[kind] = [[n, c, term_for(kind, n)] for n, c in sorted(values, key=lambda x: (-x[1], x[0]))[:top]]
+    if {"folder", "year", "month"} & set(kinds):
+        cols = columns(conn, gen, archive=archive)
+        m = mask[:cols.size]
+        if "folder" in out:
+            counts = np.bincount(cols.folder[m & (cols.folder > 0)])
+            nonzero = np.flatnonzero(counts)
+            best = nonzero[np.lexsort((nonzero, -counts[nonzero]))][:top]
+            paths = {}
+            for start in range(0, len(best), 900):
+                chunk = [int(v) for v in best[start:start + 900]]
+                marks = ",".join("?" * len(chunk))
+                paths.update(conn.execute(f"SELECT id, path FROM folders WHERE id IN ({marks})", chunk).fetchall())
+            out["folder"] = [[paths[int(f)], int(counts[f]), term_for("folder", paths[int(f)])]
+                             for f in best if int(f) in paths]
+        if "year" in out or "month" in out:
+            from archive.store.bitmaps import NO_DAY
+
+            days = cols.day[m]
+            days = days[days != NO_DAY]
+            months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)   # months since 1970-01
+            if len(months):
+                lo = int(months.min())
+                mcounts = np.bincount(months - lo)
+                if "month" in out:
+                    nz = np.flatnonzero(mcounts)[::-1][:top]
+                    out["month"] = [[f"{(lo + int(i)) // 12 + 1970:04d}-{(lo + int(i)) % 12 + 1:02d}", int(mcounts[i]),
+                                     ""] for i in nz]
+                    for item in out["month"]:
+                        item[2] = term_for("month", item[0])
+                if "year" in out:
+                    years = (months // 12) + 1970
+                    ycounts = np.bincount(years - years.min())
+                    nz = np.flatnonzero(ycounts)[::-1][:top]
+                    out["year"] = [[f"{int(years.min()) + int(i):04d}", int(ycounts[i]),
+                                    term_for("year", f"{int(years.min()) + int(i):04d}")] for i in nz]
     return out
