@@ -121,15 +121,60 @@ def pack(arrays: dict) -> bytes:
                                                          for a in arrays.values())
 
 
-def unpack(data) -> dict:
-    (size,) = struct.unpack_from("<I", data, 0)
-    head = json.loads(bytes(data[4:4 + size]))
-    out, pos = {}, 4 + size
-    for name, (dtype, count) in head.items():
-        dt = np.dtype(dtype)
-        out[name] = np.frombuffer(data, dtype=dt, count=count, offset=pos)
-        pos += dt.itemsize * count
-    return out
+def unpack(data) -> "Packed":
+    """The arrays of ``pack``: from bytes, or (a stored file) read one by one when first used."""
+    return Packed(data)
+
+
+class Packed:
+    """Named arrays packed by ``pack``, in memory or in a file; a file's arrays are read
+    when first asked for, so a query that needs one column does not read them all."""
+
+    def __init__(self, source):
+        self._loaded: dict = {}
+        self._file = None
+        if isinstance(source, _FileRef):
+            self._file = open(source.path, "rb")      # kept open: a replaced file stays readable
+            self._file.seek(source.offset)
+            (size,) = struct.unpack("<I", self._file.read(4))
+            head = json.loads(self._file.read(size))
+            pos = source.offset + 4 + size
+            self._data = None
+        else:
+            self._data = source
+            (size,) = struct.unpack_from("<I", source, 0)
+            head = json.loads(bytes(source[4:4 + size]))
+            pos = 4 + size
+        self._where = {}
+        for name, (dtype, count) in head.items():
+            dt = np.dtype(dtype)
+            self._where[name] = (dt, count, pos)
+            pos += dt.itemsize * count
+
+    def __contains__(self, name) -> bool:
+        return name in self._where
+
+    def get(self, name, default=None):
+        return self[name] if name in self._where else default
+
+    def __getitem__(self, name) -> np.ndarray:
+        value = self._loaded.get(name)
+        if value is None:
+            dt, count, pos = self._where[name]
+            if self._file is not None:
+                self._file.seek(pos)
+                value = np.fromfile(self._file, dtype=dt, count=count)
+                if len(self._loaded) + 1 == len(self._where):
+                    self._file.close()
+            else:
+                value = np.frombuffer(self._data, dtype=dt, count=count, offset=pos)
+            self._loaded[name] = value
+        return value
+
+
+class _FileRef:
+    def __init__(self, path, offset: int):
+        self.path, self.offset = path, offset
 
 
 # ---------------------------------------------------------------- the cache
@@ -152,13 +197,14 @@ def _read_stored(conn, key: str):
     folder = _sidecar_dir(conn)
     if folder is None:
         return None
+    path = folder / _file_name(key)
     try:
-        raw = np.fromfile(folder / _file_name(key), dtype=np.uint8)
+        with open(path, "rb") as f:
+            if f.read(20) != _MAGIC + token:
+                return None
     except OSError:
         return None
-    if len(raw) < 20 or raw[:20].tobytes() != _MAGIC + token:
-        return None
-    return gen, memoryview(raw)[20:]
+    return gen, _FileRef(path, 20)
 
 
 def _file_name(key: str) -> str:
@@ -249,7 +295,8 @@ _COLUMNS_SQL = ("SELECT p.id, " + _DAY.format("p.taken_date", NO_DAY) + ", coale
                 + " | ".join(f"(coalesce({sql}, 0) << {i})" for i, sql in enumerate(FLAG_SQL.values())) + ", "
                 + _DAY.format("p.clearance_from", NO_DAY) + ", " + _DAY.format("p.clearance_until", NO_DAY)
                 + " FROM {}")
-_COLUMN_NAMES = ("present", "day", "folder", "flags", "cfrom", "cuntil")
+_COLUMN_NAMES = ("present", "day", "folder", "flags", "cfrom", "cuntil", "month")
+NO_MONTH = -(1 << 31)
 _KEY_COLUMNS = "columns"
 
 
@@ -257,32 +304,33 @@ class Columns:
     """Per-photo values indexed by photo id: whether it exists, its capture day (days
     since 1970 of its local date), folder, has:/is: flags and clearance span."""
 
-    def __init__(self, arrays: dict):
-        self.present = arrays["present"]
-        self.day = arrays["day"]
-        self.folder = arrays["folder"]
-        self.flags = arrays["flags"]
-        self.cfrom = arrays["cfrom"]
-        self.cuntil = arrays["cuntil"]
+    def __init__(self, arrays):
+        self._arrays = arrays          # a dict, or Packed: read when first used
+
+    def __getattr__(self, name):
+        if name in _COLUMN_NAMES:
+            return self._arrays[name]
+        raise AttributeError(name)
 
     @property
     def size(self) -> int:
         return len(self.present)
 
     def arrays(self) -> dict:
-        return {n: getattr(self, n) for n in _COLUMN_NAMES}
+        return {n: self._arrays[n] for n in _COLUMN_NAMES}
 
     @classmethod
     def empty(cls, size: int) -> "Columns":
         return cls({"present": np.zeros(size, bool), "day": np.full(size, NO_DAY, np.int32),
                     "folder": np.zeros(size, np.int32), "flags": np.zeros(size, np.uint32),
-                    "cfrom": np.full(size, NO_DAY, np.int32), "cuntil": np.full(size, NO_DAY, np.int32)})
+                    "cfrom": np.full(size, NO_DAY, np.int32), "cuntil": np.full(size, NO_DAY, np.int32),
+                    "month": np.full(size, NO_MONTH, np.int32)})
 
     def grown(self, size: int) -> "Columns":
         out = Columns.empty(size)
         n = min(size, self.size)
         for name in _COLUMN_NAMES:
-            getattr(out, name)[:n] = getattr(self, name)[:n]
+            out._arrays[name][:n] = self._arrays[name][:n]
         return out
 
     def fill(self, rows) -> None:
@@ -290,12 +338,13 @@ class Columns:
             return
         a = np.array(rows, dtype=np.int64).reshape(-1, 6)
         ids = a[:, 0]
-        self.present[ids] = True
-        self.day[ids] = a[:, 1]
-        self.folder[ids] = a[:, 2]
-        self.flags[ids] = a[:, 3]
-        self.cfrom[ids] = a[:, 4]
-        self.cuntil[ids] = a[:, 5]
+        cols = self._arrays
+        cols["present"][ids] = True
+        for i, name in enumerate(_COLUMN_NAMES[1:6], 1):
+            cols[name][ids] = a[:, i]
+        days = a[:, 1]
+        cols["month"][ids] = np.where(days == NO_DAY, NO_MONTH,
+                                      days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64))
 
     def flag(self, name: str) -> np.ndarray:
         return (self.flags & FLAG_BIT[name]) != 0
@@ -322,7 +371,7 @@ def columns(conn, gen: int | None = None, archive=None) -> Columns:
         size = max(old.size, int(changed.max()) + 1 if len(changed) else 0)
         cols = old.grown(size)
         gone = np.frombuffer(changed.to_array(), dtype=np.uint32).astype(np.intp)
-        cols.present[gone] = False
+        cols._arrays["present"][gone] = False
         cols.fill(rows)
         return cols
 

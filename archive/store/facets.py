@@ -15,44 +15,63 @@ from __future__ import annotations
 
 import numpy as np
 
-from archive.store.bitmaps import cached, generation, ids_json
+from archive.store.bitmaps import cached, generation, ids_json, pack, unpack
 
 _KEY = "facet-pairs"
 KEEP_AFTER = 2_000          # photos changed since the stored pairs before a patched copy is stored
 
 
 class Pairs:
-    """The (photo, value) pairs in photo order, with what counting needs made once:
-    how many pairs each photo has, and the value ids as the index type bincount uses."""
+    """The (photo, value) pairs in photo order, with where each photo's pairs start
+    (``offsets``, so a small result reads only its own pairs)."""
 
-    def __init__(self, photo_ids: np.ndarray, value_ids: np.ndarray):
+    def __init__(self, photo_ids: np.ndarray, value_ids: np.ndarray, offsets: np.ndarray | None = None):
         self.photo_ids = photo_ids
         self.value_ids = value_ids
-        self._per_photo = self._values = None
+        self._offsets = offsets
+
+    @property
+    def offsets(self) -> np.ndarray:
+        """offsets[i] .. offsets[i + 1] are the pairs of photo i."""
+        if self._offsets is None:
+            counts = np.bincount(self.photo_ids) if len(self.photo_ids) else np.zeros(0, np.int64)
+            self._offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        return self._offsets
 
     @property
     def per_photo(self) -> np.ndarray:
-        if self._per_photo is None:
-            self._per_photo = np.bincount(self.photo_ids) if len(self.photo_ids) else np.zeros(0, np.intp)
-        return self._per_photo
-
-    @property
-    def values(self) -> np.ndarray:
-        if self._values is None:
-            self._values = self.value_ids.astype(np.intp)
-        return self._values
+        return np.diff(self.offsets)
 
     def encode(self) -> bytes:
-        return np.stack([self.photo_ids, self.value_ids]).astype(np.uint32).tobytes()
+        return pack({"photo_ids": self.photo_ids.astype(np.uint32), "value_ids": self.value_ids.astype(np.uint32),
+                     "offsets": self.offsets})
 
     @classmethod
-    def decode(cls, data: bytes) -> "Pairs":
-        photo_ids, value_ids = np.frombuffer(data, dtype=np.uint32).reshape(2, -1)
-        if len(photo_ids) > 1 and not bool(np.all(photo_ids[1:] >= photo_ids[:-1])):
-            # Kept by a version that appended patched pairs at the end.
-            order = np.argsort(photo_ids, kind="stable")
-            photo_ids, value_ids = photo_ids[order], value_ids[order]
-        return cls(photo_ids, value_ids)
+    def decode(cls, data) -> "Pairs":
+        a = unpack(data)
+        return cls(a["photo_ids"], a["value_ids"], a["offsets"])
+
+    def counts(self, mask: np.ndarray, total: int) -> np.ndarray:
+        """How many photos of ``mask`` (``total`` of them) have each value id."""
+        offsets = self.offsets
+        n = len(offsets) - 1
+        member = mask[:n]
+        if total * 8 < n:
+            # A small result: read its photos' runs of pairs only.
+            ids = np.flatnonzero(member)
+            starts, ends = offsets[ids], offsets[ids + 1]
+            lengths = ends - starts
+            size = int(lengths.sum())
+            if not size:
+                return np.zeros(0, np.int64)
+            run_start = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+            index = run_start + np.arange(size)
+            return np.bincount(self.value_ids[index])
+        if len(member) < n:
+            member = np.concatenate([member, np.zeros(n - len(member), bool)])
+        # The pairs are in photo order: each photo's mark repeated over its pairs is the
+        # mask of the result's pairs (faster than looking every pair's photo up).
+        return np.bincount(self.value_ids[np.repeat(member, np.diff(offsets))])
 
 
 def _pairs(conn, gen: int | None = None, archive=None) -> Pairs:
@@ -132,13 +151,7 @@ def count_facets(conn, mask, kinds, *, top: int = 20, gen: int | None = None, ar
     pairs = _pairs(conn, gen, archive)
     by_kind: dict[str, list] = {}
     if len(pairs.photo_ids):
-        per_photo = pairs.per_photo
-        member = mask[:len(per_photo)]
-        if len(member) < len(per_photo):
-            member = np.concatenate([member, np.zeros(len(per_photo) - len(member), bool)])
-        # The pairs are in photo order: each photo's mark repeated over its pairs is the
-        # mask of the result's pairs (faster than looking every pair's photo up).
-        counts = np.bincount(pairs.values[np.repeat(member, per_photo)])
+        counts = pairs.counts(mask, int(np.count_nonzero(mask)))
         nonzero = np.flatnonzero(counts)
         names = {}
         # Values are few (thousands); read the names of those that occur.
@@ -169,24 +182,24 @@ def count_facets(conn, mask, kinds, *, top: int = 20, gen: int | None = None, ar
             out["folder"] = [[paths[int(f)], int(counts[f]), term_for("folder", paths[int(f)])]
                              for f in best if int(f) in paths]
         if "year" in out or "month" in out:
-            from archive.store.bitmaps import NO_DAY
+            from archive.store.bitmaps import NO_MONTH
 
-            days = cols.day[m]
-            days = days[days != NO_DAY]
-            months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)   # months since 1970-01
+            months = cols.month[m]
+            months = months[months != NO_MONTH].astype(np.int64)   # months since 1970-01
             if len(months):
                 lo = int(months.min())
                 mcounts = np.bincount(months - lo)
+                nz = np.flatnonzero(mcounts)
                 if "month" in out:
-                    nz = np.flatnonzero(mcounts)[::-1][:top]
-                    out["month"] = [[f"{(lo + int(i)) // 12 + 1970:04d}-{(lo + int(i)) % 12 + 1:02d}", int(mcounts[i]),
-                                     ""] for i in nz]
-                    for item in out["month"]:
-                        item[2] = term_for("month", item[0])
+                    out["month"] = []
+                    for i in nz[::-1][:top]:
+                        name = f"{(lo + int(i)) // 12 + 1970:04d}-{(lo + int(i)) % 12 + 1:02d}"
+                        out["month"].append([name, int(mcounts[i]), term_for("month", name)])
                 if "year" in out:
-                    years = (months // 12) + 1970
-                    ycounts = np.bincount(years - years.min())
-                    nz = np.flatnonzero(ycounts)[::-1][:top]
-                    out["year"] = [[f"{int(years.min()) + int(i):04d}", int(ycounts[i]),
-                                    term_for("year", f"{int(years.min()) + int(i):04d}")] for i in nz]
+                    years = {}
+                    for i in nz:
+                        year = (lo + int(i)) // 12 + 1970
+                        years[year] = years.get(year, 0) + int(mcounts[i])
+                    out["year"] = [[f"{y:04d}", c, term_for("year", f"{y:04d}")]
+                                   for y, c in sorted(years.items(), reverse=True)[:top]]
     return out

@@ -189,24 +189,18 @@ class _Evaluator:
         if name == "credit":
             return self.fts(_fts_column("credit", value))
         if name in ("place", "country"):
-            from archive.derive import gazetteer
-
-            gaz = gazetteer()
-            place = gaz.country_for(value) if name == "country" else gaz.best(value)
-            if place is not None:
+            place_id = _gazetteer_answer(self.conn, name, value)
+            if place_id is not None:
                 # Every name of the place in any photo's metadata was resolved to this id
                 # at import, so the place table alone answers.
-                return self.place(place.id)
+                return self.place(place_id)
             return self.fts(_fts_column("places", value))
         if name == "city":
             # The photo's own city (the place facet): under any of its names.
             ids = self._value_ids("place", fold(value))
             if not ids:
-                from archive.derive import gazetteer
-
-                place = gazetteer().best(value)
-                if place is not None and place.kind != "country":
-                    city = place.parent if place.kind == "district" and place.parent else place.name
+                city = _gazetteer_answer(self.conn, "city", value)
+                if city is not None:
                     ids = self._value_ids("place", fold(city))
                     if not ids:
                         return np.zeros(self.size, bool)
@@ -249,11 +243,43 @@ class _Evaluator:
         raise QueryError(f"unknown field {name}:")
 
 
+_GAZETTEER: dict = {}
+
+
+def _gazetteer_answer(conn, kind: str, value: str):
+    """What the gazetteer says a place term names (a place id; for ``city`` the city's
+    canonical name), kept in the archive so a fresh process need not load the gazetteer."""
+    import json
+
+    from archive.derive import fold
+    from archive.store.bitmaps import _store
+
+    key = f"gazetteer:{kind}:{fold(value)}:{value}"
+    if key in _GAZETTEER:
+        return _GAZETTEER[key]
+    row = conn.execute("SELECT data FROM bitmap_cache WHERE key = ?", (key,)).fetchone()
+    if row is not None:
+        answer = json.loads(bytes(row[0]))
+    else:
+        from archive.derive import gazetteer
+
+        gaz = gazetteer()
+        if kind == "city":
+            place = gaz.best(value)
+            answer = None
+            if place is not None and place.kind != "country":
+                answer = place.parent if place.kind == "district" and place.parent else place.name
+        else:
+            place = gaz.country_for(value) if kind == "country" else gaz.best(value)
+            answer = None if place is None else place.id
+        _store(conn, key, 0, json.dumps(answer).encode())
+    _GAZETTEER[key] = answer
+    return answer
+
+
 def creator_ids(conn, value: str) -> list[int]:
     """Photographer facet values that the name names: the name itself when a photographer
     is called exactly that, else whole words, accents, scripts, spellings."""
-    from rapidfuzz import fuzz
-
     from archive.derive import fold
 
     wanted = fold(value)
@@ -269,6 +295,8 @@ def creator_ids(conn, value: str) -> list[int]:
         # romanisation (Oleksii / Oleksiy) or an accent the folding kept.
         if len(token) < 5 or any(ch.isdigit() for ch in token):
             return token in tokens
+        from rapidfuzz import fuzz
+
         return any(fuzz.ratio(token, t) >= 80 for t in tokens if len(t) >= 4)
 
     ids = [r[0] for r in conn.execute(

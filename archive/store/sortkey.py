@@ -61,13 +61,27 @@ class Order:
     """Photo ids in a sort's stored direction; the last ``tail`` of them (no date, no
     photographer) stay last whichever way it is read."""
 
-    def __init__(self, ids, keys=None, tail: int = 0, stored_descending: bool = False):
+    def __init__(self, ids, keys=None, tail: int = 0, stored_descending: bool = False, packed=None):
         import numpy as np
 
-        self.ids = np.asarray(ids, dtype=np.int32)
-        self.keys = None if keys is None else np.asarray(keys, dtype=np.int64)
+        self._packed = packed        # arrays read from the archive when first used
+        if packed is None:
+            self._ids = np.asarray(ids, dtype=np.int32)
+            self._keys = None if keys is None else np.asarray(keys, dtype=np.int64)
         self.tail = int(tail)
         self.stored_descending = stored_descending
+
+    @property
+    def ids(self):
+        if self._packed is not None and not hasattr(self, "_ids"):
+            self._ids = self._packed["ids"]
+        return self._ids
+
+    @property
+    def keys(self):
+        if self._packed is not None and not hasattr(self, "_keys"):
+            self._keys = self._packed.get("keys")
+        return self._keys
 
     def arrays(self) -> dict:
         import numpy as np
@@ -79,7 +93,8 @@ class Order:
 
     @classmethod
     def from_arrays(cls, a: dict) -> "Order":
-        return cls(a["ids"], a.get("keys"), int(a["meta"][0]), bool(a["meta"][1]))
+        meta = a["meta"]
+        return cls(None, None, int(meta[0]), bool(meta[1]), packed=a)
 
     def select(self, mask, descending: bool):
         """The ids of ``mask`` in this order, read ``descending`` or not."""
