@@ -415,12 +415,23 @@ class Bitmaps:
         ok = o.keys[pos] == keys
         return o.ids[pos[ok]].astype(np.uint32)
 
+    @staticmethod
+    def key_of(where: str, params, fts: bool) -> str:
+        return "b:" + hashlib.blake2b(repr((fts, where, tuple(params))).encode(), digest_size=16).hexdigest()
+
+    def has(self, where: str, params=(), *, fts: bool = False) -> bool:
+        """Whether the bitmap is at hand (in memory or stored), however old."""
+        key = self.key_of(where, params, fts)
+        if (self.archive, key) in _MEMORY:
+            return True
+        return self.conn.execute("SELECT 1 FROM bitmap_cache WHERE key = ?", (key,)).fetchone() is not None
+
     def of(self, where: str, params=(), *, fts: bool = False, build: tuple | None = None) -> BitMap:
         """The ids of the photos ``p`` for which ``where`` holds (joined with the
         full-text index as ``photo_fts`` when ``fts``).  ``build`` = (sql, params,
         gives_keys) is a faster query for the whole set: ids, or sort keys."""
         params = tuple(params)
-        key = "b:" + hashlib.blake2b(repr((fts, where, params)).encode(), digest_size=16).hexdigest()
+        key = self.key_of(where, params, fts)
 
         def make():
             if build is not None:

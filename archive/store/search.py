@@ -108,6 +108,9 @@ class _Evaluator:
     def bitmap(self, bm) -> np.ndarray:
         return mask_of(bm, self.size)
 
+    def fts_at_hand(self, expr: str) -> bool:
+        return self.bitmaps.has("photo_fts MATCH ?", [expr], fts=True)
+
     def fts(self, expr: str) -> np.ndarray:
         return self.bitmap(self.bitmaps.of("photo_fts MATCH ?", [expr], fts=True,
                                            build=("SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?", [expr], True)))
@@ -336,6 +339,7 @@ class _Result:
         self.total = int(np.count_nonzero(mask))
         self.positions: dict = {}
         self.facets = None
+        self.everything = False
 
 
 def _parse(query, today):
@@ -353,6 +357,7 @@ def _result(conn, query: Query, today: _dt.date) -> tuple[_Result, int, tuple]:
         _RESULTS.move_to_end(key)
         return hit, gen, archive
     res = _Result(_Evaluator(conn, today, gen, archive).result(query))
+    res.everything = not query.terms
     _RESULTS[key] = res
     while len(_RESULTS) > _RESULTS_LIMIT:
         _RESULTS.popitem(last=False)
@@ -363,7 +368,19 @@ def _facets(conn, res: _Result, gen: int, archive) -> dict:
     if res.facets is None:
         from archive.store.facets import count_facets
 
-        res.facets = count_facets(conn, res.mask, FACET_KINDS, gen=gen, archive=archive)
+        def count():
+            return count_facets(conn, res.mask, FACET_KINDS, gen=gen, archive=archive)
+
+        if res.everything:
+            # The whole archive's counts, asked for by every window that opens: kept.
+            import json
+
+            from archive.store.bitmaps import cached
+
+            res.facets = cached(conn, "facets:all", gen, build=count, patch=None, archive=archive,
+                                decode=lambda d: json.loads(bytes(d)), encode=lambda v: json.dumps(v).encode())
+        else:
+            res.facets = count()
     return res.facets
 
 
@@ -375,6 +392,10 @@ def search(conn, query: str | Query, *, limit: int = 50, after: str | None = Non
     if limit < 1:
         raise QueryError("--limit must be at least 1")
     after_key = _cursor_key(after)
+    if not (count or facets):
+        page = _walk_fts(conn, query, today, limit, after_key)
+        if page is not None:
+            return page
     res, gen, archive = _result(conn, query, today)
     o = order(conn, "taken", gen, archive=archive)
     start = 0 if after_key is None else int(np.searchsorted(o.keys, after_key, side="right"))
@@ -387,6 +408,50 @@ def search(conn, query: str | Query, *, limit: int = 50, after: str | None = Non
     if facets:
         page.facets = _facets(conn, res, gen, archive)
     return page
+
+
+def _walk_fts(conn, query: Query, today: _dt.date, limit: int, after_key: int | None) -> Page | None:
+    """The first page without waiting for a bitmap that was never made (a phrase typed
+    for the first time): walk the full-text index in rowid order (newest first) with
+    those words, and judge the other terms, which are at hand, for each hit."""
+    archive = archive_key(conn)
+    gen = generation(conn)
+    if (archive, gen, today, query.to_text()) in _RESULTS:
+        return None
+    ev = _Evaluator(conn, today, gen, archive)
+    walk, rest = [], []
+    for term in query.terms:
+        expr = _fts_text(term) if isinstance(term, Text) and not term.negated else None
+        if expr is not None and not ev.fts_at_hand(expr):
+            walk.append(expr)
+        else:
+            rest.append(term)
+    if not walk:
+        return None
+    match = " AND ".join(f"({e})" for e in walk)
+    mask = ev.result(Query(tuple(rest)))
+    o = order(conn, "taken", gen, archive=archive)
+    ids_out, keys_out = [], []
+    key = -1 if after_key is None else after_key
+    batch = 64
+    while len(ids_out) <= limit:
+        keys = np.array([r[0] for r in conn.execute(
+            "SELECT rowid FROM photo_fts WHERE photo_fts MATCH ? AND rowid > ? ORDER BY rowid LIMIT ?",
+            (match, key, batch))], dtype=np.int64)
+        if not len(keys):
+            break
+        pos = np.minimum(np.searchsorted(o.keys, keys), len(o.keys) - 1)
+        pos = pos[o.keys[pos] == keys]
+        ids = o.ids[pos]
+        keep = mask[ids]
+        ids_out += ids[keep].tolist()
+        keys_out += o.keys[pos[keep]].tolist()
+        key = int(keys[-1])
+        batch = min(batch * 4, 4096)
+    more = len(ids_out) > limit
+    ids_out, keys_out = ids_out[:limit], keys_out[:limit]
+    return Page(total=-1, photo_ids=[int(i) for i in ids_out],
+                next=f"k{keys_out[-1]}" if more and keys_out else None)
 
 
 def _walk(ids: np.ndarray, mask: np.ndarray, start: int, limit: int, chunk: int = 32_768) -> np.ndarray:
