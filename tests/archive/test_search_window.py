@@ -141,8 +141,14 @@ def test_orders_follow_edits_renames_and_new_photos(varied, tmp_path):
     for sort in ("taken", "imported", "name", "creator"):
         window(conn, "", offset=0, limit=5, sort=sort)          # made and kept
     pid = conn.execute("SELECT id FROM photos ORDER BY id LIMIT 1").fetchone()[0]
-    edit_photo(varied, pid, {"creator": ["Aaron Aardvark"], "taken_at": "1999-01-01T10:00:00+00:00",
-                             "caption": "edited"})
+    edit_photo(varied, pid, {"creator": ["Aaron Aardvark"], "caption": "edited"})
+    # A file renamed on disk and re-read with another capture time (as sync does).
+    from archive.store.sortkey import base_key, taken_seconds
+
+    other = conn.execute("SELECT id, path FROM photos ORDER BY id DESC LIMIT 1").fetchone()
+    moment = "1999-01-01T10:00:00+00:00"
+    conn.execute("UPDATE photos SET path = ?, taken_at = ?, taken_date = '1999-01-01', sort_key = ? WHERE id = ?",
+                 (other[1].rsplit("/", 1)[0] + "/!renamed.jpg", moment, base_key(taken_seconds(moment)), other[0]))
     folder = tmp_path / "more"
     folder.mkdir()
     write_photo(folder, PhotoSpec("000_first.jpg", creator=["Zed"], taken=dt.datetime(2030, 1, 1, tzinfo=KYIV),
@@ -154,6 +160,7 @@ def test_orders_follow_edits_renames_and_new_photos(varied, tmp_path):
             page = window(conn, "", offset=0, limit=len(ids) + 1, sort=sort, descending=descending)
             assert page.photo_ids == _expected_order(conn, ids, sort, descending), (sort, descending)
     assert window(conn, "", offset=0, limit=1, sort="creator", descending=False).photo_ids == [pid]
+    assert window(conn, "", offset=0, limit=1, sort="name", descending=False).photo_ids == [other[0]]
     assert window(conn, "", offset=0, limit=1, sort="taken").photo_ids == \
         [conn.execute("SELECT id FROM photos WHERE path LIKE '%000_first.jpg'").fetchone()[0]]
 
