@@ -257,7 +257,7 @@ def _gazetteer_answer(conn, kind: str, value: str):
     from archive.derive import fold
     from archive.store.bitmaps import _store
 
-    key = f"gazetteer:{kind}:{fold(value)}:{value}"
+    key = f"gazetteer:{kind}:{fold(value)}"
     if key in _GAZETTEER:
         return _GAZETTEER[key]
     row = conn.execute("SELECT data FROM bitmap_cache WHERE key = ?", (key,)).fetchone()
@@ -518,6 +518,16 @@ def prepare(conn, *, min_photos: int = 20_000, progress=None) -> int:
                                (min_photos,)).fetchall():
         ev.place(pid)
         made += 1
+    # What the gazetteer says of every place name the archive's metadata uses, so a
+    # place term typed for the first time need not load the gazetteer.
+    names = set()
+    for column in ("city", "country", "state", "sublocation"):
+        names.update(r[0] for r in conn.execute(f"SELECT DISTINCT {column} FROM photos WHERE {column} IS NOT NULL "
+                                                "LIMIT 20000"))
+    names.update(r[0] for r in conn.execute("SELECT name FROM facet_values WHERE kind = 'place'"))
+    for name in sorted(n for n in names if n and n.strip()):
+        for kind in ("place", "city", "country"):
+            _gazetteer_answer(conn, kind, name)
     conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.photo_fts_terms USING fts5vocab(main, photo_fts, row)")
     for (term,) in conn.execute("SELECT term FROM temp.photo_fts_terms WHERE doc >= ?", (min_photos,)).fetchall():
         ev.fts(_fts_quote(term))
