@@ -162,10 +162,16 @@ class Packed:
         if value is None:
             dt, count, pos = self._where[name]
             if self._file is not None:
-                self._file.seek(pos)
-                value = np.fromfile(self._file, dtype=dt, count=count)
-                if len(self._loaded) + 1 == len(self._where):
-                    self._file.close()
+                # pread: no shared file position, so threads may read arrays at once.
+                size = dt.itemsize * count
+                buf = bytearray(size)
+                view, done = memoryview(buf), 0
+                while done < size:
+                    got = os.preadv(self._file.fileno(), [view[done:]], pos + done)
+                    if got <= 0:
+                        raise OSError(f"{self._file.name}: truncated search cache")
+                    done += got
+                value = np.frombuffer(buf, dtype=dt, count=count)
             else:
                 value = np.frombuffer(self._data, dtype=dt, count=count, offset=pos)
             self._loaded[name] = value
@@ -173,8 +179,15 @@ class Packed:
 
 
 class _FileRef:
+    """A value stored in a file beside the database, from ``offset`` on."""
+
     def __init__(self, path, offset: int):
         self.path, self.offset = path, offset
+
+    def __bytes__(self) -> bytes:
+        with open(self.path, "rb") as f:
+            f.seek(self.offset)
+            return f.read()
 
 
 # ---------------------------------------------------------------- the cache

@@ -393,7 +393,7 @@ def search(conn, query: str | Query, *, limit: int = 50, after: str | None = Non
         raise QueryError("--limit must be at least 1")
     after_key = _cursor_key(after)
     if not (count or facets):
-        page = _walk_fts(conn, query, today, limit, after_key)
+        page = _first_page_probing(conn, query, today, limit, after_key)
         if page is not None:
             return page
     res, gen, archive = _result(conn, query, today)
@@ -410,48 +410,123 @@ def search(conn, query: str | Query, *, limit: int = 50, after: str | None = Non
     return page
 
 
-def _walk_fts(conn, query: Query, today: _dt.date, limit: int, after_key: int | None) -> Page | None:
-    """The first page without waiting for a bitmap that was never made (a phrase typed
-    for the first time): walk the full-text index in rowid order (newest first) with
-    those words, and judge the other terms, which are at hand, for each hit."""
+PROBE_MS = 0.15            # one full-text probe of one photo (rowid = ?), about
+FULL_PHRASE_MS = 60.0      # a phrase of two common words over a million photos, about
+
+
+class _Phrase:
+    """A phrase (or a word the tokenizer splits) whose bitmap was never made: its words'
+    bitmaps give a superset at once, and the phrase itself is judged only for the
+    candidates a page needs, by probing the full-text index per photo or over a range
+    of sort keys, whichever reads less."""
+
+    def __init__(self, ev: "_Evaluator", term: Text, expr: str):
+        self.expr = expr
+        self.negated = term.negated
+        superset = None
+        for word in term.text.casefold().split():
+            m = ev.fts(_fts_quote(word))
+            superset = m.copy() if superset is None else np.logical_and(superset, m, out=superset)
+        self.superset = superset if superset is not None else ev.present()
+
+    def holds(self, conn, keys: np.ndarray, span: float) -> np.ndarray:
+        """Whether the phrase is in each photo of ``keys`` (ascending sort keys spread over
+        ``span``, the fraction of the archive between the first and the last)."""
+        if not len(keys):
+            return np.zeros(0, bool)
+        if len(keys) * PROBE_MS <= span * FULL_PHRASE_MS:
+            found = [conn.execute("SELECT 1 FROM photo_fts WHERE photo_fts MATCH ? AND rowid = ?",
+                                  (self.expr, int(k))).fetchone() is not None for k in keys]
+            return np.array(found, dtype=bool)
+        hits = np.array([r[0] for r in conn.execute(
+            "SELECT rowid FROM photo_fts WHERE photo_fts MATCH ? AND rowid BETWEEN ? AND ?",
+            (self.expr, int(keys[0]), int(keys[-1])))], dtype=np.int64)
+        return np.isin(keys, hits)
+
+
+def _first_page_probing(conn, query: Query, today: _dt.date, limit: int, after_key: int | None) -> Page | None:
+    """The first page of a query with a phrase typed for the first time, without waiting
+    for the phrase's bitmap: walk the other terms' mask (and the phrase's words') in
+    order, newest first, and judge the phrase for the candidates until the page is full."""
     archive = archive_key(conn)
     gen = generation(conn)
     if (archive, gen, today, query.to_text()) in _RESULTS:
         return None
     ev = _Evaluator(conn, today, gen, archive)
-    walk, rest = [], []
-    for term in query.terms:
-        expr = _fts_text(term) if isinstance(term, Text) and not term.negated else None
-        if expr is not None and not ev.fts_at_hand(expr):
-            walk.append(expr)
-        else:
-            rest.append(term)
-    if not walk:
+
+    def phrase(term):
+        if isinstance(term, Text) and (term.phrase or len(term.text.split()) > 1 or not term.text.isalnum()):
+            expr = _fts_text(term)
+            if expr is not None and not ev.fts_at_hand(expr):
+                return expr
         return None
-    match = " AND ".join(f"({e})" for e in walk)
-    mask = ev.result(Query(tuple(rest)))
+
+    def pending(term):
+        return any(phrase(t) for t in term.terms) if isinstance(term, Or) else phrase(term) is not None
+
+    if not any(pending(t) for t in query.terms):
+        return None
+    # Each term: (superset mask, judge(ids, keys, span) -> bool array, or None when exact).
+    parts = []
+    for term in query.terms:
+        if isinstance(term, Or):
+            subs = []
+            for t in term.terms:
+                expr = phrase(t)
+                subs.append(_Phrase(ev, t, expr) if expr else ev.term(t))
+            superset = np.zeros(ev.size, bool)
+            for sub in subs:
+                np.logical_or(superset, sub.superset if isinstance(sub, _Phrase) and not sub.negated
+                              else ev.present() if isinstance(sub, _Phrase) else sub, out=superset)
+
+            def judge(ids, keys, span, subs=subs):
+                out = np.zeros(len(ids), bool)
+                for sub in subs:
+                    if isinstance(sub, _Phrase):
+                        todo = ~out & (sub.superset[ids] if not sub.negated else True)
+                        if todo.any():
+                            held = sub.holds(conn, keys[todo], span)
+                            out[np.flatnonzero(todo)] = ~held if sub.negated else held
+                    else:
+                        out |= sub[ids]
+                return out
+            parts.append((superset, judge))
+        elif phrase(term):
+            p = _Phrase(ev, term, phrase(term))
+            if p.negated:
+                parts.append((ev.present(), lambda ids, keys, span, p=p: ~p.holds(conn, keys, span)))
+            else:
+                parts.append((p.superset, lambda ids, keys, span, p=p: p.holds(conn, keys, span)))
+        else:
+            parts.append((ev.term(term), None))
+    mask = ev.present().copy()
+    for superset, _ in parts:
+        np.logical_and(mask, superset, out=mask)
+    judges = [j for _, j in parts if j is not None]
     o = order(conn, "taken", gen, archive=archive)
-    ids_out, keys_out = [], []
-    key = -1 if after_key is None else after_key
-    batch = 64
-    while len(ids_out) <= limit:
-        keys = np.array([r[0] for r in conn.execute(
-            "SELECT rowid FROM photo_fts WHERE photo_fts MATCH ? AND rowid > ? ORDER BY rowid LIMIT ?",
-            (match, key, batch))], dtype=np.int64)
-        if not len(keys):
+    n = len(o.ids)
+    start = 0 if after_key is None else int(np.searchsorted(o.keys, after_key, side="right"))
+    found: list[np.ndarray] = []
+    count, batch = 0, 64
+    while count <= limit and start < n:
+        positions = _walk(o.ids, mask, start, batch)
+        if not len(positions):
             break
-        pos = np.minimum(np.searchsorted(o.keys, keys), len(o.keys) - 1)
-        pos = pos[o.keys[pos] == keys]
-        ids = o.ids[pos]
-        keep = mask[ids]
-        ids_out += ids[keep].tolist()
-        keys_out += o.keys[pos[keep]].tolist()
-        key = int(keys[-1])
-        batch = min(batch * 4, 4096)
-    more = len(ids_out) > limit
-    ids_out, keys_out = ids_out[:limit], keys_out[:limit]
-    return Page(total=-1, photo_ids=[int(i) for i in ids_out],
-                next=f"k{keys_out[-1]}" if more and keys_out else None)
+        ids, keys = o.ids[positions], o.keys[positions]
+        span = (int(positions[-1]) - int(positions[0]) + 1) / max(1, n)
+        ok = np.ones(len(ids), bool)
+        for judge in judges:
+            if ok.any():
+                ok[ok] = judge(ids[ok], keys[ok], span)
+        found.append(positions[ok])
+        count += int(ok.sum())
+        start = int(positions[-1]) + 1
+        batch = min(batch * 2, 4096)
+    positions = np.concatenate(found)[:limit + 1] if found else np.zeros(0, np.intp)
+    more = len(positions) > limit
+    positions = positions[:limit]
+    return Page(total=-1, photo_ids=[int(i) for i in o.ids[positions]],
+                next=f"k{int(o.keys[positions[-1]])}" if more and len(positions) else None)
 
 
 def _walk(ids: np.ndarray, mask: np.ndarray, start: int, limit: int, chunk: int = 32_768) -> np.ndarray:

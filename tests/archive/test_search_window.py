@@ -232,7 +232,12 @@ def test_two_archives_in_one_process_never_share_cached_bitmaps(tmp_path):
         assert search(a.conn, "has:caption").total == 4
 
 
-def test_a_fresh_process_reads_back_what_was_kept(varied):
+@pytest.mark.parametrize("in_files", [False, True])
+def test_a_fresh_process_reads_back_what_was_kept(varied, monkeypatch, in_files):
+    import archive.store.bitmaps as bitmaps_module
+
+    if in_files:                                            # big values go to files beside the database
+        monkeypatch.setattr(bitmaps_module, "FILE_MIN", 0)
     conn = varied.conn
     answers = {q: (search(conn, q, facets=True, today=ON).total, search(conn, q, facets=True, today=ON).facets,
                    window(conn, q, offset=2, limit=4, sort="name", today=ON).photo_ids) for q in QUERIES[:-1]}
@@ -241,18 +246,48 @@ def test_a_fresh_process_reads_back_what_was_kept(varied):
     again = {q: (search(conn, q, facets=True, today=ON).total, search(conn, q, facets=True, today=ON).facets,
                  window(conn, q, offset=2, limit=4, sort="name", today=ON).photo_ids) for q in QUERIES[:-1]}
     assert again == answers
+    from pathlib import Path
+
+    folder = Path(str(varied.path) + "-search")
+    assert folder.is_dir() == in_files
+    if in_files:
+        assert len(list(folder.iterdir())) >= 6
+        # A file whose row is gone (or whose token differs) is never read.
+        conn.execute("DELETE FROM bitmap_cache")
+        forget_memory()
+        edit_photo(varied, 1, {"caption": ""})
+        bare = conn.execute("SELECT count(*) FROM photos WHERE coalesce(caption, '') = ''").fetchone()[0]
+        assert search(conn, "-has:caption", today=ON, facets=True).total == bare
 
 
-def test_the_first_page_of_a_new_phrase_walks_the_index(varied):
+def test_the_first_page_of_a_new_phrase_walks_the_index(varied, monkeypatch):
+    import archive.store.search as search_module
+
+    captions = [r[0].rstrip(".").split() for r in varied.conn.execute(
+        "SELECT caption FROM photos WHERE caption LIKE '% % % %' ORDER BY id LIMIT 3")]
+    found_phrases = [f'"{c[1]} {c[2]}"' for c in captions] + [f'"{captions[0][0]} {captions[0][1]}" OR -"{c[2]} {c[3]}"'
+                                                               for c in captions] + \
+        [f'-by:Boushnak "{captions[1][1]} {captions[1][2]}" OR "{captions[2][0]} {captions[2][1]}" has:caption']
+    nonempty = 0
     conn = varied.conn
-    for q in ('"police protest"', '"police protest" -by:Hoffman', '"river bridge" has:caption', "snow"):
+    for q in ('"police protest"', '"police protest" -by:Hoffman', '"river bridge" has:caption', "snow",
+              '"snow rain" OR by:Boushnak', '-"police protest" taken:2021..2022', '"market river" OR -"snow rain"',
+              'police OR "museum festival" -"rain police"', '"in Kyiv" OR "in Paris" taken:2022', *found_phrases):
         forget_memory()
         conn.execute("DELETE FROM bitmap_cache WHERE key LIKE 'b:%'")
         walked = search(conn, q, limit=3, count=False, today=ON)
         full = search(conn, q, limit=3, today=ON)
         assert walked.photo_ids == full.photo_ids and walked.next == full.next, q
+        nonempty += full.total > 0
         if full.next:
             forget_memory()
             conn.execute("DELETE FROM bitmap_cache WHERE key LIKE 'b:%'")
             assert search(conn, q, limit=3, after=full.next, count=False, today=ON).photo_ids == \
                 search(conn, q, limit=3, after=full.next, today=ON).photo_ids
+        # Both ways of judging the phrase (a probe per photo, a range of keys) agree.
+        for probe_ms in (0.0, 1e9):
+            monkeypatch.setattr(search_module, "PROBE_MS", probe_ms)
+            forget_memory()
+            conn.execute("DELETE FROM bitmap_cache WHERE key LIKE 'b:%'")
+            assert search(conn, q, limit=3, count=False, today=ON).photo_ids == full.photo_ids, (q, probe_ms)
+    assert nonempty >= 10
