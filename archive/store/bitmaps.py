@@ -254,10 +254,12 @@ def cached(conn, key: str, gen: int, *, build, patch, decode, encode,
     memo = _MEMORY.get(mkey)
     if memo is not None and memo[0] == gen:
         return memo[1]
+    from_disk = False
     if memo is None:
         row = _read_stored(conn, key)
         if row is not None:
             memo = (row[0], decode(row[1]))
+            from_disk = True
     if memo is not None and memo[0] == gen:
         value = memo[1]
     else:
@@ -266,7 +268,10 @@ def cached(conn, key: str, gen: int, *, build, patch, decode, encode,
             since = (changed or (lambda g: changed_since(conn, g, gen)))(memo[0])
         if since is not None:
             value = patch(memo[1], since)
-            if keep_patched(since):
+            # A process that found the stored copy stale keeps the patched one, so the
+            # next process does not patch again; a long-lived one, patching after each
+            # edit, writes only once many photos have changed.
+            if from_disk or keep_patched(since):
                 _store(conn, key, gen, encode(value))
         else:
             value = build()

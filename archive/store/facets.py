@@ -113,7 +113,16 @@ def _patched(conn, pairs: Pairs, changed) -> Pairs:
         start = hi
     photo_parts.append(old_p[start:])
     value_parts.append(old_v[start:])
-    return Pairs(np.concatenate(photo_parts), np.concatenate(value_parts))
+    # Where each photo's pairs start, from the old counts with the changed photos' new ones.
+    per_photo = pairs.per_photo
+    size = max(len(per_photo), int(ids.max()) + 1 if len(ids) else 0)
+    if size > len(per_photo):
+        per_photo = np.concatenate([per_photo, np.zeros(size - len(per_photo), per_photo.dtype)])
+    else:
+        per_photo = per_photo.copy()
+    per_photo[ids] = np.searchsorted(fresh[0], ids, "right") - np.searchsorted(fresh[0], ids, "left")
+    offsets = np.concatenate([[0], np.cumsum(per_photo)]).astype(np.int64)
+    return Pairs(np.concatenate(photo_parts), np.concatenate(value_parts), offsets)
 
 
 def _quote(value: str) -> str:

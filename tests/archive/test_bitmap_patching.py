@@ -135,3 +135,7 @@ def test_patched_facet_pairs_stay_in_photo_order(demo):
     fresh = facets_module._read_all(demo.conn)
     assert sorted(zip(pairs.photo_ids.tolist(), pairs.value_ids.tolist())) == \
         sorted(zip(fresh.photo_ids.tolist(), fresh.value_ids.tolist()))
+    # Where each photo's pairs start, kept through the patch, is where they start.
+    for pid in range(1, int(fresh.photo_ids.max()) + 1):
+        lo, hi = pairs.offsets[pid], pairs.offsets[pid + 1]
+        assert (pairs.photo_ids[lo:hi] == pid).all() and hi - lo == (fresh.photo_ids == pid).sum()
