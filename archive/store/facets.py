@@ -29,6 +29,7 @@ class Pairs:
         self.photo_ids = photo_ids
         self.value_ids = value_ids
         self._offsets = offsets
+        self._totals = None
 
     @property
     def offsets(self) -> np.ndarray:
@@ -51,24 +52,40 @@ class Pairs:
         a = unpack(data)
         return cls(a["photo_ids"], a["value_ids"], a["offsets"])
 
-    def counts(self, mask: np.ndarray, total: int) -> np.ndarray:
-        """How many photos of ``mask`` (``total`` of them) have each value id."""
+    @property
+    def totals(self) -> np.ndarray:
+        """How many photos have each value id, over the whole archive."""
+        if self._totals is None:
+            self._totals = np.bincount(self.value_ids) if len(self.value_ids) else np.zeros(0, np.int64)
+        return self._totals
+
+    def _counts_of_few(self, member: np.ndarray) -> np.ndarray:
+        ids = np.flatnonzero(member)
+        starts = self.offsets[ids]
+        lengths = self.offsets[ids + 1] - starts
+        size = int(lengths.sum())
+        if not size:
+            return np.zeros(0, np.int64)
+        run_start = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        return np.bincount(self.value_ids[run_start + np.arange(size)])
+
+    def counts(self, mask: np.ndarray, total: int | None = None) -> np.ndarray:
+        """How many photos of ``mask`` have each value id."""
         offsets = self.offsets
         n = len(offsets) - 1
         member = mask[:n]
-        if total * 8 < n:
-            # A small result: read its photos' runs of pairs only.
-            ids = np.flatnonzero(member)
-            starts, ends = offsets[ids], offsets[ids + 1]
-            lengths = ends - starts
-            size = int(lengths.sum())
-            if not size:
-                return np.zeros(0, np.int64)
-            run_start = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-            index = run_start + np.arange(size)
-            return np.bincount(self.value_ids[index])
         if len(member) < n:
             member = np.concatenate([member, np.zeros(n - len(member), bool)])
+        inside = int(np.count_nonzero(member))
+        if inside * 8 < n:
+            # A small result: read its photos' runs of pairs only.
+            return self._counts_of_few(member)
+        if (n - inside) * 8 < n:
+            # Nearly everything: the whole archive's counts less those of the few left out.
+            out = self.totals.copy()
+            left_out = self._counts_of_few(~member)
+            out[:len(left_out)] -= left_out
+            return out
         # The pairs are in photo order: each photo's mark repeated over its pairs is the
         # mask of the result's pairs (faster than looking every pair's photo up).
         return np.bincount(self.value_ids[np.repeat(member, np.diff(offsets))])

@@ -291,3 +291,23 @@ def test_the_first_page_of_a_new_phrase_walks_the_index(varied, monkeypatch):
             conn.execute("DELETE FROM bitmap_cache WHERE key LIKE 'b:%'")
             assert search(conn, q, limit=3, count=False, today=ON).photo_ids == full.photo_ids, (q, probe_ms)
     assert nonempty >= 10
+
+
+def test_facet_counts_agree_for_few_many_and_nearly_all_photos(varied):
+    import numpy as np
+
+    from archive.store.facets import _pairs
+
+    conn = varied.conn
+    pairs = _pairs(conn)
+    rows = conn.execute("SELECT photo_id, value_id FROM photo_facets").fetchall()
+    size = int(pairs.photo_ids.max()) + 3
+    rng = np.random.default_rng(5)
+    for share in (0.0, 0.05, 0.5, 0.95, 1.0):
+        mask = rng.random(size) < share
+        expected = np.zeros(int(pairs.value_ids.max()) + 1, np.int64)
+        for pid, vid in rows:
+            expected[vid] += bool(mask[pid])
+        got = pairs.counts(mask)
+        got = np.concatenate([got, np.zeros(len(expected) - len(got), np.int64)])[:len(expected)]
+        assert (got == expected).all(), share
