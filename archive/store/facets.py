@@ -45,12 +45,15 @@ class Pairs:
 
     def encode(self) -> bytes:
         return pack({"photo_ids": self.photo_ids.astype(np.uint32), "value_ids": self.value_ids.astype(np.uint32),
-                     "offsets": self.offsets})
+                     "offsets": self.offsets, "totals": self.totals.astype(np.int64)})
 
     @classmethod
     def decode(cls, data) -> "Pairs":
         a = unpack(data)
-        return cls(a["photo_ids"], a["value_ids"], a["offsets"])
+        pairs = cls(a["photo_ids"], a["value_ids"], a["offsets"])
+        if "totals" in a:
+            pairs._totals = a["totals"]
+        return pairs
 
     @property
     def totals(self) -> np.ndarray:

@@ -115,16 +115,21 @@ class _Evaluator:
         return self.bitmap(self.bitmaps.of("photo_fts MATCH ?", [expr], fts=True,
                                            build=("SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?", [expr], True)))
 
-    def facet_value(self, vid: int) -> np.ndarray:
-        return self.bitmap(self.bitmaps.of(
+    def _facet_bitmap(self, vid: int):
+        return self.bitmaps.of(
             "EXISTS (SELECT 1 FROM photo_facets pf WHERE pf.value_id = ? AND pf.sort_key = p.sort_key)", [vid],
-            build=("SELECT photo_id FROM photo_facets WHERE value_id = ?", [vid], False)))
+            build=("SELECT photo_id FROM photo_facets WHERE value_id = ?", [vid], False))
+
+    def facet_value(self, vid: int) -> np.ndarray:
+        return self.bitmap(self._facet_bitmap(vid))
 
     def facet_values(self, ids) -> np.ndarray:
-        out = np.zeros(self.size, bool)
-        for vid in ids:
-            np.logical_or(out, self.facet_value(vid), out=out)
-        return out
+        from pyroaring import BitMap
+
+        bitmaps = [self._facet_bitmap(vid) for vid in ids]
+        if not bitmaps:
+            return np.zeros(self.size, bool)
+        return self.bitmap(bitmaps[0] if len(bitmaps) == 1 else BitMap.union(*bitmaps))
 
     def place(self, place_id: int) -> np.ndarray:
         return self.bitmap(self.bitmaps.of(
@@ -403,7 +408,7 @@ def search(conn, query: str | Query, *, limit: int = 50, after: str | None = Non
     more = len(positions) > limit
     positions = positions[:limit]
     ids = o.ids[positions]
-    next_cursor = f"k{int(o.keys[positions[-1]])}" if more and len(positions) else None
+    next_cursor = f"k{_key_at(conn, o, int(positions[-1]))}" if more and len(positions) else None
     page = Page(total=res.total if (count or facets) else -1, photo_ids=[int(i) for i in ids], next=next_cursor)
     if facets:
         page.facets = _facets(conn, res, gen, archive)
@@ -527,6 +532,14 @@ def _first_page_probing(conn, query: Query, today: _dt.date, limit: int, after_k
     positions = positions[:limit]
     return Page(total=-1, photo_ids=[int(i) for i in o.ids[positions]],
                 next=f"k{int(o.keys[positions[-1]])}" if more and len(positions) else None)
+
+
+def _key_at(conn, o, position: int) -> int:
+    """The sort key at a position of the taken order (one row read when the keys are
+    not in memory: they are only needed to page on from a cursor)."""
+    if getattr(o, "_keys", None) is not None:
+        return int(o.keys[position])
+    return conn.execute("SELECT sort_key FROM photos WHERE id = ?", (int(o.ids[position]),)).fetchone()[0]
 
 
 def _walk(ids: np.ndarray, mask: np.ndarray, start: int, limit: int, chunk: int = 32_768) -> np.ndarray:

@@ -65,6 +65,7 @@ class Order:
         import numpy as np
 
         self._packed = packed        # arrays read from the archive when first used
+        self._keys = None
         if packed is None:
             self._ids = np.asarray(ids, dtype=np.int32)
             self._keys = None if keys is None else np.asarray(keys, dtype=np.int64)
@@ -79,7 +80,7 @@ class Order:
 
     @property
     def keys(self):
-        if self._packed is not None and not hasattr(self, "_keys"):
+        if self._keys is None and self._packed is not None:
             self._keys = self._packed.get("keys")
         return self._keys
 
