@@ -84,34 +84,54 @@ class _Evaluator:
     def present(self) -> np.ndarray:
         return self.cols.present
 
+    def mask(self, value) -> np.ndarray:
+        """A term's value (a bitmap or a mask) as a mask."""
+        return value if isinstance(value, np.ndarray) else mask_of(value, self.size)
+
     def result(self, query: Query) -> np.ndarray:
-        mask = None
+        # Bitmaps are intersected as bitmaps (smallest first) and made a mask once.
+        bitmaps, masks = [], []
         for term in query.terms:
-            m = self.term(term)
+            value = self.term(term)
+            (masks if isinstance(value, np.ndarray) else bitmaps).append(value)
+        mask = None
+        if bitmaps:
+            bitmaps.sort(key=len)
+            both = bitmaps[0]
+            for other in bitmaps[1:]:
+                both = both & other
+            mask = mask_of(both, self.size)
+        for m in masks:
             mask = m.copy() if mask is None else np.logical_and(mask, m, out=mask)
         if mask is None:
             return self.present().copy()
         return np.logical_and(mask, self.present(), out=mask)
 
-    def term(self, term) -> np.ndarray:
+    def term(self, term):
+        """A term as a bitmap of photo ids or a mask over them."""
         if isinstance(term, Or):
+            values = [self.term(t) for t in term.terms]
+            if not any(isinstance(v, np.ndarray) for v in values):
+                from pyroaring import BitMap
+
+                return BitMap.union(*values)
             out = np.zeros(self.size, bool)
-            for t in term.terms:
-                np.logical_or(out, self.term(t), out=out)
+            for v in values:
+                np.logical_or(out, self.mask(v), out=out)
             return out
         m = self.positive(term)
         if getattr(term, "negated", False):
-            return np.logical_and(self.present(), ~m)
+            return np.logical_and(self.present(), ~self.mask(m))
         return m
 
     # -- positive terms
-    def bitmap(self, bm) -> np.ndarray:
-        return mask_of(bm, self.size)
+    def bitmap(self, bm):
+        return bm
 
     def fts_at_hand(self, expr: str) -> bool:
         return self.bitmaps.has("photo_fts MATCH ?", [expr], fts=True)
 
-    def fts(self, expr: str) -> np.ndarray:
+    def fts(self, expr: str):
         return self.bitmap(self.bitmaps.of("photo_fts MATCH ?", [expr], fts=True,
                                            build=("SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?", [expr], True)))
 
@@ -120,10 +140,10 @@ class _Evaluator:
             "EXISTS (SELECT 1 FROM photo_facets pf WHERE pf.value_id = ? AND pf.sort_key = p.sort_key)", [vid],
             build=("SELECT photo_id FROM photo_facets WHERE value_id = ?", [vid], False))
 
-    def facet_value(self, vid: int) -> np.ndarray:
+    def facet_value(self, vid: int):
         return self.bitmap(self._facet_bitmap(vid))
 
-    def facet_values(self, ids) -> np.ndarray:
+    def facet_values(self, ids):
         from pyroaring import BitMap
 
         bitmaps = [self._facet_bitmap(vid) for vid in ids]
@@ -131,12 +151,12 @@ class _Evaluator:
             return np.zeros(self.size, bool)
         return self.bitmap(bitmaps[0] if len(bitmaps) == 1 else BitMap.union(*bitmaps))
 
-    def place(self, place_id: int) -> np.ndarray:
+    def place(self, place_id: int):
         return self.bitmap(self.bitmaps.of(
             "EXISTS (SELECT 1 FROM photo_places pp WHERE pp.place_id = ? AND pp.sort_key = p.sort_key)", [place_id],
             build=("SELECT photo_id FROM photo_places WHERE place_id = ?", [place_id], False)))
 
-    def positive(self, term) -> np.ndarray:
+    def positive(self, term):
         cols = self.cols
         if isinstance(term, Text):
             expr = _fts_text(term)
@@ -184,7 +204,7 @@ class _Evaluator:
         return [r[0] for r in self.conn.execute("SELECT id FROM facet_values WHERE kind = ? AND norm = ?",
                                                 (kind, norm))]
 
-    def field(self, term: Field) -> np.ndarray:
+    def field(self, term: Field):
         from archive.derive import fold
 
         value = term.value.strip()
@@ -428,11 +448,11 @@ class _Phrase:
     def __init__(self, ev: "_Evaluator", term: Text, expr: str):
         self.expr = expr
         self.negated = term.negated
+        words = sorted((ev.fts(_fts_quote(word)) for word in term.text.casefold().split()), key=len)
         superset = None
-        for word in term.text.casefold().split():
-            m = ev.fts(_fts_quote(word))
-            superset = m.copy() if superset is None else np.logical_and(superset, m, out=superset)
-        self.superset = superset if superset is not None else ev.present()
+        for bm in words:
+            superset = bm if superset is None else superset & bm
+        self.superset = ev.mask(superset) if superset is not None else ev.present()
 
     def holds(self, conn, keys: np.ndarray, span: float) -> np.ndarray:
         """Whether the phrase is in each photo of ``keys`` (ascending sort keys spread over
@@ -446,7 +466,11 @@ class _Phrase:
         hits = np.array([r[0] for r in conn.execute(
             "SELECT rowid FROM photo_fts WHERE photo_fts MATCH ? AND rowid BETWEEN ? AND ?",
             (self.expr, int(keys[0]), int(keys[-1])))], dtype=np.int64)
-        return np.isin(keys, hits)
+        if not len(hits):
+            return np.zeros(len(keys), bool)
+        # (np.isin would import numpy.ma, 20 ms, in a fresh process.)
+        at = np.minimum(np.searchsorted(hits, keys), len(hits) - 1)
+        return hits[at] == keys
 
 
 def _first_page_probing(conn, query: Query, today: _dt.date, limit: int, after_key: int | None) -> Page | None:
@@ -478,7 +502,7 @@ def _first_page_probing(conn, query: Query, today: _dt.date, limit: int, after_k
             subs = []
             for t in term.terms:
                 expr = phrase(t)
-                subs.append(_Phrase(ev, t, expr) if expr else ev.term(t))
+                subs.append(_Phrase(ev, t, expr) if expr else ev.mask(ev.term(t)))
             superset = np.zeros(ev.size, bool)
             for sub in subs:
                 np.logical_or(superset, sub.superset if isinstance(sub, _Phrase) and not sub.negated
@@ -503,7 +527,7 @@ def _first_page_probing(conn, query: Query, today: _dt.date, limit: int, after_k
             else:
                 parts.append((p.superset, lambda ids, keys, span, p=p: p.holds(conn, keys, span)))
         else:
-            parts.append((ev.term(term), None))
+            parts.append((ev.mask(ev.term(term)), None))
     mask = ev.present().copy()
     for superset, _ in parts:
         np.logical_and(mask, superset, out=mask)
@@ -517,7 +541,8 @@ def _first_page_probing(conn, query: Query, today: _dt.date, limit: int, after_k
         positions = _walk(o.ids, mask, start, batch)
         if not len(positions):
             break
-        ids, keys = o.ids[positions], o.keys[positions]
+        ids = o.ids[positions]
+        keys = _keys_at(conn, o, positions)
         span = (int(positions[-1]) - int(positions[0]) + 1) / max(1, n)
         ok = np.ones(len(ids), bool)
         for judge in judges:
@@ -531,7 +556,18 @@ def _first_page_probing(conn, query: Query, today: _dt.date, limit: int, after_k
     more = len(positions) > limit
     positions = positions[:limit]
     return Page(total=-1, photo_ids=[int(i) for i in o.ids[positions]],
-                next=f"k{int(o.keys[positions[-1]])}" if more and len(positions) else None)
+                next=f"k{_key_at(conn, o, int(positions[-1]))}" if more and len(positions) else None)
+
+
+def _keys_at(conn, o, positions: np.ndarray) -> np.ndarray:
+    """The sort keys at positions of the taken order (read from the rows for a few)."""
+    if getattr(o, "_keys", None) is not None or len(positions) > 20_000:
+        return o.keys[positions]
+    import json
+
+    rows = conn.execute("SELECT p.sort_key FROM json_each(?) j CROSS JOIN photos p ON p.id = j.value ORDER BY j.key",
+                        (json.dumps(o.ids[positions].tolist()),)).fetchall()
+    return np.array([r[0] for r in rows], dtype=np.int64)
 
 
 def _key_at(conn, o, position: int) -> int:
