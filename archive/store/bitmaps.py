@@ -277,6 +277,10 @@ def cached(conn, key: str, gen: int, *, build, patch, decode, encode,
             value = build()
             if keep_built(value):
                 _store(conn, key, gen, encode(value))
+    if conn.in_transaction:
+        # Made from writes not yet committed: a rollback would give their generation
+        # to other writes, so the value is neither kept nor remembered.
+        return value
     if len(_MEMORY) >= _MEMORY_LIMIT:
         _MEMORY.clear()
     _MEMORY[mkey] = (gen, value)

@@ -383,6 +383,8 @@ def _result(conn, query: Query, today: _dt.date) -> tuple[_Result, int, tuple]:
         return hit, gen, archive
     res = _Result(_Evaluator(conn, today, gen, archive).result(query))
     res.everything = not query.terms
+    if conn.in_transaction:
+        return res, gen, archive          # not remembered: see archive.store.bitmaps.cached
     _RESULTS[key] = res
     while len(_RESULTS) > _RESULTS_LIMIT:
         _RESULTS.popitem(last=False)
@@ -436,7 +438,9 @@ def search(conn, query: str | Query, *, limit: int = 50, after: str | None = Non
 
 
 PROBE_MS = 0.15            # one full-text probe of one photo (rowid = ?), about
-FULL_PHRASE_MS = 60.0      # a phrase of two common words over a million photos, about
+PHRASE_BASE_MS = 5.0       # a whole phrase, about: this plus PHRASE_MS_PER_1000 per
+PHRASE_MS_PER_1000 = 0.28  # thousand photos with its rarest word (75 ms for a word in 250,000)
+PHRASE_AT_ONCE_MS = 25.0   # a phrase cheaper than this is made at once, not judged per photo
 
 
 class _Phrase:
@@ -452,14 +456,25 @@ class _Phrase:
         superset = None
         for bm in words:
             superset = bm if superset is None else superset & bm
-        self.superset = ev.mask(superset) if superset is not None else ev.present()
+        # The index reads the phrase along its rarest word: when that word is rare the
+        # whole phrase costs less than judging candidates, and is made at once.
+        rarest = len(words[0]) if words else 0
+        self.full_ms = PHRASE_BASE_MS + PHRASE_MS_PER_1000 * rarest / 1000
+        self.exact = None
+        if self.full_ms <= PHRASE_AT_ONCE_MS:
+            self.exact = ev.mask(ev.fts(expr))
+            superset = None
+        self.superset = self.exact if self.exact is not None else (
+            ev.mask(superset) if superset is not None else ev.present())
 
     def holds(self, conn, keys: np.ndarray, span: float) -> np.ndarray:
         """Whether the phrase is in each photo of ``keys`` (ascending sort keys spread over
         ``span``, the fraction of the archive between the first and the last)."""
         if not len(keys):
             return np.zeros(0, bool)
-        if len(keys) * PROBE_MS <= span * FULL_PHRASE_MS:
+        if self.exact is not None:
+            raise AssertionError("an exact phrase is not judged")
+        if len(keys) * PROBE_MS <= span * self.full_ms:
             found = [conn.execute("SELECT 1 FROM photo_fts WHERE photo_fts MATCH ? AND rowid = ?",
                                   (self.expr, int(k))).fetchone() is not None for k in keys]
             return np.array(found, dtype=bool)
@@ -505,13 +520,21 @@ def _first_page_probing(conn, query: Query, today: _dt.date, limit: int, after_k
                 subs.append(_Phrase(ev, t, expr) if expr else ev.mask(ev.term(t)))
             superset = np.zeros(ev.size, bool)
             for sub in subs:
-                np.logical_or(superset, sub.superset if isinstance(sub, _Phrase) and not sub.negated
-                              else ev.present() if isinstance(sub, _Phrase) else sub, out=superset)
+                if isinstance(sub, _Phrase):
+                    if sub.exact is not None:
+                        part = np.logical_and(ev.present(), ~sub.exact) if sub.negated else sub.exact
+                    else:
+                        part = ev.present() if sub.negated else sub.superset
+                else:
+                    part = sub
+                np.logical_or(superset, part, out=superset)
 
             def judge(ids, keys, span, subs=subs):
                 out = np.zeros(len(ids), bool)
                 for sub in subs:
-                    if isinstance(sub, _Phrase):
+                    if isinstance(sub, _Phrase) and sub.exact is not None:
+                        out |= (~sub.exact[ids]) if sub.negated else sub.exact[ids]
+                    elif isinstance(sub, _Phrase):
                         todo = ~out & (sub.superset[ids] if not sub.negated else True)
                         if todo.any():
                             held = sub.holds(conn, keys[todo], span)
@@ -522,7 +545,9 @@ def _first_page_probing(conn, query: Query, today: _dt.date, limit: int, after_k
             parts.append((superset, judge))
         elif phrase(term):
             p = _Phrase(ev, term, phrase(term))
-            if p.negated:
+            if p.exact is not None:
+                parts.append((np.logical_and(ev.present(), ~p.exact) if p.negated else p.exact, None))
+            elif p.negated:
                 parts.append((ev.present(), lambda ids, keys, span, p=p: ~p.holds(conn, keys, span)))
             else:
                 parts.append((p.superset, lambda ids, keys, span, p=p: p.holds(conn, keys, span)))

@@ -269,6 +269,7 @@ def test_the_first_page_of_a_new_phrase_walks_the_index(varied, monkeypatch):
                                                                for c in captions] + \
         [f'-by:Boushnak "{captions[1][1]} {captions[1][2]}" OR "{captions[2][0]} {captions[2][1]}" has:caption']
     nonempty = 0
+    monkeypatch.setattr(search_module, "PHRASE_AT_ONCE_MS", -1.0)      # judge every phrase per photo
     conn = varied.conn
     for q in ('"police protest"', '"police protest" -by:Hoffman', '"river bridge" has:caption', "snow",
               '"snow rain" OR by:Boushnak', '-"police protest" taken:2021..2022', '"market river" OR -"snow rain"',
@@ -285,11 +286,13 @@ def test_the_first_page_of_a_new_phrase_walks_the_index(varied, monkeypatch):
             assert search(conn, q, limit=3, after=full.next, count=False, today=ON).photo_ids == \
                 search(conn, q, limit=3, after=full.next, today=ON).photo_ids
         # Both ways of judging the phrase (a probe per photo, a range of keys) agree.
-        for probe_ms in (0.0, 1e9):
+        for probe_ms, at_once in ((0.0, -1.0), (1e9, -1.0), (0.15, 1e9)):
             monkeypatch.setattr(search_module, "PROBE_MS", probe_ms)
+            monkeypatch.setattr(search_module, "PHRASE_AT_ONCE_MS", at_once)
             forget_memory()
             conn.execute("DELETE FROM bitmap_cache WHERE key LIKE 'b:%'")
             assert search(conn, q, limit=3, count=False, today=ON).photo_ids == full.photo_ids, (q, probe_ms)
+        monkeypatch.setattr(search_module, "PHRASE_AT_ONCE_MS", -1.0)
     assert nonempty >= 10
 
 
@@ -311,3 +314,16 @@ def test_facet_counts_agree_for_few_many_and_nearly_all_photos(varied):
         got = pairs.counts(mask)
         got = np.concatenate([got, np.zeros(len(expected) - len(got), np.int64)])[:len(expected)]
         assert (got == expected).all(), share
+
+
+def test_what_a_rolled_back_write_showed_is_not_remembered(varied):
+    conn = varied.conn
+    before = search(conn, "has:caption", today=ON).total
+    conn.execute("BEGIN")
+    conn.execute("UPDATE photos SET caption = '' WHERE id IN (1, 2, 3)")
+    inside = search(conn, "has:caption", today=ON).total
+    conn.execute("ROLLBACK")
+    # Another write takes the same generation numbers.
+    conn.execute("UPDATE photos SET headline = 'x' WHERE id IN (1, 2, 3)")
+    assert search(conn, "has:caption", today=ON).total == before
+    assert inside <= before
