@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench clean demo
+.PHONY: run test bench clean demo screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/picturedesk demo
+	$(BIN)/picturedesk demo     # builds the demo archive and opens the window on it
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2 -q
@@ -23,6 +23,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/ingest.py
+
+# The README's pictures of the window (offscreen; --all adds every dialog, --scale 2 the 200% ones).
+screenshots: $(STAMP)
+	$(BIN)/python bench/screenshots.py --out docs/screenshots
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

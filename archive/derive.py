@@ -83,8 +83,8 @@ def agency_of(record: dict) -> str | None:
         value = record.get(key)
         if value:
             parsed = parse_credit(value)
-            if parsed.agency:
-                return parsed.agency
+            if parsed.agencies:
+                return parsed.agencies[-1]   # the principal member of the chain
             if key != "credit_line" and not parsed.creators:
                 return canonical_agency(value.strip())
     return None

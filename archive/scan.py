@@ -2,7 +2,9 @@
 
 A file's state is (size, mtime_ns, inode, newest sidecar mtime): when all four
 match the archive, the file is neither read nor hashed again.  Folders that
-cannot be read are reported and the walk goes on.
+cannot be read are reported and the walk goes on.  Regular files that are not
+photos we read are counted by extension (``skipped_types``); sidecars (.xmp)
+and hidden files are not counted.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ class ScanResult:
     files: dict[str, tuple[int, int, int, int]] = field(default_factory=dict)  # path -> state
     failed: list[tuple[str, str]] = field(default_factory=list)                 # (path, reason)
     skipped: int = 0                                                             # not photos
+    skipped_types: dict[str, int] = field(default_factory=dict)                  # "RW2" -> 4
 
 
 def _sidecar_state(name: str, sidecars: dict[str, int]) -> int:
@@ -61,7 +64,7 @@ def scan_folder(root: str, result: ScanResult, cancel=None) -> None:
             elif ext in SUPPORTED_EXTENSIONS:
                 photos.append(entry)
             else:
-                result.skipped += 1
+                _skip(entry, ext, result)
         for entry in photos:
             try:
                 st = entry.stat()
@@ -70,6 +73,18 @@ def scan_folder(root: str, result: ScanResult, cancel=None) -> None:
                 continue
             result.files[entry.path] = (st.st_size, st.st_mtime_ns, st.st_ino,
                                         _sidecar_state(entry.name, sidecars))
+
+
+def _skip(entry: os.DirEntry, ext: str, result: ScanResult) -> None:
+    """Count a regular file that is not imported, by its extension ("no extension" for none)."""
+    try:
+        if not entry.is_file():
+            return              # a socket, a fifo, a broken link: nothing anyone meant to import
+    except OSError:
+        return
+    kind = ext[1:].upper() or "no extension"
+    result.skipped += 1
+    result.skipped_types[kind] = result.skipped_types.get(kind, 0) + 1
 
 
 def stat_file(path: str) -> tuple[int, int, int, int]:

@@ -45,11 +45,24 @@ class SyncReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
     conflicts: list[tuple[int, str, str]] = field(default_factory=list)  # (id, path, field)
     thumbnails: dict | None = None
+    # files in the folders that are not photos we read, by extension ("RW2": 4,
+    # "no extension": 1); sidecars and hidden files are not counted
+    skipped: dict[str, int] = field(default_factory=dict)
+    # what decoders said about a file while making its thumbnail (Pillow's
+    # warnings, libtiff's messages): (path, message)
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
 
     def to_dict(self) -> dict:
+        by_type = dict(sorted(self.skipped.items(), key=lambda kv: (-kv[1], kv[0])))
         return {"added": self.added, "updated": self.updated, "moved": self.moved,
                 "missing": self.missing, "unchanged": self.unchanged, "hashed": self.hashed,
                 "failed": [{"path": p, "reason": r} for p, r in self.failed],
+                "skipped": {"total": self.skipped_total, "by_type": by_type},
+                "warnings": [{"path": p, "message": m} for p, m in self.warnings],
                 "conflicts": [{"id": i, "path": p, "field": f} for i, p, f in self.conflicts],
                 "thumbnails": self.thumbnails}
 
@@ -209,6 +222,7 @@ def _sync(archive, roots, single_files, *, full, thumbnails, progress, cancel, p
             scan.failed.append((path, f"cannot read file: {exc.strerror or exc}"))
     check_cancel(cancel)
     report.failed.extend(scan.failed)
+    report.skipped = dict(scan.skipped_types)
     unreachable_roots = [p for p, _ in scan.failed if p in roots]
 
     known = {row[1]: row for row in store.file_states(conn)}
@@ -325,6 +339,8 @@ def _sync(archive, roots, single_files, *, full, thumbnails, progress, cancel, p
     if thumbnails:
         report.thumbnails = make_missing_thumbnails(archive, progress=progress, cancel=cancel,
                                                     processes=processes)
+        report.warnings.extend((w["path"], w["message"])
+                               for w in report.thumbnails.get("file_warnings", ()))
     return report
 
 

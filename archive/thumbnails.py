@@ -526,8 +526,18 @@ class ThumbnailFailure:
 
 
 @dataclass
+class ThumbnailWarning:
+    """Something a decoder said about one file (a Pillow warning, a libtiff message)."""
+
+    photo_id: int
+    path: str
+    message: str
+
+
+@dataclass
 class ThumbnailReport:
-    """What a run did.  ``cache_rebuilt``/``warnings``: thumbs.db was damaged and started anew."""
+    """What a run did.  ``cache_rebuilt``/``warnings``: thumbs.db was damaged and started anew.
+    ``file_warnings``: what the decoders said about single files, caught instead of printed."""
 
     total: int = 0
     made: int = 0
@@ -536,12 +546,15 @@ class ThumbnailReport:
     cache_rebuilt: bool = False
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    file_warnings: list[ThumbnailWarning] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """Plain values for --json output."""
         return {"total": self.total, "made": self.made, "skipped": self.skipped,
                 "failed": [{"photo_id": f.photo_id, "path": f.path, "reason": f.reason} for f in self.failed],
                 "cache_rebuilt": self.cache_rebuilt, "warnings": list(self.warnings),
+                "file_warnings": [{"photo_id": w.photo_id, "path": w.path, "message": w.message}
+                                  for w in self.file_warnings],
                 "seconds": round(self.seconds, 3)}
 
 
@@ -585,14 +598,16 @@ def make_thumbnails(thumbs_db_path, items: Iterable[Item], *, processes: int | N
         with closing(_outcomes(todo, processes, size, cancel, start_method)) as outcomes:
             for outcome in outcomes:
                 if outcome[0] == "ok":
-                    _, photo_id, path, digest, jpeg, width, height = outcome
+                    _, photo_id, path, digest, jpeg, width, height, *said = outcome
                     pending.append((photo_id, digest, width, height, jpeg))
                     report.made += 1
                     if len(pending) >= BATCH_ROWS:
                         flush()
                 else:
-                    _, photo_id, path, reason = outcome
+                    _, photo_id, path, reason, *said = outcome
                     report.failed.append(ThumbnailFailure(photo_id, path, reason))
+                for message in (said[0] if said else ()):
+                    report.file_warnings.append(ThumbnailWarning(photo_id, path, message))
                 done += 1
                 now = time.monotonic()
                 if now - last_report >= 0.05:
@@ -624,14 +639,23 @@ def _check(cancel: CancelFlag | None) -> None:
 
 
 def _make_one(item: Item, size: int) -> tuple:
+    """("ok", id, path, hash, jpeg, w, h, messages) or ("fail", id, path, reason, messages).
+
+    ``messages``: the decoders' warnings and stderr output for this file, caught
+    (see archive.decoder_messages) so they reach the report, not the terminal.
+    """
+    from archive.decoder_messages import decoder_messages
+
     photo_id, path, digest, orientation = item
-    try:
-        thumb = render_thumbnail(path, orientation, size)
-        return ("ok", photo_id, str(path), digest, thumb.jpeg, thumb.width, thumb.height)
-    except UnreadableFile as exc:
-        return ("fail", photo_id, str(path), exc.reason)
-    except Exception as exc:  # one bad file must never stop the run
-        return ("fail", photo_id, str(path), f"unexpected error: {type(exc).__name__}: {exc}")
+    with decoder_messages() as said:
+        try:
+            thumb = render_thumbnail(path, orientation, size)
+            outcome = ("ok", photo_id, str(path), digest, thumb.jpeg, thumb.width, thumb.height)
+        except UnreadableFile as exc:
+            outcome = ("fail", photo_id, str(path), exc.reason)
+        except Exception as exc:  # one bad file must never stop the run
+            outcome = ("fail", photo_id, str(path), f"unexpected error: {type(exc).__name__}: {exc}")
+    return outcome + (tuple(said),)
 
 
 def _work_chunk(chunk: list[Item], size: int) -> list[tuple]:

@@ -215,7 +215,6 @@ def part_two(jobs: int, rebuild: bool, repeat: int = 30) -> None:
         total = conn.execute("SELECT count(*) FROM photos").fetchone()[0]
         print(f"\n{total:,} photos (bench/search.py's archive), judged for today ({today})")
         timed_refresh(archive, "judge & store every photo for today", total, on=today, processes=jobs)
-        db_path = str(archive.path)
         _, med, p95 = timed(lambda: licensing.keep_current_for_query(archive, "is:cleared"), repeat)
         print(f"{'stale check before a search (nothing stale)':<44} median {med:6.2f} ms, p95 {p95:6.2f} ms")
         page, med, p95 = timed(lambda: search(conn, "is:cleared", limit=50, count=False), repeat)

@@ -1,6 +1,6 @@
 """The `picturedesk` command line: argument parsing and dispatch, nothing else.
 
-Every command is a thin call into archive/.  Each module in COMMAND_MODULES
+With no command it opens the window.  Every command is a thin call into archive/.  Each module in COMMAND_MODULES
 registers its own subcommands and handlers (desktop/commands/*.py).  Nothing
 here imports Qt or the core at start-up, so `picturedesk --help` answers at
 once; a handler imports what it needs.
@@ -45,11 +45,36 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help(sys.stderr)
-        return 2
+        # No command: the window, on the archive --archive or $PICTUREDESK_ARCHIVE names.
+        return open_window(args.archive)
     from desktop.commands import run
 
     return run(args)
+
+
+def open_window(archive_dir=None, on=None) -> int:
+    """Open the Picture Desk window (Qt is imported only now)."""
+    import os
+
+    from archive.errors import PictureDeskError
+
+    archive_dir = archive_dir or os.environ.get("PICTUREDESK_ARCHIVE") or None
+    if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
+        # Qt would abort the process; say what to do instead.
+        print("picturedesk: no display to open the window on (DISPLAY is not set); run a command "
+              "(picturedesk --help), or set QT_QPA_PLATFORM=offscreen", file=sys.stderr)
+        return 2
+    try:
+        from desktop.gui.app import run
+    except ImportError as exc:
+        print(f"picturedesk: the window needs PySide6 and Qt's system libraries: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return run(archive_dir, on=on)
+    except PictureDeskError as exc:
+        print(f"picturedesk: {exc}", file=sys.stderr)
+        return exc.exit_code
 
 
 if __name__ == "__main__":

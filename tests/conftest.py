@@ -29,6 +29,26 @@ def articles_dir() -> Path:
     return ARTICLES
 
 
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory):
+    """The demo archive, built once per session (tests copy it before changing it)."""
+    from archive.demo import build_demo
+
+    root = tmp_path_factory.mktemp("demo-template")
+    build_demo(root)
+    return root
+
+
+@pytest.fixture
+def demo_dir(demo_template, tmp_path):
+    """A copy of the demo archive of one's own."""
+    import shutil
+
+    root = tmp_path / "demo"
+    shutil.copytree(demo_template, root)
+    return root
+
+
 @pytest.fixture
 def archive(tmp_path):
     from archive.store import open_archive

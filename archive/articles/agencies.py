@@ -143,7 +143,7 @@ def canonical_agency(name: str) -> str:
     """The canonical form of an agency name; an unknown name comes back tidied.
 
     A chain ("AFP via Getty Images", "Sputnik/AFP") stands for its principal,
-    last agency, as in a credit line.
+    last member, as in a credit line.
     """
     known = lookup_agency(name)
     if known:
@@ -151,14 +151,14 @@ def canonical_agency(name: str) -> str:
     if _CHAIN.search(name):
         from archive.articles.credit import parse_credit  # credit imports this module
 
-        agency = parse_credit(name).agency
-        if agency:
-            return agency
+        members = parse_credit(name).agencies
+        if members:
+            return members[-1]
     return tidy_name(name)
 
 
 def same_agency(a: str | None, b: str | None) -> bool:
-    """True when two names (or chains, by their principal agency) are one supplier."""
+    """True when two names (or chains, by their principal, last member) are one supplier."""
     if not a or not b:
         return False
     return normalise_key(canonical_agency(a)) == normalise_key(canonical_agency(b))

@@ -12,7 +12,8 @@ segments at "/", " via ", "#", " - ", ";" and ","; each segment is a person, an
 organisation (known agency, publication or any name with an organisation word
 such as "Ministry", "Press", "Images") or a token with no name in it (Handout,
 Pool, Stringer...).  Persons become ``creators``; organisations, in order, the
-``agencies`` chain, whose last member is the principal ``agency``.
+``agencies`` (canonical names, originator first, the principal last); ``agency``
+is the chain as the line credits it ("Pool/AFP via Getty Images", "PA Wire").
 
 Decisions worth knowing:
  - An organisation that made the picture ("Photograph: Ministry of Defence/PA")
@@ -20,7 +21,12 @@ Decisions worth knowing:
    Defence", "PA").  ``handout`` is set when a handout token appears or an
    organisation carries a handout-issuer word (Ministry, Police, Presidential...).
  - A single word is taken as an organisation ("Photograph: Netflix"); bylines
-   of one name are rare and organisations of one word are not.
+   of one name are rare and organisations of one word are not.  After the
+   agency of "AP Photo/" or "AFP PHOTO /" a word is a name ("AP Photo/LIBKOS").
+ - After a person, a name after "/", "via" or " - " is an agency, known to the
+   table or not: "Mette Jørgensen/Ritzau Scanpix" credits one photographer.
+ - A wire that credits itself first ("EPA-EFE/UKRAINIAN PRESIDENTIAL PRESS
+   SERVICE") distributes what follows: it is the last member.
  - "Name for the Guardian" and "Name/The Guardian" are staff; "Name for <known
    publication>" puts that publication in the chain; "Getty Images for <brand>"
    drops the brand (a client, not a supplier).
@@ -43,7 +49,9 @@ KINDS = ("Photograph", "Photo", "Picture", "Composite", "Illustration",
 
 @dataclass(frozen=True)
 class Credit:
-    """One credit line, read.  ``agency`` is ``agencies[-1]`` or None."""
+    """One credit line, read.  ``agency`` is the agency chain as the line credits
+    it ("Pool/AFP via Getty Images", "PA Wire") or None; ``agencies`` its
+    members, each resolved to its canonical name, originator first."""
 
     kind: str | None = None
     creators: tuple[str, ...] = ()
@@ -58,8 +66,8 @@ class Credit:
 
     def to_dict(self) -> dict:
         return {"kind": self.kind, "creators": list(self.creators), "agency": self.agency,
-                "agencies": list(self.agencies), "staff": self.staff,
-                "handout": self.handout}
+                "agencies": list(self.agencies), "pool": self.pool, "handout": self.handout,
+                "staff": self.staff}
 
     @property
     def empty(self) -> bool:
@@ -74,15 +82,24 @@ _COPYRIGHT = re.compile(
     r"^(?:(?:\u00a9|\(c\)|copyright(?:\s+of)?|\d{4}(?:\s*[-\u2013]\s*\d{4})?)\s*[:.,]?\s*)+",
     re.I)
 _RESERVED = re.compile(r"[\s.,]*all rights reserved\.?\s*$", re.I)
-_COURTESY = re.compile(r"^(?:courtesy(?:\s+of)?|provided\s+by|supplied\s+by)(?:\s+the)?\s+", re.I)
+_COURTESY = re.compile(
+    r"^(?:((?:photo|photograph|image|picture)s?)\s+)?(?:courtesy(?:\s+of)?|provided\s+by|supplied\s+by)"
+    r"(\s+the)?\s+", re.I)
 _SLASH = re.compile(r"\s*/\s*")
 _KEPT_SLASH = "\u2215"      # stands in for the slash inside an agency's own name while splitting
 _SEPARATORS = re.compile(
-    r"\s*(?:/|#|;|,|\s[-\u2013\u2014]\s|(?<![\w])via(?![\w])|\|)\s*", re.I)
+    r"(\s*(?:/|#|;|,|\s[-\u2013\u2014]\s|(?<![\w])via(?![\w])|\|)\s*)", re.I)
 # Secondary credits after the picture's own: ". Food styling: Aya Nishimura".
+# What a copied web page leaves after the credit ("Purchase Licensing Rights" at Reuters).
+_PAGE_JUNK = re.compile(r"\s*\bPurchase Licensing Rights\b(?:,? opens new tab)?\s*$", re.I)
+# Use terms an agency appends: EPA's "HANDOUT EDITORIAL USE ONLY/NO SALES".
+_RESTRICTIONS = re.compile(
+    r"(?:[\s/,;.-]*\b(?:editorial use only|no sales|no archives?|no resales|not for sale)\b)+[\s/,;.-]*$",
+    re.I)
+_HANDOUT_SUFFIX = re.compile(r"(?:\s+(?:handout|ho))+$", re.I)
 _ROLES = re.compile(r"(?:\.\s+[A-Z][A-Za-z]*(?: (?:and )?[a-z]+){0,3}:\s+[^.:/]+)+\.?$")
 _SEGMENT_PUNCTUATION = " \t!?*|:;,.~_-\u2013\u2014"
-_FOR = re.compile(r"^(.+?)\s+for\s+(?:the\s+)?(.+)$", re.I)
+_FOR = re.compile(r"^(.+?)\s+for\s+(.+)$", re.I)
 _AND = re.compile(r"\s+(?:and|&)\s+", re.I)
 _NAME_WORD = re.compile(r"^(?:[^\W\d_]\.?|[^\W\d_][^\W\d_'\u2019\-.]*(?:['\u2019\-][^\W\d_]+)*\.?)$")
 PARTICLES = {"van", "von", "der", "den", "de", "del", "della", "la", "le", "du", "da",
@@ -140,65 +157,129 @@ def _is_person(seg: str) -> bool:
 
 # --- reading a whole line ---------------------------------------------------
 
+@dataclass
+class _Item:
+    """One name in a credit line: its role, as written, as resolved, and the
+    separator written before it ("/", " via ", " for "...)."""
+
+    role: str          # "person" | "agency" | "handout" | "pool" | "junk"
+    written: str
+    name: str
+    sep: str = ""
+
+
+_CHAIN_ROLES = ("agency", "handout", "pool")
+_NAME_AGENCY_SEPS = ("/", " via ", " - ")
+
+
+def _sep(text: str) -> str:
+    """A separator as the chain shows it: "/", " via ", ", "..."""
+    s = text.strip().casefold()
+    if "via" in s:
+        return " via "
+    if "/" in s or "#" in s:
+        return "/"
+    for mark, shown in ((";", "; "), (",", ", "), ("|", " | ")):
+        if mark in s:
+            return shown
+    return " - " if s else " "
+
+
+_WIRES = frozenset({"Reuters", "EPA", "AP", "AFP"})
+_DISTRIBUTORS = frozenset({"Getty Images", "Shutterstock", "Alamy", "ZUMA Press", "Sipa", "Abaca",
+                           "Polaris", "Redux", "Eyevine", "Camera Press", "NurPhoto", "Anadolu"})
+
+
+def _shouted(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
 class _Reading:
     """The parts of one credit line as segments are read, in order."""
 
     def __init__(self) -> None:
         self.kind: str | None = None
-        self.creators: list[str] = []
-        self.agencies: list[str] = []
+        self.items: list[_Item] = []
         self.handout = False
         self.pool = False
+        self.sep = ""
+        self.ap_style = False     # "AP Photo/Name": what follows the agency is a person
+        self.wire_last = False    # "EPA-EFE/PRESS SERVICE": the wire distributes, goes last
 
-    def add_agency(self, name: str) -> None:
+    def _add(self, role: str, written: str, name: str) -> None:
+        self.items.append(_Item(role, " ".join(written.split()), name, self.sep))
+        self.sep = " "
+
+    def add_agency(self, name: str, written: str | None = None) -> None:
         data = load_agency_data()
         words = {w.strip(".,").casefold() for w in name.split()}
         if words & data.handout_words:
             self.handout = True
         if "pool" in words:
             self.pool = True
-        if name not in self.agencies:
-            self.agencies.append(name)
+        self._add("agency", written or name, name)
 
     def add_creator(self, name: str) -> None:
-        name = fix_name_case(name)
-        if name not in self.creators:
-            self.creators.append(name)
+        self._add("person", name, fix_name_case(name))
 
-    def read(self, seg: str) -> None:
+    def read(self, seg: str, sep: str = "") -> None:
+        self.sep = sep
         seg = _strip_copyright(seg)
         m = _COURTESY.match(seg)
         if m:
             self.handout = True
+            if m.group(1) and self.kind is None:
+                self.kind = "Photo"
             seg = seg[m.end():]
+            if m.group(2) and seg:        # "Courtesy of the White House": an organisation
+                self.add_agency(lookup_agency(seg) or tidy_name(seg), seg)
+                return
         if not seg:
             return
         data = load_agency_data()
         key = normalise_key(seg)
         if key in data.handout_tokens:
             self.handout = True
+            self._add("handout", seg, seg)
             return
         if key in data.pool_tokens:
             self.pool = True
+            self._add("pool", seg, seg)
             return
         if key in data.junk_tokens:
+            self._add("junk", seg, seg)
             return
+        suffix = _HANDOUT_SUFFIX.search(seg)
+        if suffix and suffix.start() > 0:
+            # "UKRAINIAN PRESIDENTIAL PRESS SERVICE HANDOUT" (EPA)
+            self.handout = True
+            seg, key = seg[:suffix.start()], normalise_key(seg[:suffix.start()])
         known = lookup_agency(seg)
         if known:
-            if key == normalise_key(known) + " photo" and self.kind is None:
-                self.kind = "Photo"  # "AP Photo/Name"
-            self.add_agency(known)
+            if key == normalise_key(known) + " photo":
+                # "AP Photo/Name": the kind, the agency, and a person after it
+                self.kind = self.kind or "Photo"
+                self.ap_style = not self.items
+                self.add_agency(known, seg[:-len("photo")].strip())
+                return
+            self.add_agency(known, seg)
             return
         if self._read_for(seg) or self._read_trailing_agency(seg):
             return
         parts = _AND.split(seg)
         if len(parts) > 1 and all(_is_person(p) for p in parts):
-            for part in parts:
+            for i, part in enumerate(parts):
+                if i:
+                    self.sep = " and "
                 self.add_creator(part)
+        elif self.ap_style and _NAME_WORD.match(seg.split()[0]) and len(seg.split()) <= 4 \
+                and not any(i.role == "person" for i in self.items):
+            self.add_creator(seg)       # "AP Photo/LIBKOS": one word is a name here
         elif not _is_organisation(seg) and _is_person(seg):
             self.add_creator(seg)
         else:
-            self.add_agency(tidy_name(seg))
+            self.add_agency(tidy_name(seg), seg)
 
     def _read_for(self, seg: str) -> bool:
         """"Name for the Guardian", "Name for The New York Times",
@@ -207,14 +288,17 @@ class _Reading:
         if not m:
             return False
         left, right = m.group(1), m.group(2).strip(" .")
-        publication = lookup_agency(right) or lookup_agency("The " + right) or _truncated_house(right)
+        bare = re.sub(r"^the\s+", "", right, flags=re.I)
+        publication = (lookup_agency(right) or lookup_agency(bare) or lookup_agency("The " + bare)
+                       or _truncated_house(bare))
         if publication:
-            self.read(left)
-            self.add_agency(publication)
+            self.read(left, self.sep)
+            self.sep = " for "
+            self.add_agency(publication, right)
             return True
         supplier = lookup_agency(left)
         if supplier:
-            self.add_agency(supplier)
+            self.add_agency(supplier, seg)
             return True
         return False
 
@@ -226,9 +310,62 @@ class _Reading:
         known = lookup_agency(last)
         if not known or not (last.isupper() or known == "Reuters"):
             return False
-        self.read(head)
-        self.add_agency(known)
+        self.read(head, self.sep)
+        self.sep = " "
+        self.add_agency(known, last)
         return True
+
+    def settle(self) -> None:
+        """After a person, a name after "/" (or "via") is an agency, known or
+        not: "Mette Jørgensen/Ritzau Scanpix" names one photographer."""
+        seen_person = False
+        for item in self.items:
+            if item.role != "person":
+                continue
+            if seen_person and item.sep in _NAME_AGENCY_SEPS:
+                item.role, item.name = "agency", tidy_name(item.written)
+            else:
+                seen_person = True
+
+    def wire_first(self) -> None:
+        """"EPA-EFE/UKRAINIAN PRESIDENTIAL PRESS SERVICE": a wire that credits
+        itself first distributes what follows; the members list the originator
+        first, so the wire goes last."""
+        agencies = [i for i in self.items if i.role == "agency"]
+        if len(agencies) < 2 or self.items[0] is not agencies[0]:
+            return
+        wire, rest = agencies[0], agencies[1:]
+        if wire.name not in _WIRES or not (self.ap_style or _shouted(wire.written)):
+            return
+        self.wire_last = all(_shouted(a.written) and a.name not in _DISTRIBUTORS for a in rest)
+
+    @property
+    def creators(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(i.name for i in self.items if i.role == "person"))
+
+    @property
+    def agencies(self) -> tuple[str, ...]:
+        names = list(dict.fromkeys(i.name for i in self.items if i.role == "agency"))
+        if self.wire_last:
+            names.append(names.pop(0))
+        return tuple(names)
+
+    def chain(self) -> str | None:
+        """The agency chain as the line credits it ("Pool/AFP via Getty Images")."""
+        last = max((n for n, i in enumerate(self.items) if i.role == "agency"), default=None)
+        if last is None:
+            return None
+        first = next(n for n, i in enumerate(self.items) if i.role in _CHAIN_ROLES)
+        out: list[str] = []
+        seen: set[str] = set()
+        for item in self.items[first:last + 1]:
+            key = normalise_key(item.written)
+            if item.role not in _CHAIN_ROLES or key in seen:
+                continue
+            seen.add(key)
+            sep = item.sep if item.sep in (" for ", " ") else _sep(item.sep)
+            out.append((sep if out else "") + item.written)
+        return "".join(out)
 
 
 def _truncated_house(text: str) -> str | None:
@@ -269,6 +406,7 @@ def parse_credit(text: str | None) -> Credit:
     line = " ".join(raw.split()).strip()
     if _SEE_CAPTION.fullmatch(line):
         return Credit(raw=raw, see_caption=True)
+    line = _RESTRICTIONS.sub("", _PAGE_JUNK.sub("", line))
     line, reference = _split_reference(line)
     if line.startswith("(") and line.endswith(")"):
         line = line[1:-1].strip()
@@ -280,14 +418,22 @@ def parse_credit(text: str | None) -> Credit:
     if slashed is not None:
         # "Serhii Nuzhnenko/RFE/RL": the agency's own slash is not a separator.
         line = slashed.sub(lambda m: _SLASH.sub(_KEPT_SLASH, m.group(0)), line)
-    for seg in _SEPARATORS.split(line.rstrip(" .")):
+    parts = _SEPARATORS.split(line.rstrip(" ."))
+    sep = ""
+    for i, seg in enumerate(parts):
+        if i % 2:
+            sep += seg
+            continue
         seg = (seg or "").strip(_SEGMENT_PUNCTUATION).replace(_KEPT_SLASH, "/")
         if seg:
-            reading.read(seg)
-    agencies = tuple(reading.agencies)
+            reading.read(seg, sep)
+            sep = ""
+    reading.settle()
+    reading.wire_first()
+    agencies = reading.agencies
     return Credit(
-        kind=reading.kind, creators=tuple(reading.creators),
-        agency=agencies[-1] if agencies else None, agencies=agencies,
+        kind=reading.kind, creators=reading.creators,
+        agency=reading.chain(), agencies=agencies,
         staff=any(is_house(a) for a in agencies), handout=reading.handout,
         raw=raw, pool=reading.pool, reference=reference)
 
@@ -318,20 +464,87 @@ def _credible(credit_text: str) -> bool:
     credit = parse_credit(credit_text)
     if credit.creators or credit.handout or credit.see_caption:
         return True
-    # an organisation must at least be written as a name ("Photo: none" is prose)
-    return any(lookup_agency(a) or a[:1].isupper() or a[:1].isdigit() for a in credit.agencies)
+    # an organisation must at least be written as a name ("Photo: none" is prose,
+    # and so is the headline "Photos: Ukraine marks a year of war")
+    return any(lookup_agency(a) or (a[:1].isupper() or a[:1].isdigit()) and _written_as_name(a)
+               for a in credit.agencies)
+
+
+_CONNECTORS = PARTICLES | {"of", "the", "and", "for", "y", "et", "und", "&", "on", "du"}
+
+
+def _written_as_name(name: str) -> bool:
+    """"Ministry of Defence of Ukraine", "Sky News": a name's words are
+    capitalised but for its connectors; a sentence's are not."""
+    words = name.split()
+    return len(words) <= 8 and all(
+        w[:1].isupper() or w[:1].isdigit() or w.casefold() in _CONNECTORS or not w[:1].isalpha()
+        for w in words)
 
 
 def find_credit(paragraph: str) -> tuple[str, str] | None:
     """Split a caption paragraph into (caption_text, credit_line) when it ends in
-    a credit line; None for an ordinary paragraph."""
-    text = paragraph.rstrip()
+    a credit line; None for an ordinary paragraph.  A paragraph that is only a
+    credit line comes back as ("", credit_line)."""
+    text = _PAGE_JUNK.sub("", paragraph.rstrip())
     if not text:
         return None
-    for finder in (_labelled, _parenthesised, _agency_style):
+    for finder in (_parenthesised, _labelled, _agency_style, _for_style, _standalone):
         start = finder(text)
         if start is not None:
-            return text[:start].rstrip(), text[start:].strip()
+            return _without_second_credit(text[:start].rstrip()), text[start:].strip()
+    return None
+
+
+def _without_second_credit(caption: str) -> str:
+    """Getty's captions of agency pictures keep the agency's own credit before
+    theirs: "... (Photo by Sergei SUPINSKY / AFP) (Photo by SERGEI SUPINSKY/AFP
+    via Getty Images)"; the caption is the text before both."""
+    for _ in range(3):
+        start = _parenthesised(caption)
+        if start is None or start == 0:
+            break
+        caption = caption[:start].rstrip()
+    return caption
+
+
+def is_credit_line(line: str) -> bool:
+    """True when a line holds a credit and nothing else (the web's layout: the
+    credit on its own line under the caption)."""
+    found = find_credit(line)
+    return found is not None and not found[0]
+
+
+def _for_style(text: str) -> int | None:
+    """"... on Oct. 12. Heidi Levine for The Washington Post": a photographer
+    for a known publication as the caption's last sentence."""
+    starts = [m.end() for m in _BOUNDARY.finditer(text)]
+    start = starts[-1] if starts else 0
+    tail = text[start:].strip().strip("()")
+    m = _FOR.match(tail)
+    if not m or len(tail) > 120 or tail.startswith(("By ", "by ")):
+        return None
+    credit = parse_credit(tail)
+    if credit.creators and credit.agencies and all(_is_person(c) for c in m.group(1).split(" and ")) \
+            and lookup_agency(credit.agencies[-1]):
+        return start + (len(text[start:]) - len(text[start:].lstrip()))
+    return None
+
+
+def _standalone(text: str) -> int | None:
+    """A whole line that is "Name/Agency" (the agency known or not), e.g.
+    "Mette Jørgensen/Ritzau Scanpix" standing alone under its caption."""
+    line = text.strip()
+    if len(line) > 120 or "/" not in line or _BOUNDARY.search(line) or line.startswith(("By ", "by ")):
+        return None
+    if not re.fullmatch(r"[\w\s/.'\u2019&,\-\u2013()]+", line):
+        return None
+    for word in re.split(r"[\s/]+", line.strip("()")):
+        if word and not (word[:1].isupper() or word[:1].isdigit() or word in _CONNECTORS | {"via"}):
+            return None
+    credit = parse_credit(line)
+    if credit.creators and credit.agencies:
+        return 0
     return None
 
 
@@ -355,7 +568,8 @@ def _parenthesised(text: str) -> int | None:
     if not m:
         return None
     inner = m.group(1).strip()
-    if re.match(r"^[A-Z][\w.\- ]{0,30} Photo\b", inner) or _agency_tail(inner):
+    if re.match(r"^[A-Z][\w.\- ]{0,30} Photo\b", inner) or _agency_tail(inner) \
+            or _for_style(inner) == 0 or _labelled(inner) == 0:
         return m.start()
     return None
 

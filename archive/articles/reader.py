@@ -17,7 +17,8 @@ from datetime import date as Date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
-from archive.articles.credit import Credit, find_credit, parse_credit
+from archive.articles.agencies import lookup_agency
+from archive.articles.credit import Credit, find_credit, is_credit_line, parse_credit
 from archive.articles.mentions import weekday_and_date_mentions
 from archive.errors import UsageError
 
@@ -60,14 +61,32 @@ class _Collector:
     def __init__(self) -> None:
         self.paragraphs: list[str] = []
         self.captions: list[CaptionFound] = []
+        self.title_paragraphs: set[int] = set()   # headings: never a caption
+        self.images: dict[int, str] = {}          # paragraph -> the image just above it
+        self.next_image: str | None = None
 
     def paragraph(self, text: str) -> int:
         self.paragraphs.append(text)
+        if self.next_image:
+            self.images[len(self.paragraphs)] = self.next_image
+            self.next_image = None
         return len(self.paragraphs)
 
     def caption(self, text: str, credit_line: str, number: int, image: str | None = None):
         self.captions.append(CaptionFound(len(self.captions), text, credit_line,
                                           parse_credit(credit_line), number, image))
+
+    def credit_alone(self, credit_line: str, number: int) -> None:
+        """A paragraph that is only a credit line: the web's layout puts it under
+        its caption, so the paragraph above is the caption when it reads as one."""
+        above = number - 1
+        if above >= 1 and above not in self.title_paragraphs and not any(
+                c.paragraph == above for c in self.captions):
+            text = self.paragraphs[above - 1]
+            if _reads_as_caption(text):
+                self.caption(text, credit_line, above, self.images.get(above))
+                return
+        self.caption("", credit_line, number)
 
     def plain(self, text: str) -> None:
         """A paragraph that is a caption if it ends in a credit line."""
@@ -76,8 +95,24 @@ class _Collector:
             return
         number = self.paragraph(text)
         found = find_credit(text)
-        if found:
+        if found and not found[0]:
+            self.credit_alone(found[1], number)
+        elif found:
             self.caption(found[0], found[1], number)
+
+    def heading(self, text: str) -> None:
+        """A heading is a paragraph of the body but never a caption ("Photos: ...")."""
+        text = " ".join(text.split())
+        if text:
+            self.title_paragraphs.add(self.paragraph(text))
+
+
+_CAPTION_END = re.compile(r"[.!?\u2026\"'\u201d\u2019)\]]$")
+
+
+def _reads_as_caption(text: str) -> bool:
+    """A sentence or two that ends like one, not a headline, dateline or list."""
+    return bool(_CAPTION_END.search(text)) and len(text.split()) <= 90 and find_credit(text) is None
 
 
 def read_article(path, title: str | None = None, date=None) -> Article:
@@ -181,31 +216,64 @@ def _blocks(text: str) -> list[list[str]]:
 
 def _read_text(text: str, out: _Collector):
     blocks = _blocks(text)
-    for lines in blocks:
-        _text_block(lines, out)
     first = " ".join(blocks[0])
     title = None
-    if (len(blocks) > 1 and len(blocks[0]) == 1 and len(first) <= 200
-            and not first.endswith((".", "!", "?")) and not find_credit(first)):
+    if len(blocks) > 1 and len(blocks[0]) == 1 and len(first) <= 200 and (
+            _headline(first) or not first.endswith((".", "!", "?")) and not find_credit(first)):
         title = first
+    for n, lines in enumerate(blocks):
+        if n == 0 and title is not None:
+            out.heading(first)
+        else:
+            _text_block(lines, out)
     return title, _dateline([" ".join(b) for b in blocks])
 
 
+_HEADLINE = re.compile(r"^(?:photos|pictures|photographs|in pictures|gallery|photo essay|"
+                       r"watch|video)\s*:\s*\S", re.I)
+
+
+def _headline(line: str) -> bool:
+    """"Photos: Ukraine marks a year of war": a gallery's headline, not a credit
+    (a credit names an agency or has a slash)."""
+    if not _HEADLINE.match(line) or re.search(r"/|\svia\s", line):
+        return False
+    return not parse_credit(line).agencies or not any(
+        lookup_agency(a) for a in parse_credit(line).agencies)
+
+
+def _one_per_line(lines: list[str]) -> bool:
+    """Each line a paragraph of its own (a copied web page), not wrapped text."""
+    return all(_CAPTION_END.search(line) for line in lines)
+
+
 def _text_block(lines: list[str], out: _Collector) -> None:
-    """A block is a caption if it ends in a credit; else each line may be one."""
+    """A block is a caption if it ends in a credit; else each line may be one.
+    A line that is only a credit belongs to the line (or paragraph) above it."""
     joined = " ".join(lines)
     number = out.paragraph(joined)
-    found = find_credit(joined)
-    if found:
-        out.caption(found[0], found[1], number)
-        return
+    alone = [is_credit_line(line) for line in lines]
+    per_line = sum(alone) > 1 or (len(lines) > 2 and alone[-1] and _one_per_line(lines[:-1]))
+    if not per_line:
+        found = find_credit(joined)
+        if found and found[0]:
+            out.caption(found[0], found[1], number)
+            return
+        if found:
+            out.credit_alone(found[1], number)
+            return
     if len(lines) < 2:
         return
     for i, line in enumerate(lines):
         found = find_credit(line)
-        if found:
-            caption = found[0] or (lines[i - 1] if i else "")
-            out.caption(caption, found[1], number)
+        if not found:
+            continue
+        if found[0]:
+            out.caption(found[0], found[1], number)
+        elif i == 0:
+            out.credit_alone(found[1], number)
+        elif not alone[i - 1] and not find_credit(lines[i - 1]):
+            out.caption(lines[i - 1], found[1], number)
 
 
 # --- Markdown -----------------------------------------------------------------
@@ -250,26 +318,47 @@ def _read_markdown(text: str, out: _Collector):
 
 def _markdown_block(lines: list[str], out: _Collector, pending: str | None) -> str | None:
     """Lines under an image (or, after a blank line, an italic line or one ending
-    in a credit) are that image's caption; the other lines read as text."""
+    in a credit, or a caption whose credit stands on the next line) are that
+    image's caption; headings are never captions; the other lines read as text."""
     run: list[str] = []
+
+    def flush():
+        if run:
+            _text_block(run, out)
+            run.clear()
+
+    skip = False
     for i, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
         image = _IMAGE.search(line)
         plain = _inline_md(line)
         if image and not plain:
+            flush()
             pending = image.group(2)
             continue
-        if pending and not line.startswith("#") and (i > 0 or _italic(line) or find_credit(plain)):
-            if run:
-                _text_block(run, out)
-                run = []
+        if line.lstrip().startswith("#"):
+            flush()
+            out.heading(plain)
+            pending = None
+            continue
+        following = _inline_md(lines[i + 1]) if i + 1 < len(lines) else ""
+        credit_below = bool(following) and is_credit_line(following)
+        if pending and (i > 0 or _italic(line) or find_credit(plain) or credit_below):
+            flush()
             found = find_credit(plain)
+            if not found and credit_below:
+                found, skip = (plain, following), True
             caption, credit_line = found if found else (plain, "")
-            out.caption(caption, credit_line, out.paragraph(plain), pending)
+            out.caption(caption, credit_line,
+                        out.paragraph(f"{plain} {following}" if skip else plain), pending)
         elif plain:
+            if pending and not run and len(lines) == 1:
+                out.next_image = pending    # a caption whose credit is the next paragraph
             run.append(plain)
         pending = None
-    if run:
-        _text_block(run, out)
+    flush()
     return pending
 
 
@@ -283,6 +372,7 @@ _SKIP = {"script", "style", "noscript", "template", "svg", "head", "nav", "butto
 _BLOCK = {"p", "div", "section", "article", "main", "header", "h1", "h2", "h3", "h4",
           "h5", "h6", "li", "ul", "ol", "blockquote", "pre", "table", "tr", "td", "th",
           "dl", "dt", "dd", "figure", "figcaption", "hr", "aside", "address", "body"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _DATE_META = ("article:published_time", "og:article:published_time", "datepublished",
               "date", "dc.date", "dc.date.issued", "dcterms.created", "pubdate",
               "publish-date", "parsely-pub-date", "sailthru.date", "article.published")
@@ -410,6 +500,12 @@ def _read_unit(unit: _Node, consumed: set[int]):
     credit = next((n for n in unit.elements() if _is_credit(n)), None)
     if credit is None:
         credit = next((n for n in unit.elements() if n.tag in ("small", "cite")), None)
+    if credit is None and caption is not None:
+        # "<figcaption><span>Caption.</span> <span>Heidi Levine for The Washington
+        # Post</span>": the caption's last element is the credit when it is one alone.
+        last = next((n for n in reversed(list(caption.elements())) if n.parent is caption), None)
+        if last is not None and last.text() != caption.text() and is_credit_line(last.text()):
+            credit = last
     if credit is None:
         sibling = _next_element(unit)
         if sibling is not None and (_is_credit(sibling) or sibling.tag == "small"):
@@ -465,6 +561,9 @@ def _read_html(text: str, out: _Collector):
                     out.caption(caption, credit_line, number, src)
             elif child.tag == "br":
                 buffer.append(" ")
+            elif child.tag in _HEADINGS:
+                flush()
+                out.heading(child.text())
             elif child.tag in _BLOCK:
                 flush()
                 walk(child)

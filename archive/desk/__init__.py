@@ -119,6 +119,19 @@ class Desk:
         page = search(self.conn, query or "", limit=limit, after=after, facets=facets, today=day)
         return page, records(self.archive, page.photo_ids)
 
+    def check_query(self, query: str, *, on=None) -> str:
+        """Parse a query without running it: its plain-words description, or the
+        QueryError (with the column) a search bar shows as the person types."""
+        from archive.query import parse_query
+
+        return parse_query(query or "", today=_day(on)).describe()
+
+    def completions(self, limit: int = 200) -> dict[str, list[str]]:
+        """Names a search bar completes: photographers, places and agencies of the archive,
+        the most frequent first (from the whole archive's facet counts)."""
+        res = self.results("", limit=1, facets=True)
+        return {kind: [v.name for v in values][:limit] for kind, values in (res.facets or {}).items()}
+
     def rows(self, photo_ids: Sequence[int], *, on=None) -> list[GridRow]:
         """Grid rows of the photos named, in that order (a selection, an article's photos)."""
         from archive.desk.results import grid_rows
@@ -302,6 +315,13 @@ class Desk:
 
         return select_photos(self.archive, query=query, photos=photos, article=article, today=on,
                              progress=progress, cancel=cancel)
+
+    @staticmethod
+    def profiles() -> list[str]:
+        """The house-style profiles that can be chosen (shipped and the newsroom's own)."""
+        from archive.rules import list_profiles
+
+        return [name for name, _ in list_profiles()]
 
     def profile_name(self) -> str:
         from archive.licensing import archive_profile

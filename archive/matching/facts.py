@@ -205,9 +205,11 @@ def caption_facts(caption: dict, article_date: _dt.date | None, places: PlaceLoo
         place_words.update(content_words(text[hit[0]:hit[1]]))
     words = content_words(text, drop=place_words)
     creators = tuple(c for c in credit.get("creators") or () if is_person(c))
+    # "agency" is the chain as credited ("Pool/AFP via Getty Images"), "agencies"
+    # its members resolved, originator first: the last member is the principal.
     agencies = tuple(credit.get("agencies") or ([credit["agency"]] if credit.get("agency") else []))
     principal = credit.get("agency") or (agencies[-1] if agencies else None)
-    chain = [principal, *reversed(agencies)] if principal else []
+    chain = list(reversed(agencies)) or ([principal] if principal else [])
     keys = tuple(dict.fromkeys(k for a in chain for k in agency_keys(a)))
     return CaptionFacts(
         index=caption["index"], text=text, credit_line=caption.get("credit_line"),

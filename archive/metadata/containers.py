@@ -41,7 +41,7 @@ def scan(src: Source, ext: str = "") -> Blocks:
     head = src.head[:16]
     if head[:3] == b"\xff\xd8\xff":
         return _scan_jpeg(src)
-    if head[:4] in (b"II*\0", b"MM\0*"):
+    if head[:4] in (b"II*\0", b"MM\0*", b"II+\0", b"MM\0+"):     # TIFF, BigTIFF
         return scan_tiff(src, ext)
     if head[:8] == b"\x89PNG\r\n\x1a\n":
         return _scan_png(src)
@@ -66,8 +66,6 @@ def scan(src: Source, ext: str = "") -> Blocks:
 def _describe(data: bytes) -> str:
     if data[:2] == b"\xff\xd8":
         return "a JPEG start marker without a segment after it"
-    if data[:4] in (b"II+\0", b"MM\0+"):
-        return "BigTIFF, which is not supported"
     if data[:5] == b"%PDF-":
         return "a PDF document, not a photo"
     if data[:6] in (b"GIF87a", b"GIF89a"):

@@ -252,35 +252,45 @@ def _decode(raw: bytes) -> str:
 
 
 def _rationals(tag) -> Optional[list[float]]:
+    """A rational tag's values as floats; None when any part is x/0.
+
+    exiftool reads a coordinate with a zero denominator anywhere in it (0/0
+    is how many cameras write "no fix") as undefined, so do we.
+    """
     if tag is None or isinstance(tag.values, (str, bytes)):
         return None
     out = []
     for v in tag.values:
         try:
             out.append(float(v))
-        except ZeroDivisionError:
-            num = getattr(v, "_numerator", 0)
-            if num:
-                return None          # x/0: not a number
-            out.append(0.0)          # 0/0: an unset part, as exiftool reads it
-        except (TypeError, ValueError):
+        except (ZeroDivisionError, TypeError, ValueError):
             return None
     return out
 
 
 def _gps(tags: dict, facts: ExifFacts, warnings: list[str]) -> None:
-    for axis, limit in (("Latitude", 90.0), ("Longitude", 180.0)):
+    refs_set = True     # both coordinates carry an N/S/E/W reference
+    for axis, limit, letters in (("Latitude", 90.0, ("N", "S")), ("Longitude", 180.0, ("E", "W"))):
         parts = _rationals(tags.get(f"GPS GPS{axis}"))
         if not parts:
             continue
         value = parts[0] + (parts[1] / 60 if len(parts) > 1 else 0) + (parts[2] / 3600 if len(parts) > 2 else 0)
         ref = decode_text(tags["GPS GPS%sRef" % axis].values) if f"GPS GPS{axis}Ref" in tags else ""
-        if ref and ref.strip().upper()[:1] in ("S", "W"):
+        letter = (ref or "").strip().upper()[:1]
+        if letter not in letters:
+            refs_set = False
+        if letter in ("S", "W"):
             value = -value
         if abs(value) > limit:
             warnings.append(f"EXIF: GPS {axis.lower()} {value} is out of range; ignored")
             continue
         setattr(facts, "gps_lat" if axis == "Latitude" else "gps_lon", value)
+    if facts.gps_lat == 0 and facts.gps_lon == 0 and not refs_set:
+        # 0/0 with empty (or no) references: a GPS that never had a fix wrote
+        # its blank fields, not a photo taken in the Gulf of Guinea.  With both
+        # references set, 0,0 is a position like any other and stays.
+        facts.gps_lat = facts.gps_lon = None
+        return
     alt = _rationals(tags.get("GPS GPSAltitude"))
     if alt:
         ref_tag = tags.get("GPS GPSAltitudeRef")

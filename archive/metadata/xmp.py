@@ -23,6 +23,7 @@ override earlier ones property by property, as exiftool does.
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from typing import Optional, Union
 import xml.etree.ElementTree as _C_ET
 from xml.etree.ElementTree import Element, ParseError
@@ -38,6 +39,13 @@ _RDF_CONTAINERS = {"{%s}Bag" % RDF, "{%s}Seq" % RDF}
 _RDF_ALT = "{%s}Alt" % RDF
 _RDF_RESOURCE = "{%s}resource" % RDF
 _RDF_PARSETYPE = "{%s}parseType" % RDF
+_RDF_NODEID = "{%s}nodeID" % RDF
+# Node elements (the subject or object of properties) as opposed to property elements.
+_RDF_NODES = {_RDF_DESC, _RDF_ALT} | _RDF_CONTAINERS
+# rdf:nodeID references resolved per packet at most: a hostile packet whose
+# blank nodes refer to each other many times over cannot make us copy forever.
+MAX_NODE_REFS = 2000
+MAX_NODE_DEPTH = 8
 
 # The namespaces whose properties we use; everything else (Camera Raw
 # settings, xmpMM history, vendor schemas) is skipped while collecting.
@@ -95,9 +103,65 @@ def parse_xmp(packet: bytes) -> dict[str, Value]:
     rdf = root if root.tag == "{%s}RDF" % RDF else root.find(".//{%s}RDF" % RDF)
     if rdf is None:
         raise XmpError("XMP packet has no rdf:RDF element")
+    referenced: set[str] = set()
+    if "nodeID" in text:
+        referenced = _resolve_node_ids(rdf)
     for node in rdf:
+        if referenced and node.get(_RDF_NODEID) in referenced:
+            continue            # a blank node some property points to: its values are there
         _collect(node, props)
     return props
+
+
+def _resolve_node_ids(rdf: Element) -> set[str]:
+    """Put a copy of each blank node where a property points to it by rdf:nodeID.
+
+    RDF writers other than Adobe's (f-spot, SemWeb, some DAM exports) write
+    ``<dc:subject rdf:nodeID="anon2"/>`` and, elsewhere in the packet,
+    ``<rdf:Bag rdf:nodeID="anon2"><rdf:li>...`` (or an ``rdf:Description``
+    for a structure).  After this the tree reads as if the node had been
+    written inline, which the rest of the parser understands; a reference to
+    no node is dropped (no value, as exiftool has it).  Returns the ids that
+    are referred to: those top-level nodes describe a value, not the photo.
+    """
+    nodes: dict[str, Element] = {}
+    referenced: set[str] = set()
+    for node in rdf:                                # top-level nodes, of any type
+        nid = node.get(_RDF_NODEID)
+        if nid is not None:
+            nodes.setdefault(nid, node)
+    for el in rdf.iter():
+        nid = el.get(_RDF_NODEID)
+        if nid is None or nodes.get(nid) is el:
+            continue
+        if el.tag in _RDF_NODES:
+            nodes.setdefault(nid, el)               # a node written inline
+        else:
+            referenced.add(nid)                     # a property pointing at a node
+    if not referenced:
+        return referenced
+    # Copies come from the nodes as written, not as expanded so far.
+    pristine = {nid: deepcopy(node) for nid, node in nodes.items() if nid in referenced}
+    budget = MAX_NODE_REFS
+    stack = [(node, 0) for node in rdf if node.get(_RDF_NODEID) not in referenced]
+    while stack:
+        parent, depth = stack.pop()
+        for el in list(parent):
+            nid = el.get(_RDF_NODEID)
+            if nid is None or el.tag in _RDF_NODES or len(el):
+                stack.append((el, depth))
+                continue
+            target = pristine.get(nid)
+            if target is None or depth >= MAX_NODE_DEPTH or budget <= 0:
+                parent.remove(el)
+                continue
+            budget -= 1
+            copy = deepcopy(target)
+            copy.attrib.pop(_RDF_NODEID, None)
+            del el.attrib[_RDF_NODEID]
+            el.append(copy)
+            stack.append((el, depth + 1))
+    return referenced
 
 
 def _fast_parse(text: str) -> Optional[Element]:

@@ -40,10 +40,11 @@ def register(sub, archive_option) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_search)
 
-    p = sub.add_parser("demo", help="build the demo archive and show what is in it")
+    p = sub.add_parser("demo", help="build the demo archive and open the window on it")
     p.add_argument("--archive", metavar="DIR", default=argparse.SUPPRESS,
                    help="where to build it (default: the user data dir's demo)")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--no-window", action="store_true", help="only build it and print what is in it")
+    p.add_argument("--json", action="store_true", help="print what is in it as JSON (no window)")
     p.set_defaults(handler=cmd_demo)
 
 
@@ -53,7 +54,11 @@ def open_from_args(args, *, create=False):
     return open_archive(getattr(args, "archive", None), create=create)
 
 
+WARNINGS_SHOWN = 10     # in the text report; --json lists them all
+
+
 def _print_report(report, args) -> int:
+    """The import/sync report; exit 1 when a file failed (skipped files and warnings are not errors)."""
     data = report.to_dict()
     if getattr(args, "json", False):
         print_json(data)
@@ -62,13 +67,23 @@ def _print_report(report, args) -> int:
             f"missing {report.missing}, unchanged {report.unchanged}, failed {len(report.failed)}")
         for path, reason in report.failed:
             err(f"  failed: {path}: {reason}")
+        skipped = data["skipped"]
+        if skipped["total"]:
+            kinds = ", ".join(f"{kind} {n}" for kind, n in skipped["by_type"].items())
+            err(f"skipped {skipped['total']} ({kinds}): not photos Picture Desk reads")
         for photo_id, path, fld in report.conflicts:
             err(f"  kept your edit of {fld} for photo {photo_id} ({path}); the file now says otherwise")
         if report.thumbnails:
             t = report.thumbnails
             err(f"thumbnails: made {t.get('made', 0)}, skipped {t.get('skipped', 0)}, "
                 f"failed {len(t.get('failed', []))}")
-    return 0
+        if report.warnings:
+            err(f"warnings: {len(report.warnings)}")
+            for path, message in report.warnings[:WARNINGS_SHOWN]:
+                err(f"  warning: {path}: {message}")
+            if len(report.warnings) > WARNINGS_SHOWN:
+                err(f"  ... and {len(report.warnings) - WARNINGS_SHOWN} more (--json lists them all)")
+    return 1 if report.failed else 0
 
 
 def cmd_import(args) -> int:
@@ -162,6 +177,8 @@ def cmd_search(args) -> int:
 
 
 def cmd_demo(args) -> int:
+    import datetime as dt
+
     from archive.demo import build_demo
 
     progress = TerminalProgress()
@@ -170,5 +187,10 @@ def cmd_demo(args) -> int:
     if args.json:
         print_json(summary)
         return 0
-    print(summary["text"])
-    return 0
+    if args.no_window:
+        print(summary["text"])
+        return 0
+    from desktop.cli import open_window
+
+    err(f"opening the window on {summary['archive']}")
+    return open_window(summary["archive"], on=dt.date(2022, 12, 19))

@@ -27,29 +27,23 @@ class HistoryCommand(QUndoCommand):
         if any(c.field.startswith("pair:") for c in self.entry.changes):
             self.context.articlesChanged.emit()
 
-    def undo(self) -> None:
+    def _apply(self, how: str, applied: bool) -> None:
         try:
-            self.context.desk.undo(self.entry.batch)
+            getattr(self.context.desk, how)(self.entry.batch)
         except EditConflict as exc:
             self.error = str(exc)
-            self.context.status.emit(f"Cannot undo: {exc}")
+            self.context.status.emit(f"Cannot {how}: {exc}")
             self.setObsolete(True)
             return
-        self._applied = False
+        self._applied = applied
         self._changed()
 
+    def undo(self) -> None:
+        self._apply("undo", False)
+
     def redo(self) -> None:
-        if self._applied:
-            return
-        try:
-            self.context.desk.redo(self.entry.batch)
-        except EditConflict as exc:
-            self.error = str(exc)
-            self.context.status.emit(f"Cannot redo: {exc}")
-            self.setObsolete(True)
-            return
-        self._applied = True
-        self._changed()
+        if not self._applied:
+            self._apply("redo", True)
 
 
 def push(context, entry: HistoryEntry, text: str | None = None) -> None:

@@ -67,7 +67,7 @@ def test_article_to_dict_is_what_article_add_prints(kyiv_article):
     d = read_article(kyiv_article).to_dict()
     assert d["captions"][1]["credit"] == {
         "kind": "Photograph", "creators": ["Laura Boushnak"], "agency": "The New York Times",
-        "agencies": ["The New York Times"], "staff": False, "handout": False}
+        "agencies": ["The New York Times"], "pool": False, "handout": False, "staff": False}
     assert d["captions"][1]["credit_line"] == "Photograph: Laura Boushnak/The New York Times"
 
 
@@ -95,9 +95,9 @@ def test_text_captions_anywhere_and_by_line(tmp_path):
     assert article.title == "Russia launches drone attack on Kyiv"
     assert article.date == "2022-12-19"
     assert [(c.text, c.credit.agency) for c in article.captions] == [
-        ("Firefighters work at the site of a drone strike.", "Reuters"),
+        ("Firefighters work at the site of a drone strike.", "REUTERS"),
         ("A man walks past a destroyed building.", "AP"),
-        ("Smoke rises over the city.", "Getty Images"),
+        ("Smoke rises over the city.", "AFP via Getty Images"),
     ]
     assert [c.paragraph for c in article.captions] == [3, 4, 5]
     assert article.captions[2].credit.agencies == ("AFP", "Getty Images")
@@ -220,6 +220,8 @@ def test_html_figures_and_cms_captions(tmp_path):
         (None, "Firefighters at the site.", "REUTERS/Valentyn Ogirenko"),
     ]
     assert [c.credit.agency for c in article.captions] == [
+        "The New York Times", "The New York Times", "AP", "Reuters", "AFP via Getty Images", "REUTERS"]
+    assert [c.credit.agencies[-1] for c in article.captions] == [
         "The New York Times", "The New York Times", "AP", "Reuters", "Getty Images", "Reuters"]
 
 

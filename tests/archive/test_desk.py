@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 
@@ -12,20 +11,9 @@ from archive.desk import MULTIPLE, Desk, EditConflict
 ON = dt.date(2022, 12, 19)
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory):
-    from archive.demo import build_demo
-
-    root = tmp_path_factory.mktemp("demo")
-    build_demo(root)
-    return root
-
-
 @pytest.fixture
-def desk(demo_template, tmp_path):
-    root = tmp_path / "demo"
-    shutil.copytree(demo_template, root)
-    with Desk.open(root / "archive", create=False) as opened:
+def desk(demo_dir):
+    with Desk.open(demo_dir / "archive", create=False) as opened:
         yield opened
 
 

@@ -5,29 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 DEMO_DAY = dt.date(2022, 12, 19)      # the demo article's publication date
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory):
-    from archive.demo import build_demo
-
-    root = tmp_path_factory.mktemp("demo-template")
-    build_demo(root)
-    return root
-
-
-@pytest.fixture
-def demo_dir(demo_template, tmp_path):
-    root = tmp_path / "demo"
-    shutil.copytree(demo_template, root)
-    return root
 
 
 @pytest.fixture
@@ -48,3 +31,38 @@ def context(qtbot, desk):
     yield ctx
     ctx.jobs.cancel_all()
     ctx.jobs.wait(10000)
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path_factory):
+    """QSettings in a temporary INI file: tests never read or write a person's settings."""
+    from PySide6.QtCore import QCoreApplication, QSettings
+
+    folder = tmp_path_factory.mktemp("settings")
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(folder))
+    QCoreApplication.setOrganizationName("picturedesk-tests")
+    QCoreApplication.setApplicationName("picturedesk-tests")
+    yield
+
+
+@pytest.fixture
+def window(qtbot, context):
+    from desktop.gui.main_window import MainWindow
+
+    win = MainWindow(context)
+    win.resize(1400, 900)
+    win.show()
+    qtbot.waitUntil(lambda: win.sheet.model.total > 0, timeout=10000)
+    yield win
+    win.close()
+    _delete_now(win)
+
+
+def _delete_now(widget) -> None:
+    """Delete a window and its children (and their timers) before the next test's desk opens."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
+    QCoreApplication.processEvents()

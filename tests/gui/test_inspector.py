@@ -56,8 +56,8 @@ def test_shows_values_with_their_origin_tags_and_clearance_reasons(inspector, co
     assert any(r[0] == "Path" for r in _tree_rows(single.trees["File"]))
     assert single.status_chip.text().startswith("Not cleared")
     reasons = single.reasons_label.text()
-    assert "No licence covers this photo" in reasons and "Embargoed until" in reasons
-    assert single.stale_label.isVisible()          # the demo's stored checks are not for this day
+    assert "covered by licence" in reasons and "Getty Images" in reasons and "Embargoed until" in reasons
+    assert not single.stale_label.isVisibleTo(inspector)   # the demo's checks are stored for its day
 
 
 def test_edited_value_shows_the_agencys_own_beside_it(inspector, context, desk):
@@ -112,19 +112,19 @@ def test_save_undo_redo(inspector, context, desk, qtbot):
 
 
 def test_rebuild_credit_and_revert_to_the_files_value(inspector, context, desk):
-    pid = _id(desk, "getty_minsk.jpg")
+    pid = _id(desk, "hoffman_market_kyiv.jpg")
     context.set_selection([pid])
     editor = inspector.editor
     assert any(r.violation.rule == "credit.missing" for r in editor.violation_rows)
     editor.rebuild_button.click()
     assert editor.text_of("credit_line") == desk.rebuilt_credit(pid)
-    editor.editors["city"].setText("Minsk City")
+    editor.editors["city"].setText("Kyiv City")
     assert editor.save()
-    assert desk.record(pid)["city"] == "Minsk City"
+    assert desk.record(pid)["city"] == "Kyiv City"
     assert editor.revert_buttons["city"].isVisibleTo(inspector)
     editor.revert_buttons["city"].click()
-    assert desk.record(pid)["city"] == "Minsk"
-    assert editor.editors["city"].text() == "Minsk"
+    assert desk.record(pid)["city"] == "Kyiv"
+    assert editor.editors["city"].text() == "Kyiv"
     assert context.undo_stack.count() == 2
 
 

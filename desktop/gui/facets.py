@@ -1,0 +1,139 @@
+"""The facet sidebar: exact counts of the current result, a click to narrow it.
+
+Counts are read off the GUI thread (a job with its own connection); an answer
+for a query that is no longer the current one is dropped.  A click appends the
+value's query term to the search (the search bar shows it, so the narrowed
+result can be saved); Ctrl- or Alt-click excludes it (``-term``).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Qt, Signal
+from PySide6.QtWidgets import QApplication, QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+TITLES = {"creator": "Photographers", "place": "Places", "agency": "Agencies", "clearance": "Clearance",
+          "rules": "Rule status", "licence": "Licences", "folder": "Folders", "year": "Capture year",
+          "month": "Capture month"}
+ORDER = ("creator", "place", "agency", "clearance", "rules", "licence", "folder", "year", "month")
+TermRole = Qt.UserRole + 1
+
+
+class _Signals(QObject):
+    done = Signal(str, object)      # query, facets dict (or an error text)
+
+
+class _Count(QRunnable):
+    def __init__(self, desk, query, on, signals):
+        super().__init__()
+        self.desk, self.query, self.on, self.signals = desk, query, on, signals
+
+    def run(self) -> None:
+        try:
+            desk = self.desk.clone()
+            try:
+                res = desk.results(self.query, limit=1, facets=True, on=self.on)
+            finally:
+                desk.close()
+            self.signals.done.emit(self.query, res.facets or {})
+        except Exception as exc:          # shown in the panel, never a crash
+            self.signals.done.emit(self.query, str(exc))
+
+
+def narrowed(query: str, term: str, exclude: bool) -> str:
+    term = ("-" if exclude else "") + term
+    return f"{query} {term}".strip() if term not in query.split() else query
+
+
+class FacetPanel(QWidget):
+    counted = Signal()
+
+    def __init__(self, context, parent=None):
+        super().__init__(parent)
+        self.context = context
+        self.tree = QTreeWidget(self)
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderHidden(True)
+        self.tree.setRootIsDecorated(True)
+        self.tree.setIndentation(12)
+        self.tree.header().setStretchLastSection(False)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        self.tree.itemClicked.connect(self._clicked)
+        self.status = QLabel("", self)
+        self.status.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.status)
+        layout.addWidget(self.tree, 1)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+        self._signals = _Signals()
+        self._signals.done.connect(self._show)
+        self._asked = None
+        self.facets: dict = {}
+        self.query_counted = None          # the query the shown counts are for
+        context.queryChanged.connect(self.refresh)
+        context.archiveChanged.connect(self.refresh)
+        context.dateChanged.connect(lambda _d: self.refresh())
+        context.deskChanged.connect(self.refresh)
+        context.photosChanged.connect(lambda _ids: self.refresh())
+        if context.desk is not None:
+            self.refresh()
+
+    def refresh(self, *_):
+        if self.context.desk is None:
+            return
+        self._asked = (self.context.query, self.context.on)
+        self.status.setText("Counting…")
+        self.pool.start(_Count(self.context.desk, self.context.query, self.context.on, self._signals))
+
+    def _show(self, query: str, facets) -> None:
+        if (query, self.context.on) != self._asked:
+            return                                   # a newer query is being counted
+        if isinstance(facets, str):
+            self.status.setText(facets)
+            return
+        self.status.setText("")
+        self.facets = facets
+        self.query_counted = query
+        open_kinds = {self.tree.topLevelItem(i).data(0, TermRole): self.tree.topLevelItem(i).isExpanded()
+                      for i in range(self.tree.topLevelItemCount())}
+        self.tree.clear()
+        kinds = [k for k in ORDER if k in facets] + [k for k in facets if k not in ORDER]
+        for kind in kinds:
+            values = facets[kind]
+            if not values:
+                continue
+            group = QTreeWidgetItem([TITLES.get(kind, kind.title()), ""])
+            group.setData(0, TermRole, kind)
+            font = group.font(0)
+            font.setBold(True)
+            group.setFont(0, font)
+            group.setFlags(group.flags() & ~Qt.ItemIsSelectable)
+            for v in values:
+                item = QTreeWidgetItem([v.name.replace("_", " "), f"{v.count:,}"])
+                item.setData(0, TermRole, v.term)
+                item.setTextAlignment(1, Qt.AlignRight | Qt.AlignVCenter)
+                item.setToolTip(0, f"Click: narrow to {v.term}\nCtrl-click: exclude it")
+                group.addChild(item)
+            self.tree.addTopLevelItem(group)
+            group.setExpanded(open_kinds.get(kind, True))
+        self.counted.emit()
+
+    def items(self, kind: str) -> list[tuple[str, int, str]]:
+        """(name, count, term) shown for a kind (what a test reads)."""
+        return [(v.name, v.count, v.term) for v in self.facets.get(kind, [])]
+
+    def _clicked(self, item, _column) -> None:
+        term = item.data(0, TermRole)
+        if item.parent() is None or not term:
+            return
+        mods = QApplication.keyboardModifiers()
+        self.apply(term, exclude=bool(mods & (Qt.ControlModifier | Qt.AltModifier | Qt.MetaModifier)))
+
+    def apply(self, term: str, exclude: bool = False) -> None:
+        self.context.queryRequested.emit(narrowed(self.context.query, term, exclude))
+
+    def shutdown(self) -> None:
+        self.pool.clear()
+        self.pool.waitForDone(3000)

@@ -1,0 +1,439 @@
+"""The contact sheet: a virtual grid over the whole result of the current search.
+
+Each cell shows the thumbnail (a placeholder until the loader delivers it), the
+file name, photographer, agency and capture time, and badges: rule errors, and
+clearance for the publication date as the Guardian's Grid shows it (✓ free,
+⚑ conditional, £ pay, over quota, ⚠ not cleared or denied by a lease, … while
+the checks are out of date).  Arrows move, Space or Enter opens the preview,
+Ctrl+A selects all, shift/ctrl-click and rubber-band select; selected photos
+drag out as ``application/x-picturedesk-photo-ids`` (onto an article's caption).
+
+Selection: the view keeps ranges (a million selected photos cost nothing); the
+context receives the ids of up to 5,000 selected photos in order, which is what
+batch editing and the inspector use.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSlider, QStyle,
+                               QStyledItemDelegate, QTableView, QToolButton, QVBoxLayout, QWidget)
+
+from archive.errors import PictureDeskError
+from desktop.gui.sheet_model import IdRole, RowRole, SheetModel, badge_text
+from desktop.gui.thumbs import ThumbnailLoader
+
+SORTS = (("taken", "Capture time"), ("imported", "Import time"), ("name", "File name"), ("creator", "Photographer"))
+COLOURS = {"red": QColor(214, 64, 56), "amber": QColor(222, 160, 30), "green": QColor(70, 170, 95),
+           "grey": QColor(140, 140, 140)}
+MAX_SELECTED_IDS = 5000
+
+
+def short_time(value) -> str:
+    if not value:
+        return "no date"
+    try:
+        t = _dt.datetime.fromisoformat(value)
+    except ValueError:
+        return str(value)[:16]
+    return t.strftime("%d %b %Y %H:%M")
+
+
+class CellDelegate(QStyledItemDelegate):
+    def __init__(self, sheet: "ContactSheet"):
+        super().__init__(sheet)
+        self.sheet = sheet
+
+    def sizeHint(self, option, index) -> QSize:
+        return self.sheet.cell_size()
+
+    def paint(self, painter: QPainter, option, index) -> None:
+        if self.sheet.model.position(index) >= self.sheet.model.total:
+            return                                  # the empty cells after the last photo
+        painter.save()
+        pal = option.palette
+        rect = option.rect.adjusted(3, 3, -3, -3)
+        selected = bool(option.state & QStyle.State_Selected)
+        base = pal.color(QPalette.Highlight) if selected else pal.color(QPalette.AlternateBase)
+        if selected:
+            base = QColor(base)
+            base.setAlpha(150)
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setPen(Qt.NoPen)
+        painter.setBrush(base)
+        painter.drawRoundedRect(rect, 4, 4)
+        if option.state & QStyle.State_HasFocus:
+            painter.setPen(QPen(pal.color(QPalette.Highlight), 2))
+            painter.setBrush(Qt.NoBrush)
+            painter.drawRoundedRect(rect, 4, 4)
+        row = index.data(RowRole)
+        s = self.sheet.thumb_size
+        thumb = QRect(rect.x() + (rect.width() - s) // 2, rect.y() + 5, s, s)
+        text_pen = pal.color(QPalette.HighlightedText if selected else QPalette.Text)
+        dim = pal.color(QPalette.PlaceholderText)
+        if row is None:
+            painter.setBrush(pal.color(QPalette.Base))
+            painter.setPen(Qt.NoPen)
+            painter.drawRect(thumb)
+            painter.restore()
+            return
+        pm = self.sheet.loader.pixmap(row.id)
+        if pm is None:
+            self.sheet.loader.request([row.id])
+            painter.setBrush(pal.color(QPalette.Base))
+            painter.setPen(Qt.NoPen)
+            painter.drawRect(thumb.adjusted(s // 8, s // 8, -s // 8, -s // 8))
+            if self.sheet.loader.has_none(row.id):
+                painter.setPen(dim)
+                painter.drawText(thumb, Qt.AlignCenter, "no preview")
+        else:
+            size = pm.size().scaled(s, s, Qt.KeepAspectRatio)
+            target = QRect(thumb.x() + (s - size.width()) // 2, thumb.y() + (s - size.height()) // 2,
+                           size.width(), size.height())
+            if row.missing:
+                painter.setOpacity(0.35)
+            painter.drawPixmap(target, pm)
+            painter.setOpacity(1.0)
+        self._badges(painter, thumb, row, option.font)
+        fm = QFontMetrics(option.font)
+        y = thumb.bottom() + 4
+        line_h = fm.height()
+        bold = QFont(option.font)
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.setPen(text_pen)
+        w = rect.width() - 10
+        painter.drawText(QRect(rect.x() + 5, y, w, line_h), Qt.AlignLeft | Qt.AlignVCenter,
+                         QFontMetrics(bold).elidedText(row.name, Qt.ElideMiddle, w))
+        painter.setFont(option.font)
+        painter.setPen(text_pen if selected else dim)
+        who = ", ".join(row.creators) or "—"
+        painter.drawText(QRect(rect.x() + 5, y + line_h, w, line_h), Qt.AlignLeft | Qt.AlignVCenter,
+                         fm.elidedText(who, Qt.ElideRight, w))
+        meta = f"{row.agency or '—'} · {short_time(row.taken_at)}"
+        painter.drawText(QRect(rect.x() + 5, y + 2 * line_h, w, line_h), Qt.AlignLeft | Qt.AlignVCenter,
+                         fm.elidedText(meta, Qt.ElideRight, w))
+        painter.restore()
+
+    def _badges(self, painter, thumb: QRect, row, font) -> None:
+        small = QFont(font)
+        small.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
+        small.setBold(True)
+        painter.setFont(small)
+        fm = QFontMetrics(small)
+        x = thumb.right() - 3
+        items = []
+        symbol, colour = badge_text(row)
+        if symbol:
+            items.append((symbol, COLOURS[colour]))
+        if row.rule_status == "error":
+            items.append(("errors", COLOURS["red"]))
+        if row.conflicts:
+            items.append(("file changed", COLOURS["amber"]))
+        if row.clearance.lease == "allow":
+            items.append(("leased", COLOURS["green"]))
+        for text, colour in items:
+            w = fm.horizontalAdvance(text) + 8
+            box = QRect(x - w, thumb.y() + 3, w, fm.height() + 2)
+            painter.setPen(Qt.NoPen)
+            painter.setBrush(colour)
+            painter.drawRoundedRect(box, 3, 3)
+            painter.setPen(QColor(255, 255, 255))
+            painter.drawText(box, Qt.AlignCenter, text)
+            x -= w + 3
+
+
+class SheetView(QTableView):
+    """A table of fixed-size cells: the layout of a million photos is arithmetic."""
+
+    previewRequested = Signal(int)
+    resized = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        for header in (self.horizontalHeader(), self.verticalHeader()):
+            header.hide()
+            header.setSectionResizeMode(QHeaderView.Fixed)
+            header.setMinimumSectionSize(8)
+        self.setShowGrid(False)
+        self.setWordWrap(False)
+        self.setCornerButtonEnabled(False)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key_Space, Qt.Key_Return, Qt.Key_Enter):
+            idx = self.currentIndex()
+            pid = idx.data(IdRole) if idx.isValid() else None
+            if pid is not None:
+                self.previewRequested.emit(pid)
+                return
+        super().keyPressEvent(event)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.resized.emit()
+
+
+class ContactSheet(QWidget):
+    """The grid with its bar (count, sort, thumbnail size)."""
+
+    previewRequested = Signal(int)
+    countChanged = Signal(int)
+
+    def __init__(self, context, parent=None):
+        super().__init__(parent)
+        self.context = context
+        self.thumb_size = 180
+        self.model = SheetModel(context, self)
+        self.loader = ThumbnailLoader(context, self)
+        self.loader.ready.connect(self._thumb_ready)
+
+        self.view = SheetView(self)
+        self.view.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectItems)
+        self.view.setDragEnabled(True)
+        self.view.setDragDropMode(QAbstractItemView.DragOnly)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+        self.view.resized.connect(self._fit_columns)
+        self.view.verticalScrollBar().setSingleStep(24)
+        self.delegate = CellDelegate(self)
+        self.view.setItemDelegate(self.delegate)
+        self.view.setModel(self.model)
+        self.view.previewRequested.connect(self.previewRequested)
+        self._apply_cell_size()
+        self.view.doubleClicked.connect(lambda idx: self.previewRequested.emit(idx.data(IdRole))
+                                        if idx.data(IdRole) is not None else None)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.view.selectionModel().currentChanged.connect(self._selection_changed)
+
+        self.count = QLabel("", self)
+        self.sort = QComboBox(self)
+        for key, label in SORTS:
+            self.sort.addItem(label, key)
+        self.sort.setToolTip("Sort by")
+        self.order = QToolButton(self)
+        self.order.setCheckable(True)
+        self.order.setChecked(True)
+        self.order.setToolTip("Descending (newest first, Z to A) or ascending")
+        self._order_text()
+        self.size = QSlider(Qt.Horizontal, self)
+        self.size.setRange(96, 320)
+        self.size.setValue(self.thumb_size)
+        self.size.setFixedWidth(140)
+        self.size.setToolTip("Thumbnail size")
+        self.message = QLabel("", self)
+        self.message.setStyleSheet("color: #e0a030;")
+        bar = QHBoxLayout()
+        bar.setContentsMargins(6, 4, 6, 4)
+        bar.addWidget(self.count)
+        bar.addWidget(self.message, 1)
+        bar.addWidget(QLabel("Sort:", self))
+        bar.addWidget(self.sort)
+        bar.addWidget(self.order)
+        bar.addSpacing(12)
+        bar.addWidget(QLabel("Size:", self))
+        bar.addWidget(self.size)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+
+        self.sort.currentIndexChanged.connect(self._sort_chosen)
+        self.order.toggled.connect(self._resort)
+        self.size.valueChanged.connect(self.set_thumb_size)
+        self.model.loaded.connect(self._loaded)
+        self.model.failed.connect(self.message.setText)
+        self._select_timer = QTimer(self)
+        self._select_timer.setSingleShot(True)
+        self._select_timer.setInterval(30)
+        self._select_timer.timeout.connect(self._publish_selection)
+
+        context.queryChanged.connect(self._query)
+        context.photosChanged.connect(self._photos_changed)
+        context.archiveChanged.connect(self._archive_changed)
+        context.dateChanged.connect(lambda _d: self.model.refresh_ids([]))
+        context.deskChanged.connect(self._desk_changed)
+        if context.desk is not None:
+            self.reload()
+
+    # -- loading
+
+    def reload(self) -> None:
+        try:
+            self.model.load(self.context.query)
+        except PictureDeskError as exc:
+            self.message.setText(str(exc))
+
+    def _query(self, text: str) -> None:
+        self.model.load(text)      # the search bar catches a QueryError and shows it
+
+    def _desk_changed(self) -> None:
+        self.loader.reset()
+        self.reload()
+
+    def _archive_changed(self) -> None:
+        self.loader.reset()
+        pos = self.view.verticalScrollBar().value()
+        self.model.reload_keep()
+        self.view.verticalScrollBar().setValue(pos)
+
+    def _photos_changed(self, ids) -> None:
+        self.model.refresh_ids(ids)
+        self.view.viewport().update()
+
+    def _loaded(self) -> None:
+        n = self.model.total
+        self._fit_columns()
+        if n and not self.view.selectionModel().hasSelection():
+            self.view.selectionModel().setCurrentIndex(self.model.index_of(0),   # the inspector shows it
+                                                       QItemSelectionModel.ClearAndSelect)
+        self.count.setText(f"{n:,} photo{'s' if n != 1 else ''}")
+        self.message.setText("" if self.model.checks_current else "Checks are out of date for this date; checking…")
+        self.countChanged.emit(n)
+
+    def _sort_chosen(self, *_):
+        # Capture and import time read newest first; names A to Z.
+        self.order.blockSignals(True)
+        self.order.setChecked(self.sort.currentData() in ("taken", "imported"))
+        self.order.blockSignals(False)
+        self._resort()
+
+    def _resort(self, *_):
+        self._order_text()
+        key = self.sort.currentData()
+        try:
+            self.model.load(sort=key, descending=self.order.isChecked())
+        except PictureDeskError as exc:
+            self.message.setText(str(exc))
+            self.sort.blockSignals(True)
+            self.order.blockSignals(True)
+            self.sort.setCurrentIndex(0)
+            self.order.setChecked(True)
+            self.sort.blockSignals(False)
+            self.order.blockSignals(False)
+            self._order_text()
+
+    def _order_text(self) -> None:
+        self.order.setText("↓" if self.order.isChecked() else "↑")
+
+    def cell_size(self) -> QSize:
+        lines = QFontMetrics(self.view.font()).height() * 3
+        return QSize(self.thumb_size + 16, self.thumb_size + lines + 22)
+
+    def _apply_cell_size(self) -> None:
+        size = self.cell_size()
+        self.view.horizontalHeader().setDefaultSectionSize(size.width())
+        self.view.verticalHeader().setDefaultSectionSize(size.height())
+        self.view.verticalScrollBar().setSingleStep(max(12, size.height() // 6))
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """As many columns as fit the width; the current photo stays in view."""
+        width = max(1, self.view.viewport().width())
+        columns = max(1, width // self.cell_size().width())
+        if columns == self.model.columns:
+            return
+        current = self.view.currentIndex()
+        pos = self.model.position(current) if current.isValid() else None
+        runs = self.selected_positions()
+        self.model.set_columns(columns)
+        self.select_positions(runs, pos)
+
+    def set_thumb_size(self, px: int) -> None:
+        self.thumb_size = int(px)
+        self.size.blockSignals(True)
+        self.size.setValue(self.thumb_size)
+        self.size.blockSignals(False)
+        self._apply_cell_size()
+
+    def _thumb_ready(self, pid: int) -> None:
+        self.view.viewport().update()
+
+    # -- selection
+
+    def _selection_changed(self, *_):
+        self._select_timer.start()
+
+    def selected_positions(self) -> list[tuple[int, int]]:
+        """The selected result positions as (first, last) runs, in order."""
+        cols, last = self.model.columns, self.model.total - 1
+        runs = []
+        for r in self.view.selectionModel().selection():
+            if r.left() == 0 and r.right() == cols - 1:
+                runs.append((r.top() * cols, min(last, r.bottom() * cols + cols - 1)))
+            else:
+                for row in range(r.top(), r.bottom() + 1):
+                    a = row * cols + r.left()
+                    if a <= last:
+                        runs.append((a, min(last, row * cols + r.right())))
+        runs.sort()
+        merged: list[tuple[int, int]] = []
+        for a, b in runs:
+            if merged and a <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+            else:
+                merged.append((a, b))
+        return merged
+
+    def select_positions(self, runs, current=None) -> None:
+        """Select the (first, last) position runs (at most a few thousand rectangles)."""
+        cols = self.model.columns
+        selection = QItemSelection()
+        for a, b in runs[:2000]:
+            ra, rb = a // cols, b // cols
+            if ra == rb:
+                selection.select(self.model.index(ra, a % cols), self.model.index(ra, b % cols))
+                continue
+            selection.select(self.model.index(ra, a % cols), self.model.index(ra, cols - 1))
+            if rb - ra > 1:
+                selection.select(self.model.index(ra + 1, 0), self.model.index(rb - 1, cols - 1))
+            selection.select(self.model.index(rb, 0), self.model.index(rb, b % cols))
+        sm = self.view.selectionModel()
+        sm.select(selection, QItemSelectionModel.ClearAndSelect)
+        if current is not None and current < self.model.total:
+            idx = self.model.index_of(current)
+            sm.setCurrentIndex(idx, QItemSelectionModel.NoUpdate)
+            self.view.scrollTo(idx)
+
+    def selected_count(self) -> int:
+        return sum(b - a + 1 for a, b in self.selected_positions())
+
+    def selected_ids(self, cap: int = MAX_SELECTED_IDS) -> list[int]:
+        ids: list[int] = []
+        for a, b in self.selected_positions():
+            ids += self.model.ids_between(a, b, cap - len(ids))
+            if len(ids) >= cap:
+                break
+        return ids
+
+    def _publish_selection(self) -> None:
+        ids = self.selected_ids()
+        cur = self.view.currentIndex()
+        current = cur.data(IdRole) if cur.isValid() and self.view.selectionModel().isSelected(cur) else None
+        if current is None and ids:
+            current = ids[0]
+        self.context.set_selection(ids, current)
+
+    def select_all(self) -> None:
+        self.view.selectAll()
+
+    def select_photo(self, pid: int) -> None:
+        pos = self.model.position_of(pid)
+        if pos is not None:
+            idx = self.model.index_of(pos)
+            self.view.selectionModel().setCurrentIndex(idx, QItemSelectionModel.ClearAndSelect)
+            self.view.scrollTo(idx)
+
+    def current_id(self):
+        idx = self.view.currentIndex()
+        return idx.data(IdRole) if idx.isValid() else None
+
+    def shutdown(self) -> None:
+        """The window closes: no timer may reach the archive after this."""
+        self._select_timer.stop()
+        self.model._timer.stop()
+        self.loader.shutdown()

@@ -1,0 +1,253 @@
+"""The contact sheet's model: the whole result of a query, fetched a page at a time.
+
+The grid is a table whose cells are the result's positions in reading order
+(row × columns + column; the sheet sets ``columns`` to what fits its width), so
+a million photos scroll with a truthful scrollbar and the view lays out nothing
+per photo; a row's data comes from a page of 100 rows read by position through
+:meth:`archive.desk.Desk.results`.  Rows not fetched yet answer ``None`` and are
+fetched on a short timer for the rows the view last asked for, so dragging the
+scrollbar across a million photos reads only where it stops.  Pages live in a
+small LRU: the model never holds the result.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Optional
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+
+from archive.errors import PictureDeskError
+
+PAGE = 100
+KEEP_PAGES = 60
+RowRole = Qt.UserRole + 1
+IdRole = Qt.UserRole + 2
+
+
+class SheetModel(QAbstractTableModel):
+    loaded = Signal()              # a new result (total known)
+    failed = Signal(str)           # a query or sort the archive refused
+
+    def __init__(self, context, parent=None):
+        super().__init__(parent)
+        self.context = context
+        self.query = ""
+        self.sort = "taken"
+        self.descending = True
+        self.total = 0
+        self.columns = 1
+        self.checks_current = True
+        self._pages: OrderedDict[int, list] = OrderedDict()
+        self._wanted: set[int] = set()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(15)
+        self._timer.timeout.connect(self._fetch_wanted)
+
+    # -- the result
+
+    def load(self, query: Optional[str] = None, *, sort: Optional[str] = None,
+             descending: Optional[bool] = None) -> None:
+        """Show ``query`` (raises QueryError for a bad one, leaving the last result)."""
+        query = self.query if query is None else query
+        sort = sort or self.sort
+        descending = self.descending if descending is None else descending
+        desk = self.context.desk
+        if desk is None:
+            first, total, current = [], 0, True
+        else:
+            res = desk.results(query, offset=0, limit=PAGE, sort=sort, descending=descending, on=self.context.on)
+            first, total, current = res.rows, res.total, res.checks_current
+        self.beginResetModel()
+        self.query, self.sort, self.descending = query, sort, descending
+        self.total, self.checks_current = total, current
+        self._pages.clear()
+        self._wanted.clear()
+        if first:
+            self._pages[0] = first
+        self.endResetModel()
+        self.loaded.emit()
+
+    def reload_keep(self) -> None:
+        """Read again (the archive changed), keeping the view's position."""
+        try:
+            self.load()
+        except PictureDeskError as exc:
+            self.failed.emit(str(exc))
+
+    def refresh_ids(self, ids) -> None:
+        """Re-read the pages holding these photos (an edit, an undo)."""
+        ids = set(ids)
+        for page, rows in list(self._pages.items()):
+            if not ids or any(r.id in ids for r in rows):
+                self._pages.pop(page)
+                self._wanted.add(page)
+        if self._wanted:
+            self._fetch_wanted()
+
+    # -- Qt's model interface
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else -(-self.total // self.columns)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else self.columns
+
+    def set_columns(self, columns: int) -> None:
+        columns = max(1, int(columns))
+        if columns != self.columns:
+            self.beginResetModel()
+            self.columns = columns
+            self.endResetModel()
+
+    def position(self, index) -> int:
+        """The result position a cell shows (may be past the end in the last row)."""
+        return index.row() * self.columns + index.column()
+
+    def index_of(self, n: int):
+        """The cell of result position ``n``."""
+        return self.index(n // self.columns, n % self.columns)
+
+    def row(self, n: int):
+        """The GridRow at position ``n``, or None until its page is fetched."""
+        page = n // PAGE
+        rows = self._pages.get(page)
+        if rows is None:
+            self._wanted.add(page)
+            if not self._timer.isActive():
+                self._timer.start()
+            return None
+        self._pages.move_to_end(page)
+        i = n - page * PAGE
+        return rows[i] if i < len(rows) else None
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        n = self.position(index)
+        if n >= self.total:
+            return None
+        row = self.row(n)
+        if role == RowRole:
+            return row
+        if row is None:
+            return None
+        if role == IdRole:
+            return row.id
+        if role == Qt.DisplayRole:
+            return row.name
+        if role == Qt.ToolTipRole:
+            return tooltip(row)
+        return None
+
+    def flags(self, index):
+        if not index.isValid() or self.position(index) >= self.total:
+            return Qt.NoItemFlags                     # the empty cells after the last photo
+        return super().flags(index) | Qt.ItemIsDragEnabled
+
+    def mimeTypes(self):
+        return ["application/x-picturedesk-photo-ids"]
+
+    def mimeData(self, indexes):
+        from PySide6.QtCore import QMimeData
+
+        ids = [self.id_at(self.position(i)) for i in indexes]
+        data = QMimeData()
+        data.setData("application/x-picturedesk-photo-ids",
+                     ",".join(str(i) for i in ids if i is not None).encode())
+        return data
+
+    def id_at(self, n: int) -> Optional[int]:
+        row = self.row(n)
+        return row.id if row is not None else None
+
+    def ids_between(self, first: int, last: int, cap: int = 5000) -> list[int]:
+        """The photo ids at positions first..last (fetching their pages), at most ``cap``."""
+        out = []
+        for n in range(first, min(last, first + cap - 1) + 1):
+            row = self._row_now(n)
+            if row is not None:
+                out.append(row.id)
+        return out
+
+    def position_of(self, pid: int) -> Optional[int]:
+        for page, rows in self._pages.items():
+            for i, r in enumerate(rows):
+                if r.id == pid:
+                    return page * PAGE + i
+        return None
+
+    # -- fetching
+
+    def _row_now(self, n: int):
+        page = n // PAGE
+        if page not in self._pages:
+            self._fetch(page)
+        rows = self._pages.get(page) or []
+        i = n - page * PAGE
+        return rows[i] if i < len(rows) else None
+
+    def _fetch(self, page: int) -> bool:
+        desk = self.context.desk
+        if desk is None or page * PAGE >= self.total:
+            return False
+        try:
+            res = desk.results(self.query, offset=page * PAGE, limit=PAGE, sort=self.sort,
+                               descending=self.descending, on=self.context.on)
+        except PictureDeskError as exc:
+            self.failed.emit(str(exc))
+            return False
+        self._pages[page] = res.rows
+        while len(self._pages) > KEEP_PAGES:
+            self._pages.popitem(last=False)
+        return True
+
+    def _fetch_wanted(self) -> None:
+        wanted, self._wanted = sorted(self._wanted), set()
+        for page in wanted[-6:]:          # the view's latest asks: where the scrollbar stopped
+            if page not in self._pages and self._fetch(page):
+                first = page * PAGE
+                last = min(self.total, first + PAGE) - 1
+                self.dataChanged.emit(self.index(first // self.columns, 0),
+                                      self.index(last // self.columns, self.columns - 1))
+
+
+def badge_text(row) -> tuple[str, str]:
+    """(symbol, colour name) of a row's clearance badge, as the Guardian's Grid shows it."""
+    b = row.clearance
+    if not b.current:
+        return ("…", "grey")
+    if b.lease == "deny":
+        return ("⚠ denied", "red")
+    if b.status == "not_cleared":
+        return ("⚠", "red")
+    if b.over_quota:
+        return ("over quota", "amber")
+    if b.status == "conditional":
+        return ("⚑" + (" £" if b.cost == "pay" else ""), "amber")
+    if b.status == "cleared":
+        return ("£" if b.cost == "pay" else "✓", "green" if b.cost != "pay" else "amber")
+    return ("", "grey")
+
+
+def tooltip(row) -> str:
+    lines = [row.name, ", ".join(row.creators) or "no photographer", row.agency or "no agency"]
+    if row.taken_at:
+        lines.append(row.taken_at.replace("T", " "))
+    b = row.clearance
+    if not b.current:
+        lines.append("Clearance: checks are out of date for this date (checking…)")
+    elif b.status:
+        label = {"cleared": "Cleared", "conditional": "Conditional", "not_cleared": "Not cleared"}[b.status]
+        lines.append(f"{label}" + (f" ({b.cost})" if b.cost else ""))
+        lines += [f"• {r}" for r in b.reasons]
+    if b.lease:
+        lines.append(f"Lease in force: {b.lease}")
+    if row.rule_status == "error":
+        lines.append("Caption or credit errors to fix")
+    if row.missing:
+        lines.append("The file is missing")
+    if row.conflicts:
+        lines.append("Changed outside the app: " + ", ".join(row.conflicts))
+    return "\n".join(lines)
