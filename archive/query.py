@@ -63,7 +63,7 @@ __all__ = [
 ]
 
 # Fields whose value is a name or a place, kept as a string for the compiler.
-TEXT_FIELDS = ("by", "credit", "place", "city", "country")
+TEXT_FIELDS = ("by", "credit", "place", "city", "country", "agency", "licence", "rules", "clearance", "folder")
 # Every field prefix, in the order error messages list them.
 FIELD_NAMES = TEXT_FIELDS + ("taken", "article", "is", "has")
 # Flags for ``is:``; extend here (the parser reads these at call time).
@@ -89,7 +89,8 @@ class Text:
 
 @dataclass(frozen=True)
 class Field:
-    """``by:``, ``credit:``, ``place:``, ``city:`` or ``country:`` and its value.
+    """``by:``, ``credit:``, ``place:``, ``city:``, ``country:``, ``agency:``,
+    ``licence:``, ``rules:``, ``clearance:`` or ``folder:`` and its value.
 
     ``name`` is one of ``TEXT_FIELDS``; ``value`` is non-empty, as typed.
     """
@@ -462,6 +463,8 @@ _HAS_WORDS = {
 _FIELD_WORDS = {   # name -> format for the value
     "by": "by {}", "credit": "credited to {}", "place": "in {}",
     "city": "in {} (city)", "country": "in {} (country)",
+    "agency": "from the agency {}", "licence": "under the licence {}", "rules": "with house-style status {}",
+    "clearance": "with clearance {}", "folder": "in the folder {}",
 }
 
 

@@ -54,7 +54,7 @@ def page_ids(conn, query: str, offset: int, limit: int, sort: str, descending: b
 
         raise UsageError(f"cannot sort by {sort}: sort by one of {', '.join(SORTS)}")
     page = search_mod.window(conn, query, offset=offset, limit=limit, sort=sort, descending=descending, today=on)
-    raw = search_mod.search(conn, query, limit=1, facets=True, today=on).facets if facets else None
+    raw = search_mod.facets_of(conn, query, today=on) if facets else None
     return page.total, page.photo_ids, raw
 
 

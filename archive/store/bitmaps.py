@@ -1,42 +1,82 @@
-"""Bitmaps of photo ids: exact totals and facet counts over big result sets.
+"""Bitmaps and per-photo arrays: totals, facets and positions at a million photos.
 
-A query that matches half of a million photos cannot be counted row by row
-in a few milliseconds, let alone grouped by photographer.  Each condition of
-a query (a common word, a photographer, a place, a flag) is instead a
-compressed bitmap of photo ids (roaring, via pyroaring); the result is their
-intersection and the total its cardinality.
+A million photos cannot be counted row by row in a few milliseconds, let alone
+grouped by photographer.  Each condition of a query (a word, a photographer, a
+place) is instead a compressed bitmap of photo ids (roaring, via pyroaring),
+and the conditions on the photo row (dates, folders, has:/is: flags) are
+vectorised over a few per-photo arrays (:class:`Columns`); a result is a
+boolean mask over photo ids and its total the mask's count.
 
-Facet counts use the same cache with a different shape (archive/store/facets.py).
+Everything here is made from the store's own tables with one indexed query and
+kept beside the data generation it was made at: small values (bitmaps) in
+``bitmap_cache``, big arrays (the columns, the sort orders, the facet pairs) in
+files beside the database (``archive.db-search/``) that a fresh process reads
+in a few milliseconds, each named by a row of ``bitmap_cache`` carrying a
+random token the file must carry too (so deleting the rows forgets the files),
+and in memory for a long-lived process such as the window.  Memory is keyed by
+the database itself (its random ``archive_id`` in ``meta`` and its file), so
+two archives open in one process never share a cached value.
 
-Bitmaps are made from the store's own tables with one indexed query and kept
-in ``bitmap_cache`` beside the data generation they were made at, and in
-memory for a long-lived process such as the window.  The generation is the
-last sequence number of the ``changes`` log, to which the schema's triggers
-add the photo every write touches (schema version 5).  A bitmap made at an
-older generation is brought up to date by judging only the photos logged
-since: it drops them and adds back those that still match, so an edited
-caption costs one probe per cached condition, not a rebuild of each.  When
-too many photos changed (an import, a first check) or the log no longer
-reaches back that far, the bitmap is made again.  A stale bitmap is never used.
+The generation is the last sequence number of the ``changes`` log, to which
+the schema's triggers add the photo every write touches (schema version 5).  A
+value made at an older generation is brought up to date by judging only the
+photos logged since: a bitmap drops them and adds back those that still match,
+so an edited caption costs one probe per cached condition, not a rebuild of
+each.  When too many photos changed (an import, a first check) or the log no
+longer reaches back that far, the value is made again.  A stale value is never
+used.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import secrets
+import struct
+from pathlib import Path
 
+import numpy as np
 import sqlean as sqlite3
 from pyroaring import BitMap
 
-_MEMORY: dict[tuple[str, str], tuple[int, object]] = {}
+_MEMORY: dict[tuple, tuple[int, object]] = {}
 _MEMORY_LIMIT = 512
 
-PATCH_LIMIT = 20_000        # more changed photos than this: make the bitmap again
+PATCH_LIMIT = 20_000        # more changed photos than this: make the value again
 LOG_KEEP = 500_000          # log entries kept when the log is pruned
+FILE_MIN = 1 << 20          # values bigger than this (bytes) are kept in a file beside the database
+_MAGIC = b"PDSC"
 
 
 def generation(conn) -> int:
     return conn.execute("SELECT coalesce(max(seq), 0) FROM changes").fetchone()[0]
+
+
+def archive_key(conn) -> tuple:
+    """What names this database in memory: its random id and its file."""
+    path = ""
+    for _, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main":
+            path = file or ""
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE key = 'archive_id'").fetchone()
+    except sqlite3.OperationalError:
+        row = None
+    ident = row[0] if row else None
+    if not path:
+        ident = (ident, id(conn))       # an in-memory database is its connection
+    return (ident, path)
+
+
+_FORGET = []      # other in-memory caches made from these values (search results)
+
+
+def forget_memory() -> None:
+    """Drop every value held in memory (tests; a process that wants a cold start)."""
+    _MEMORY.clear()
+    for forget in _FORGET:
+        forget()
 
 
 def changed_since(conn, since: int, now: int):
@@ -68,84 +108,316 @@ def prune_changes(conn, keep: int = LOG_KEEP) -> int:
 
 
 def ids_json(ids) -> str:
-    return json.dumps(list(ids))
+    return json.dumps([int(i) for i in ids])
 
 
-def archive_identity(conn) -> tuple[str, int]:
-    """Which archive a connection is on, for the in-memory caches: the database file and a
-    random id the archive keeps in ``meta`` (made on first use), so two archives open in one
-    process, or an archive replaced by another at the same path, never share a cache."""
-    path = conn.execute("PRAGMA database_list").fetchone()[2]
-    row = conn.execute("SELECT value FROM meta WHERE key = 'archive_id'").fetchone()
-    if row is None:
-        import secrets
+# ---------------------------------------------------------------- arrays as bytes
 
-        made = secrets.randbits(62)
-        try:
-            conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('archive_id', ?)", (made,))
-            row = conn.execute("SELECT value FROM meta WHERE key = 'archive_id'").fetchone()
-        except sqlite3.OperationalError:
-            row = None                         # read-only: the path alone, and the generation check
-    return path, (row[0] if row else 0)
+def pack(arrays: dict) -> bytes:
+    """Named numpy arrays as one byte string (a JSON header, then the raw arrays)."""
+    head = {name: [a.dtype.str, int(a.size)] for name, a in arrays.items()}
+    text = json.dumps(head).encode()
+    return struct.pack("<I", len(text)) + text + b"".join(np.ascontiguousarray(a).tobytes()
+                                                         for a in arrays.values())
 
 
-def cached(conn, key: str, gen: int, *, build, patch, decode, encode,
-           changed=None, keep_patched=lambda changed: True):
-    """A value made from the archive's tables (a bitmap, the facet pairs), current at
-    generation ``gen``: from memory, else from ``bitmap_cache``; one made at an older
-    generation is patched with the photos changed since (``patch(old, changed)``),
-    else made again (``build()``).  What is made (or patched, when ``keep_patched``
-    says so) is kept in ``bitmap_cache`` for the next process."""
-    ident = archive_identity(conn)
-    memo = _MEMORY.get((ident, key))
-    if memo is not None and memo[0] == gen:
-        return memo[1]
-    if memo is None:
-        row = conn.execute("SELECT generation, data FROM bitmap_cache WHERE key=?", (key,)).fetchone()
-        if row is not None:
-            memo = (row[0], decode(row[1]))
-    if memo is not None and memo[0] == gen:
-        value = memo[1]
-    else:
-        since = None
-        if memo is not None:
-            since = (changed or (lambda g: changed_since(conn, g, gen)))(memo[0])
-        if since is not None:
-            value = patch(memo[1], since)
-            if keep_patched(since):
-                _store(conn, key, gen, encode(value))
+def unpack(data) -> "Packed":
+    """The arrays of ``pack``: from bytes, or (a stored file) read one by one when first used."""
+    return Packed(data)
+
+
+class Packed:
+    """Named arrays packed by ``pack``, in memory or in a file; a file's arrays are read
+    when first asked for, so a query that needs one column does not read them all."""
+
+    def __init__(self, source):
+        self._loaded: dict = {}
+        self._file = None
+        if isinstance(source, _FileRef):
+            self._file = open(source.path, "rb")      # kept open: a replaced file stays readable
+            self._file.seek(source.offset)
+            (size,) = struct.unpack("<I", self._file.read(4))
+            head = json.loads(self._file.read(size))
+            pos = source.offset + 4 + size
+            self._data = None
         else:
-            value = build()
-            _store(conn, key, gen, encode(value))
-    if len(_MEMORY) >= _MEMORY_LIMIT:
-        _MEMORY.clear()
-    _MEMORY[(ident, key)] = (gen, value)
-    return value
+            self._data = source
+            (size,) = struct.unpack_from("<I", source, 0)
+            head = json.loads(bytes(source[4:4 + size]))
+            pos = 4 + size
+        self._where = {}
+        for name, (dtype, count) in head.items():
+            dt = np.dtype(dtype)
+            self._where[name] = (dt, count, pos)
+            pos += dt.itemsize * count
+
+    def __contains__(self, name) -> bool:
+        return name in self._where
+
+    def get(self, name, default=None):
+        return self[name] if name in self._where else default
+
+    def __getitem__(self, name) -> np.ndarray:
+        value = self._loaded.get(name)
+        if value is None:
+            dt, count, pos = self._where[name]
+            if self._file is not None:
+                # pread: no shared file position, so threads may read arrays at once.
+                size = dt.itemsize * count
+                buf = bytearray(size)
+                view, done = memoryview(buf), 0
+                while done < size:
+                    got = os.preadv(self._file.fileno(), [view[done:]], pos + done)
+                    if got <= 0:
+                        raise OSError(f"{self._file.name}: truncated search cache")
+                    done += got
+                value = np.frombuffer(buf, dtype=dt, count=count)
+            else:
+                value = np.frombuffer(self._data, dtype=dt, count=count, offset=pos)
+            self._loaded[name] = value
+        return value
+
+
+class _FileRef:
+    """A value stored in a file beside the database, from ``offset`` on."""
+
+    def __init__(self, path, offset: int):
+        self.path, self.offset = path, offset
+
+    def __bytes__(self) -> bytes:
+        with open(self.path, "rb") as f:
+            f.seek(self.offset)
+            return f.read()
+
+
+# ---------------------------------------------------------------- the cache
+
+def _sidecar_dir(conn) -> Path | None:
+    path = archive_key(conn)[1]
+    return Path(path + "-search") if path else None
+
+
+def _read_stored(conn, key: str):
+    """(generation, bytes) of a stored value, or None."""
+    row = conn.execute("SELECT generation, data FROM bitmap_cache WHERE key=?", (key,)).fetchone()
+    if row is None:
+        return None
+    gen, data = row
+    if bytes(data[:4]) != _MAGIC:
+        return gen, data
+    # A file beside the database, named by the key, carrying the row's token.
+    token = bytes(data[4:20])
+    folder = _sidecar_dir(conn)
+    if folder is None:
+        return None
+    path = folder / _file_name(key)
+    try:
+        with open(path, "rb") as f:
+            if f.read(20) != _MAGIC + token:
+                return None
+    except OSError:
+        return None
+    return gen, _FileRef(path, 20)
+
+
+def _file_name(key: str) -> str:
+    return hashlib.blake2b(key.encode(), digest_size=12).hexdigest() + ".bin"
 
 
 def _store(conn, key: str, gen: int, data: bytes) -> None:
     if conn.in_transaction:
         return
     try:
+        if len(data) > FILE_MIN and (folder := _sidecar_dir(conn)) is not None:
+            token = secrets.token_bytes(16)
+            folder.mkdir(exist_ok=True)
+            target = folder / _file_name(key)
+            tmp = target.with_suffix(f".{os.getpid()}.tmp")
+            with open(tmp, "wb") as f:
+                f.write(_MAGIC + token)
+                f.write(data)
+            os.replace(tmp, target)
+            data = _MAGIC + token
         conn.execute("INSERT OR REPLACE INTO bitmap_cache(key, generation, data) VALUES (?,?,?)", (key, gen, data))
-    except sqlite3.OperationalError:
+    except (sqlite3.OperationalError, OSError):
         pass  # read-only or busy archive: still right, just not kept
 
 
-_FTS = "photo_fts JOIN photos p ON p.sort_key = photo_fts.rowid"
-# The same conditions judged for a few photos only, driven from their ids.
-_FTS_AMONG = ("json_each(?) j CROSS JOIN photos p ON p.id = j.value "
-              "CROSS JOIN photo_fts ON photo_fts.rowid = p.sort_key")
+def cached(conn, key: str, gen: int, *, build, patch, decode, encode,
+           changed=None, keep_patched=lambda changed: True, keep_built=lambda value: True, archive=None):
+    """A value made from the archive's tables (a bitmap, the facet pairs), current at
+    generation ``gen``: from memory, else from what was stored; one made at an older
+    generation is patched with the photos changed since (``patch(old, changed)``),
+    else made again (``build()``).  What is made (or patched, when ``keep_patched``
+    says so) is stored for the next process."""
+    mkey = (archive or archive_key(conn), key)
+    memo = _MEMORY.get(mkey)
+    if memo is not None and memo[0] == gen:
+        return memo[1]
+    from_disk = False
+    if memo is None:
+        row = _read_stored(conn, key)
+        if row is not None:
+            memo = (row[0], decode(row[1]))
+            from_disk = True
+    if memo is not None and memo[0] == gen:
+        value = memo[1]
+    else:
+        since = None
+        if memo is not None and patch is not None:
+            since = (changed or (lambda g: changed_since(conn, g, gen)))(memo[0])
+        if since is not None:
+            value = patch(memo[1], since)
+            # A process that found the stored copy stale keeps the patched one, so the
+            # next process does not patch again; a long-lived one, patching after each
+            # edit, writes only once many photos have changed.
+            if from_disk or keep_patched(since):
+                _store(conn, key, gen, encode(value))
+        else:
+            value = build()
+            if keep_built(value):
+                _store(conn, key, gen, encode(value))
+    if conn.in_transaction:
+        # Made from writes not yet committed: a rollback would give their generation
+        # to other writes, so the value is neither kept nor remembered.
+        return value
+    if len(_MEMORY) >= _MEMORY_LIMIT:
+        _MEMORY.clear()
+    _MEMORY[mkey] = (gen, value)
+    return value
+
+
+# ---------------------------------------------------------------- per-photo columns
+
+# has:/is: conditions on the photo row, one bit each in Columns.flags.
+FLAG_SQL = {
+    "gps": "p.gps_lat IS NOT NULL",
+    "caption": "coalesce(p.caption, '') <> ''",
+    "creator": "p.creator <> '[]'",
+    "credit": "(coalesce(p.credit, '') <> '' OR coalesce(p.credit_line, '') <> '')",
+    "keywords": "p.keywords <> '[]'",
+    "city": "coalesce(p.city, '') <> ''",
+    "country": "(coalesce(p.country, '') <> '' OR coalesce(p.country_code, '') <> '')",
+    "licence": "p.licence_resolved IS NOT NULL",
+    "thumbnail": "(p.thumb_hash IS NOT NULL AND p.thumb_hash IS p.content_hash)",
+    "headline": "coalesce(p.headline, '') <> ''",
+    "title": "coalesce(p.title, '') <> ''",
+    "instructions": "coalesce(p.instructions, '') <> ''",
+    "taken": "p.taken_at IS NOT NULL",
+    "missing": "p.missing_since IS NOT NULL",
+    "rules:error": "p.rule_status = 'error'",
+    "rules:warning": "p.rule_status = 'warning'",
+    "rules:ok": "p.rule_status = 'ok'",
+    "status:cleared": "p.clearance_status = 'cleared'",
+}
+FLAG_BIT = {name: 1 << i for i, name in enumerate(FLAG_SQL)}
+NO_DAY = -(1 << 31)
+_DAY = "coalesce(CAST(julianday({}) - 2440587.5 AS INTEGER), {})"
+_COLUMNS_SQL = ("SELECT p.id, " + _DAY.format("p.taken_date", NO_DAY) + ", coalesce(p.folder_id, 0), "
+                + " | ".join(f"(coalesce({sql}, 0) << {i})" for i, sql in enumerate(FLAG_SQL.values())) + ", "
+                + _DAY.format("p.clearance_from", NO_DAY) + ", " + _DAY.format("p.clearance_until", NO_DAY)
+                + " FROM {}")
+_COLUMN_NAMES = ("present", "day", "folder", "flags", "cfrom", "cuntil", "month")
+NO_MONTH = -(1 << 31)
+_KEY_COLUMNS = "columns"
+
+
+class Columns:
+    """Per-photo values indexed by photo id: whether it exists, its capture day (days
+    since 1970 of its local date), folder, has:/is: flags and clearance span."""
+
+    def __init__(self, arrays):
+        self._arrays = arrays          # a dict, or Packed: read when first used
+
+    def __getattr__(self, name):
+        if name in _COLUMN_NAMES:
+            return self._arrays[name]
+        raise AttributeError(name)
+
+    @property
+    def size(self) -> int:
+        return len(self.present)
+
+    def arrays(self) -> dict:
+        return {n: self._arrays[n] for n in _COLUMN_NAMES}
+
+    @classmethod
+    def empty(cls, size: int) -> "Columns":
+        return cls({"present": np.zeros(size, bool), "day": np.full(size, NO_DAY, np.int32),
+                    "folder": np.zeros(size, np.int32), "flags": np.zeros(size, np.uint32),
+                    "cfrom": np.full(size, NO_DAY, np.int32), "cuntil": np.full(size, NO_DAY, np.int32),
+                    "month": np.full(size, NO_MONTH, np.int32)})
+
+    def grown(self, size: int) -> "Columns":
+        out = Columns.empty(size)
+        n = min(size, self.size)
+        for name in _COLUMN_NAMES:
+            out._arrays[name][:n] = self._arrays[name][:n]
+        return out
+
+    def fill(self, rows) -> None:
+        if not len(rows):
+            return
+        a = np.array(rows, dtype=np.int64).reshape(-1, 6)
+        ids = a[:, 0]
+        cols = self._arrays
+        cols["present"][ids] = True
+        for i, name in enumerate(_COLUMN_NAMES[1:6], 1):
+            cols[name][ids] = a[:, i]
+        days = a[:, 1]
+        cols["month"][ids] = np.where(days == NO_DAY, NO_MONTH,
+                                      days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64))
+
+    def flag(self, name: str) -> np.ndarray:
+        return (self.flags & FLAG_BIT[name]) != 0
+
+
+def columns(conn, gen: int | None = None, archive=None) -> Columns:
+    gen = generation(conn) if gen is None else gen
+
+    def build():
+        size = (conn.execute("SELECT coalesce(max(id), 0) FROM photos").fetchone()[0] or 0) + 1
+        cols = Columns.empty(size)
+        cur = conn.execute(_COLUMNS_SQL.format("photos p"))
+        while True:
+            rows = cur.fetchmany(100_000)
+            if not rows:
+                break
+            cols.fill(rows)
+        return cols
+
+    def patch(old: Columns, changed):
+        ids = ids_json(changed)
+        rows = conn.execute(_COLUMNS_SQL.format("json_each(?) j CROSS JOIN photos p ON p.id = j.value"),
+                            (ids,)).fetchall()
+        size = max(old.size, int(changed.max()) + 1 if len(changed) else 0)
+        cols = old.grown(size)
+        gone = np.frombuffer(changed.to_array(), dtype=np.uint32).astype(np.intp)
+        cols._arrays["present"][gone] = False
+        cols.fill(rows)
+        return cols
+
+    return cached(conn, _KEY_COLUMNS, gen, build=build, patch=patch,
+                  decode=lambda d: Columns(unpack(d)), encode=lambda c: pack(c.arrays()),
+                  keep_patched=lambda changed: len(changed) >= 2_000, archive=archive)
+
+
+# ---------------------------------------------------------------- condition bitmaps
+
 _AMONG = "json_each(?) j CROSS JOIN photos p ON p.id = j.value"
+_FTS_AMONG = _AMONG + " CROSS JOIN photo_fts ON photo_fts.rowid = p.sort_key"
+KEEP_SMALLER = 2_000        # bitmaps of fewer photos than this are made again rather than stored
 
 
 class Bitmaps:
     """Bitmaps for one archive connection at its current generation."""
 
-    def __init__(self, conn):
+    def __init__(self, conn, gen: int | None = None):
         self.conn = conn
-        self.generation = generation(conn)
+        self.archive = archive_key(conn)
+        self.generation = generation(conn) if gen is None else gen
         self._changed: dict[int, object] = {}
+        self._keys = None
 
     def changed(self, since: int):
         """changed_since(since, now), asked once per older generation."""
@@ -153,16 +425,52 @@ class Bitmaps:
             self._changed[since] = changed_since(self.conn, since, self.generation)
         return self._changed[since]
 
-    def of(self, where: str, params=(), *, fts: bool = False) -> BitMap:
+    def keys_to_ids(self, keys: np.ndarray) -> np.ndarray:
+        """Photo ids of sort keys (the full-text rowids), through the taken order."""
+        from archive.store.sortkey import order
+
+        o = order(self.conn, "taken", self.generation, archive=self.archive)
+        pos = np.searchsorted(o.keys, keys)
+        pos = np.minimum(pos, len(o.keys) - 1) if len(o.keys) else pos
+        if not len(o.keys):
+            return np.zeros(0, np.uint32)
+        ok = o.keys[pos] == keys
+        return o.ids[pos[ok]].astype(np.uint32)
+
+    @staticmethod
+    def key_of(where: str, params, fts: bool) -> str:
+        return "b:" + hashlib.blake2b(repr((fts, where, tuple(params))).encode(), digest_size=16).hexdigest()
+
+    def has(self, where: str, params=(), *, fts: bool = False) -> bool:
+        """Whether the bitmap is at hand (in memory or stored), however old."""
+        key = self.key_of(where, params, fts)
+        if (self.archive, key) in _MEMORY:
+            return True
+        return self.conn.execute("SELECT 1 FROM bitmap_cache WHERE key = ?", (key,)).fetchone() is not None
+
+    def of(self, where: str, params=(), *, fts: bool = False, build: tuple | None = None) -> BitMap:
         """The ids of the photos ``p`` for which ``where`` holds (joined with the
-        full-text index as ``photo_fts`` when ``fts``)."""
+        full-text index as ``photo_fts`` when ``fts``).  ``build`` = (sql, params,
+        gives_keys) is a faster query for the whole set: ids, or sort keys."""
         params = tuple(params)
-        key = hashlib.blake2b(repr((fts, where, params)).encode(), digest_size=16).hexdigest()
-        sql = f"SELECT p.id FROM {_FTS if fts else 'photos p'} WHERE {where}"
-        return cached(self.conn, key, self.generation,
-                      build=lambda: BitMap(r[0] for r in self.conn.execute(sql, params)),
+        key = self.key_of(where, params, fts)
+
+        def make():
+            if build is not None:
+                sql, bparams, gives_keys = build
+            else:
+                sql = f"SELECT p.id FROM {'photo_fts JOIN photos p ON p.sort_key = photo_fts.rowid' if fts else 'photos p'} WHERE {where}"
+                bparams, gives_keys = params, False
+            cur = self.conn.execute(sql, tuple(bparams))
+            values = np.fromiter((r[0] for r in cur), dtype=np.int64)
+            if gives_keys:
+                values = self.keys_to_ids(values)
+            return BitMap(values.astype(np.uint32))
+
+        return cached(self.conn, key, self.generation, build=make,
                       patch=lambda old, changed: (old - changed) | self._among(where, params, changed, fts),
-                      decode=BitMap.deserialize, encode=lambda b: b.serialize(), changed=self.changed)
+                      decode=lambda d: BitMap.deserialize(bytes(d)), encode=lambda b: b.serialize(), changed=self.changed,
+                      keep_built=lambda b: len(b) >= KEEP_SMALLER, archive=self.archive)
 
     def _among(self, where: str, params, ids, fts: bool) -> BitMap:
         """Which of ``ids`` ``where`` holds for, judged photo by photo (a condition
@@ -172,5 +480,15 @@ class Bitmaps:
         sql = f"SELECT p.id FROM {_FTS_AMONG if fts else _AMONG} WHERE {where}"
         return BitMap(r[0] for r in self.conn.execute(sql, (ids_json(ids), *params)))
 
-    def all_photos(self) -> BitMap:
-        return self.of("1")
+    def columns(self) -> Columns:
+        return columns(self.conn, self.generation, archive=self.archive)
+
+
+def mask_of(bitmap: BitMap, size: int) -> np.ndarray:
+    mask = np.zeros(size, dtype=bool)
+    if len(bitmap):
+        arr = np.frombuffer(bitmap.to_array(), dtype=np.uint32)
+        if int(arr[-1]) >= size:
+            arr = arr[arr < size]
+        mask[arr] = True
+    return mask

@@ -15,52 +15,92 @@ from __future__ import annotations
 
 import numpy as np
 
-from archive.store.bitmaps import cached, generation, ids_json
+from archive.store.bitmaps import cached, generation, ids_json, pack, unpack
 
 _KEY = "facet-pairs"
 KEEP_AFTER = 2_000          # photos changed since the stored pairs before a patched copy is stored
 
 
 class Pairs:
-    """The (photo, value) pairs in photo order, with what counting needs made once:
-    how many pairs each photo has, and the value ids as the index type bincount uses."""
+    """The (photo, value) pairs in photo order, with where each photo's pairs start
+    (``offsets``, so a small result reads only its own pairs)."""
 
-    def __init__(self, photo_ids: np.ndarray, value_ids: np.ndarray):
+    def __init__(self, photo_ids: np.ndarray, value_ids: np.ndarray, offsets: np.ndarray | None = None):
         self.photo_ids = photo_ids
         self.value_ids = value_ids
-        self._per_photo = self._values = None
+        self._offsets = offsets
+        self._totals = None
+
+    @property
+    def offsets(self) -> np.ndarray:
+        """offsets[i] .. offsets[i + 1] are the pairs of photo i."""
+        if self._offsets is None:
+            counts = np.bincount(self.photo_ids) if len(self.photo_ids) else np.zeros(0, np.int64)
+            self._offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        return self._offsets
 
     @property
     def per_photo(self) -> np.ndarray:
-        if self._per_photo is None:
-            self._per_photo = np.bincount(self.photo_ids) if len(self.photo_ids) else np.zeros(0, np.intp)
-        return self._per_photo
-
-    @property
-    def values(self) -> np.ndarray:
-        if self._values is None:
-            self._values = self.value_ids.astype(np.intp)
-        return self._values
+        return np.diff(self.offsets)
 
     def encode(self) -> bytes:
-        return np.stack([self.photo_ids, self.value_ids]).astype(np.uint32).tobytes()
+        return pack({"photo_ids": self.photo_ids.astype(np.uint32), "value_ids": self.value_ids.astype(np.uint32),
+                     "offsets": self.offsets, "totals": self.totals.astype(np.int64)})
 
     @classmethod
-    def decode(cls, data: bytes) -> "Pairs":
-        photo_ids, value_ids = np.frombuffer(data, dtype=np.uint32).reshape(2, -1)
-        if len(photo_ids) > 1 and not bool(np.all(photo_ids[1:] >= photo_ids[:-1])):
-            # Kept by a version that appended patched pairs at the end.
-            order = np.argsort(photo_ids, kind="stable")
-            photo_ids, value_ids = photo_ids[order], value_ids[order]
-        return cls(photo_ids, value_ids)
+    def decode(cls, data) -> "Pairs":
+        a = unpack(data)
+        pairs = cls(a["photo_ids"], a["value_ids"], a["offsets"])
+        if "totals" in a:
+            pairs._totals = a["totals"]
+        return pairs
+
+    @property
+    def totals(self) -> np.ndarray:
+        """How many photos have each value id, over the whole archive."""
+        if self._totals is None:
+            self._totals = np.bincount(self.value_ids) if len(self.value_ids) else np.zeros(0, np.int64)
+        return self._totals
+
+    def _counts_of_few(self, member: np.ndarray) -> np.ndarray:
+        ids = np.flatnonzero(member)
+        starts = self.offsets[ids]
+        lengths = self.offsets[ids + 1] - starts
+        size = int(lengths.sum())
+        if not size:
+            return np.zeros(0, np.int64)
+        run_start = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        return np.bincount(self.value_ids[run_start + np.arange(size)])
+
+    def counts(self, mask: np.ndarray, total: int | None = None) -> np.ndarray:
+        """How many photos of ``mask`` have each value id."""
+        offsets = self.offsets
+        n = len(offsets) - 1
+        member = mask[:n]
+        if len(member) < n:
+            member = np.concatenate([member, np.zeros(n - len(member), bool)])
+        inside = int(np.count_nonzero(member))
+        if inside * 8 < n:
+            # A small result: read its photos' runs of pairs only.
+            return self._counts_of_few(member)
+        if (n - inside) * 8 < n:
+            # Nearly everything: the whole archive's counts less those of the few left out.
+            out = self.totals.copy()
+            left_out = self._counts_of_few(~member)
+            out[:len(left_out)] -= left_out
+            return out
+        # The pairs are in photo order: each photo's mark repeated over its pairs is the
+        # mask of the result's pairs (faster than looking every pair's photo up).
+        return np.bincount(self.value_ids[np.repeat(member, np.diff(offsets))])
 
 
-def _pairs(conn) -> Pairs:
+def _pairs(conn, gen: int | None = None, archive=None) -> Pairs:
     # Writing megabytes back for an edited caption would cost more than the patch:
     # a patched copy is kept only once many photos have changed.
-    return cached(conn, _KEY, generation(conn), build=lambda: _read_all(conn),
+    gen = generation(conn) if gen is None else gen
+    return cached(conn, _KEY, gen, build=lambda: _read_all(conn),
                   patch=lambda old, changed: _patched(conn, old, changed), decode=Pairs.decode,
-                  encode=Pairs.encode, keep_patched=lambda changed: len(changed) >= KEEP_AFTER)
+                  encode=Pairs.encode, keep_patched=lambda changed: len(changed) >= KEEP_AFTER, archive=archive)
 
 
 def _read_all(conn) -> Pairs:
@@ -93,37 +133,102 @@ def _patched(conn, pairs: Pairs, changed) -> Pairs:
         start = hi
     photo_parts.append(old_p[start:])
     value_parts.append(old_v[start:])
-    return Pairs(np.concatenate(photo_parts), np.concatenate(value_parts))
-
-
-def count_facets(conn, result_bitmap, kinds, *, top: int = 20) -> dict:
-    """Exact counts of the ``top`` values of each kind among the photos in ``result_bitmap``."""
-    pairs = _pairs(conn)
-    out = {kind: [] for kind in kinds}
-    if len(result_bitmap) == 0 or len(pairs.photo_ids) == 0:
-        return out
+    # Where each photo's pairs start, from the old counts with the changed photos' new ones.
     per_photo = pairs.per_photo
-    size = max(len(per_photo), int(result_bitmap.max()) + 1)
-    member = np.zeros(size, dtype=bool)
-    member[np.frombuffer(result_bitmap.to_array(), dtype=np.uint32)] = True
-    # The pairs are in photo order: each photo's mark repeated over its pairs is the
-    # mask of the result's pairs (faster than looking every pair's photo up).
-    counts = np.bincount(pairs.values[np.repeat(member[:len(per_photo)], per_photo)])
-    nonzero = np.flatnonzero(counts)
-    if len(nonzero) == 0:
+    size = max(len(per_photo), int(ids.max()) + 1 if len(ids) else 0)
+    if size > len(per_photo):
+        per_photo = np.concatenate([per_photo, np.zeros(size - len(per_photo), per_photo.dtype)])
+    else:
+        per_photo = per_photo.copy()
+    per_photo[ids] = np.searchsorted(fresh[0], ids, "right") - np.searchsorted(fresh[0], ids, "left")
+    offsets = np.concatenate([[0], np.cumsum(per_photo)]).astype(np.int64)
+    return Pairs(np.concatenate(photo_parts), np.concatenate(value_parts), offsets)
+
+
+def _quote(value: str) -> str:
+    value = str(value)
+    if value and all(ch.isalnum() or ch in "-_.:/" for ch in value) and ":" not in value[:1]:
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+_TERM_FIELD = {"creator": "by", "place": "city", "agency": "agency", "licence": "licence", "rules": "rules"}
+
+
+def term_for(kind: str, name: str) -> str:
+    """The query term whose total is the count shown beside a facet value."""
+    if kind == "clearance":
+        return "clearance:" + str(name).replace(" ", "_")
+    if kind in ("year", "month"):
+        return f"taken:{name}"
+    if kind == "folder":
+        return "folder:" + _quote(name)
+    return f"{_TERM_FIELD.get(kind, kind)}:{_quote(name)}"
+
+
+def count_facets(conn, mask, kinds, *, top: int = 20, gen: int | None = None, archive=None) -> dict:
+    """Exact counts of the ``top`` values of each kind among the photos in ``mask``
+    (a boolean array over photo ids, or a bitmap), each as [name, count, term]."""
+    from archive.store.bitmaps import columns, mask_of
+
+    if not isinstance(mask, np.ndarray):
+        bm = mask
+        mask = mask_of(bm, int(bm.max()) + 1 if len(bm) else 0)
+    out = {kind: [] for kind in kinds}
+    if not mask.any():
         return out
-    names = {}
-    # Values are few (thousands); read the names of those that occur.
-    for start in range(0, len(nonzero), 900):
-        chunk = [int(v) for v in nonzero[start:start + 900]]
-        marks = ",".join("?" * len(chunk))
-        for vid, kind, name in conn.execute(f"SELECT id, kind, name FROM facet_values WHERE id IN ({marks})", chunk):
-            names[vid] = (kind, name)
+    pairs = _pairs(conn, gen, archive)
     by_kind: dict[str, list] = {}
-    for vid in nonzero:
-        kind, name = names.get(int(vid), (None, None))
-        if kind in out:
-            by_kind.setdefault(kind, []).append([name, int(counts[vid])])
+    if len(pairs.photo_ids):
+        counts = pairs.counts(mask, int(np.count_nonzero(mask)))
+        nonzero = np.flatnonzero(counts)
+        names = {}
+        # Values are few (thousands); read the names of those that occur.
+        for start in range(0, len(nonzero), 900):
+            chunk = [int(v) for v in nonzero[start:start + 900]]
+            marks = ",".join("?" * len(chunk))
+            for vid, kind, name in conn.execute(f"SELECT id, kind, name FROM facet_values WHERE id IN ({marks})",
+                                                chunk):
+                names[vid] = (kind, name)
+        for vid in nonzero:
+            kind, name = names.get(int(vid), (None, None))
+            if kind in out:
+                by_kind.setdefault(kind, []).append([name, int(counts[vid])])
     for kind, values in by_kind.items():
-        out[kind] = sorted(values, key=lambda x: (-x[1], x[0]))[:top]
+        out[kind] = [[n, c, term_for(kind, n)] for n, c in sorted(values, key=lambda x: (-x[1], x[0]))[:top]]
+    if {"folder", "year", "month"} & set(kinds):
+        cols = columns(conn, gen, archive=archive)
+        m = mask[:cols.size]
+        if "folder" in out:
+            counts = np.bincount(cols.folder[m & (cols.folder > 0)])
+            nonzero = np.flatnonzero(counts)
+            best = nonzero[np.lexsort((nonzero, -counts[nonzero]))][:top]
+            paths = {}
+            for start in range(0, len(best), 900):
+                chunk = [int(v) for v in best[start:start + 900]]
+                marks = ",".join("?" * len(chunk))
+                paths.update(conn.execute(f"SELECT id, path FROM folders WHERE id IN ({marks})", chunk).fetchall())
+            out["folder"] = [[paths[int(f)], int(counts[f]), term_for("folder", paths[int(f)])]
+                             for f in best if int(f) in paths]
+        if "year" in out or "month" in out:
+            from archive.store.bitmaps import NO_MONTH
+
+            months = cols.month[m]
+            months = months[months != NO_MONTH].astype(np.int64)   # months since 1970-01
+            if len(months):
+                lo = int(months.min())
+                mcounts = np.bincount(months - lo)
+                nz = np.flatnonzero(mcounts)
+                if "month" in out:
+                    out["month"] = []
+                    for i in nz[::-1][:top]:
+                        name = f"{(lo + int(i)) // 12 + 1970:04d}-{(lo + int(i)) % 12 + 1:02d}"
+                        out["month"].append([name, int(mcounts[i]), term_for("month", name)])
+                if "year" in out:
+                    years = {}
+                    for i in nz:
+                        year = (lo + int(i)) // 12 + 1970
+                        years[year] = years.get(year, 0) + int(mcounts[i])
+                    out["year"] = [[f"{y:04d}", c, term_for("year", f"{y:04d}")]
+                                   for y, c in sorted(years.items(), reverse=True)[:top]]
     return out

@@ -254,5 +254,26 @@ _V7 = [
     "CREATE INDEX edit_history_batch ON edit_history(batch)",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
+# Version 8: search caches keyed by the database itself, and whole-archive sort orders.
+# ``archive_id`` is a random number that names this archive's cached bitmaps in a
+# process's memory (with its file), so two archives open at once never share one.
+# The name and photographer orders (archive/store/sortkey.py) are made again only
+# when a photo is added or removed, renamed, or its photographers change: these
+# counters say when.  Cached bitmaps of older versions are dropped (their keys changed).
+_V8 = [
+    "INSERT OR REPLACE INTO meta(key, value) VALUES ('archive_id', abs(random()))",
+    "INSERT OR IGNORE INTO meta(key, value) VALUES ('order:name', 0)",
+    "INSERT OR IGNORE INTO meta(key, value) VALUES ('order:creator', 0)",
+    "DELETE FROM bitmap_cache",
+    """CREATE TRIGGER photos_order_insert AFTER INSERT ON photos
+       BEGIN UPDATE meta SET value = value + 1 WHERE key IN ('order:name', 'order:creator'); END""",
+    """CREATE TRIGGER photos_order_delete AFTER DELETE ON photos
+       BEGIN UPDATE meta SET value = value + 1 WHERE key IN ('order:name', 'order:creator'); END""",
+    """CREATE TRIGGER photos_order_path AFTER UPDATE OF path ON photos WHEN OLD.path IS NOT NEW.path
+       BEGIN UPDATE meta SET value = value + 1 WHERE key = 'order:name'; END""",
+    """CREATE TRIGGER photos_order_creator AFTER UPDATE OF creator ON photos WHEN OLD.creator IS NOT NEW.creator
+       BEGIN UPDATE meta SET value = value + 1 WHERE key = 'order:creator'; END""",
+]
+
+MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,71 +1,41 @@
-"""Search: the query language compiled to SQL over the archive, in keyset pages.
+"""Search: the query language evaluated over bitmaps and per-photo arrays.
 
-Newest first is the sort key's order, which is also the full-text index's
-rowid order, so the first page of any query is a walk along an index that
-stops after ``limit`` rows: no ``OFFSET``, no ``rank``, no sort of the hits.
-Field terms become conditions on the photo row or on the narrow facet and
-place tables; words and phrases become one FTS5 MATCH expression.
+A query's result is a boolean mask over photo ids, made from one cached value
+per term: a word or phrase, a photographer, a place is a compressed bitmap of
+photo ids (archive/store/bitmaps.py, kept beside the data so a fresh process
+reads it in a millisecond); a date, a folder, a ``has:``/``is:`` flag is a
+vectorised test of a per-photo array (:class:`archive.store.bitmaps.Columns`).
+Terms are ANDed, ``OR`` is a union and ``-`` a complement, whatever the mix.
+
+Pages come from the sort orders (archive/store/sortkey.py): every photo id in
+the order of a sort, so the first page is the first ``limit`` ids of the order
+whose mask bit is set (a walk that stops early), any position is an index into
+``ids[mask[ids]]`` (computed once per query and kept in memory), and the total
+is the mask's count.  Facet counts use the same mask (archive/store/facets.py).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
 
 from archive.errors import QueryError
 from archive.query import (ArticleRef, DateRange, Field, Has, Is, Or, Query, Text,
                            parse_query)
-from archive.store.sortkey import base_key, SLOTS
+from archive.store.bitmaps import _FORGET, Bitmaps, archive_key, generation, mask_of
+from archive.store.sortkey import SORTS, order
 
-FACET_KINDS = ("creator", "place", "agency", "licence", "clearance", "rules")
-SMALL_RESULT = 5_000  # a result this small is paged from its ids
-BIG = 20_000          # above this many photos, a condition is probed row by row, and
-                      # totals and facets are counted with bitmaps instead of rows
-
-_HAS_SQL = {
-    "gps": "p.gps_lat IS NOT NULL",
-    "caption": "coalesce(p.caption, '') <> ''",
-    "creator": "p.creator <> '[]'",
-    "credit": "(coalesce(p.credit, '') <> '' OR coalesce(p.credit_line, '') <> '')",
-    "keywords": "p.keywords <> '[]'",
-    "city": "coalesce(p.city, '') <> ''",
-    "country": "(coalesce(p.country, '') <> '' OR coalesce(p.country_code, '') <> '')",
-    "licence": "p.licence_resolved IS NOT NULL",
-    "thumbnail": "p.thumb_hash IS NOT NULL AND p.thumb_hash IS p.content_hash",
-    "headline": "coalesce(p.headline, '') <> ''",
-    "title": "coalesce(p.title, '') <> ''",
-    "instructions": "coalesce(p.instructions, '') <> ''",
-    "taken": "p.taken_at IS NOT NULL",
-}
-
-
-# -has:FIELD written the way the schema's partial indexes say it, so "photos that
-# lack a caption" walks only those photos, newest first.
-_LACKS_SQL = {
-    "caption": "coalesce(p.caption, '') = ''",
-    "gps": "p.gps_lat IS NULL",
-    "creator": "p.creator = '[]'",
-}
-
-
-@dataclass
-class Compiled:
-    match: str | None = None                  # FTS5 expression for the positive text terms
-    conds: list[tuple[str, list]] = field(default_factory=list)   # conditions on `p`, ANDed
-    key_low: int | None = None                # sort-key bounds from taken: ranges
-    key_high: int | None = None
-
-    @property
-    def where(self) -> list[str]:
-        return [sql for sql, _ in self.conds]
-
-    @property
-    def params(self) -> list:
-        return [x for _, ps in self.conds for x in ps]
-
-    @property
-    def everything(self) -> bool:
-        return not self.match and not self.conds
+FACET_KINDS = ("creator", "place", "agency", "licence", "clearance", "rules", "folder", "year", "month")
+BIG = 20_000     # kept for callers and tests of the row-walking search; every term is a bitmap now
+_EPOCH = _dt.date(1970, 1, 1)
+_RESULTS: "OrderedDict[tuple, object]" = OrderedDict()
+_RESULTS_LIMIT = 24
+_FORGET.append(_RESULTS.clear)
+_CLEARANCE_TERMS = {"cleared": "cleared", "conditional": "conditional", "not_cleared": "not cleared",
+                    "not-cleared": "not cleared", "notcleared": "not cleared", "not cleared": "not cleared"}
 
 
 def _fts_quote(text: str) -> str:
@@ -73,7 +43,7 @@ def _fts_quote(text: str) -> str:
 
 
 def _fts_text(term: Text) -> str | None:
-    words = term.text.split()
+    words = term.text.casefold().split()
     if not words:
         return None
     if term.phrase:
@@ -82,168 +52,290 @@ def _fts_text(term: Text) -> str | None:
 
 
 def _fts_column(column: str, value: str) -> str:
-    return f"{column} : ({' AND '.join(_fts_quote(w) for w in value.split())})"
+    return f"{column} : ({' AND '.join(_fts_quote(w) for w in value.casefold().split())})"
 
 
-class _Compiler:
-    def __init__(self, conn, today: _dt.date):
+def _days(day: _dt.date) -> int:
+    return (day - _EPOCH).days
+
+
+class _Evaluator:
+    """Each term of a query as a boolean mask over photo ids."""
+
+    def __init__(self, conn, today: _dt.date, gen: int | None = None, archive=None):
         self.conn = conn
         self.today = today
+        self.bitmaps = Bitmaps(conn, gen)
+        self.archive = archive or self.bitmaps.archive
+        self.generation = self.bitmaps.generation
+        self._cols = None
+        self._size = None
 
-    def compile(self, query: Query) -> Compiled:
-        out = Compiled()
-        positive, negative = [], []
+    @property
+    def cols(self):
+        if self._cols is None:
+            self._cols = self.bitmaps.columns()
+        return self._cols
+
+    @property
+    def size(self) -> int:
+        return self.cols.size
+
+    def present(self) -> np.ndarray:
+        return self.cols.present
+
+    def mask(self, value) -> np.ndarray:
+        """A term's value (a bitmap or a mask) as a mask."""
+        return value if isinstance(value, np.ndarray) else mask_of(value, self.size)
+
+    def result(self, query: Query) -> np.ndarray:
+        # Bitmaps are intersected as bitmaps (smallest first) and made a mask once.
+        bitmaps, masks = [], []
         for term in query.terms:
-            if isinstance(term, Text) and _fts_text(term):
-                (negative if term.negated else positive).append(_fts_text(term))
-            elif isinstance(term, DateRange) and not term.negated:
-                low, high = self._date_bounds(term)
-                out.key_low = low if out.key_low is None else max(out.key_low, low)
-                out.key_high = high if out.key_high is None else min(out.key_high, high)
-                out.conds.append(self.condition(term))
-            else:
-                out.conds.append(self.condition(term))
-        if positive:
-            out.match = " AND ".join(f"({p})" for p in positive)
-            if negative:
-                out.match += " NOT " + " NOT ".join(f"({n})" for n in negative)
-        elif negative:
-            for n in negative:
-                out.conds.append(("p.sort_key NOT IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?)", [n]))
-        return out
+            value = self.term(term)
+            (masks if isinstance(value, np.ndarray) else bitmaps).append(value)
+        mask = None
+        if bitmaps:
+            bitmaps.sort(key=len)
+            both = bitmaps[0]
+            for other in bitmaps[1:]:
+                both = both & other
+            mask = mask_of(both, self.size)
+        for m in masks:
+            mask = m.copy() if mask is None else np.logical_and(mask, m, out=mask)
+        if mask is None:
+            return self.present().copy()
+        return np.logical_and(mask, self.present(), out=mask)
 
-    # Each term as one condition on `p` (used alone, negated, or inside OR).
-    def condition(self, term) -> tuple[str, list]:
-        if isinstance(term, Has) and term.negated and term.field in _LACKS_SQL:
-            return _LACKS_SQL[term.field], []
-        sql, params = self._positive(term)
+    def term(self, term):
+        """A term as a bitmap of photo ids or a mask over them."""
+        if isinstance(term, Or):
+            values = [self.term(t) for t in term.terms]
+            if not any(isinstance(v, np.ndarray) for v in values):
+                from pyroaring import BitMap
+
+                return BitMap.union(*values)
+            out = np.zeros(self.size, bool)
+            for v in values:
+                np.logical_or(out, self.mask(v), out=out)
+            return out
+        m = self.positive(term)
         if getattr(term, "negated", False):
-            return f"NOT ({sql})", params
-        return sql, params
+            return np.logical_and(self.present(), ~self.mask(m))
+        return m
 
-    def _positive(self, term) -> tuple[str, list]:
+    # -- positive terms
+    def bitmap(self, bm):
+        return bm
+
+    def fts_at_hand(self, expr: str) -> bool:
+        return self.bitmaps.has("photo_fts MATCH ?", [expr], fts=True)
+
+    def fts(self, expr: str):
+        return self.bitmap(self.bitmaps.of("photo_fts MATCH ?", [expr], fts=True,
+                                           build=("SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?", [expr], True)))
+
+    def _facet_bitmap(self, vid: int):
+        return self.bitmaps.of(
+            "EXISTS (SELECT 1 FROM photo_facets pf WHERE pf.value_id = ? AND pf.sort_key = p.sort_key)", [vid],
+            build=("SELECT photo_id FROM photo_facets WHERE value_id = ?", [vid], False))
+
+    def facet_value(self, vid: int):
+        return self.bitmap(self._facet_bitmap(vid))
+
+    def facet_values(self, ids):
+        from pyroaring import BitMap
+
+        bitmaps = [self._facet_bitmap(vid) for vid in ids]
+        if not bitmaps:
+            return np.zeros(self.size, bool)
+        return self.bitmap(bitmaps[0] if len(bitmaps) == 1 else BitMap.union(*bitmaps))
+
+    def place(self, place_id: int):
+        return self.bitmap(self.bitmaps.of(
+            "EXISTS (SELECT 1 FROM photo_places pp WHERE pp.place_id = ? AND pp.sort_key = p.sort_key)", [place_id],
+            build=("SELECT photo_id FROM photo_places WHERE place_id = ?", [place_id], False)))
+
+    def positive(self, term):
+        cols = self.cols
         if isinstance(term, Text):
             expr = _fts_text(term)
-            if expr is None:
-                return "1", []
-            return "p.sort_key IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?)", [expr]
+            return self.present() if expr is None else self.fts(expr)
         if isinstance(term, Field):
-            return self._field(term)
+            return self.field(term)
         if isinstance(term, DateRange):
-            start = term.start.isoformat() if term.start else "0000-00-00"
-            end = term.end.isoformat() if term.end else "9999-99-99"
-            # "+" keeps the planner on the sort-key range (newest first) rather than
-            # the date index, which would sort every photo of the range for one page.
-            return "+p.taken_date BETWEEN ? AND ?", [start, end]
+            low = _days(term.start) if term.start else -(1 << 30)
+            high = _days(term.end) if term.end else (1 << 30)
+            return (cols.day >= low) & (cols.day <= high)
         if isinstance(term, Is):
-            return self._is(term.flag)
+            return self.flag(term.flag)
         if isinstance(term, Has):
-            if term.field not in _HAS_SQL:
-                raise QueryError(f"has:{term.field} is not something the archive records")
-            return _HAS_SQL[term.field], []
+            return cols.flag(term.field)
         if isinstance(term, ArticleRef):
-            return ("p.id IN (SELECT photo_id FROM pairs WHERE article_id = ? AND photo_id IS NOT NULL "
-                    "AND coalesce(decision, '') <> 'rejected')", [term.article_id])
-        if isinstance(term, Or):
-            parts = [self.condition(t) for t in term.terms]
-            return "(" + " OR ".join(s for s, _ in parts) + ")", [x for _, ps in parts for x in ps]
+            return self.bitmap(self.bitmaps.of(
+                "p.id IN (SELECT photo_id FROM pairs WHERE article_id = ? AND photo_id IS NOT NULL "
+                "AND coalesce(decision, '') <> 'rejected')", [term.article_id],
+                build=("SELECT photo_id FROM pairs WHERE article_id = ? AND photo_id IS NOT NULL "
+                       "AND coalesce(decision, '') <> 'rejected'", [term.article_id], False)))
         raise QueryError(f"cannot search for {term!r}")
 
-    def _is(self, flag: str) -> tuple[str, list]:
+    def flag(self, flag: str) -> np.ndarray:
+        cols = self.cols
         if flag == "missing":
-            return "p.missing_since IS NOT NULL", []
+            return cols.flag("missing")
         if flag == "licensed":
-            return "p.licence_resolved IS NOT NULL", []
+            return cols.flag("licence")
         if flag == "unlicensed":
-            return "p.licence_resolved IS NULL", []
+            return cols.present & ~cols.flag("licence")
         if flag == "cleared":
-            day = self.today.isoformat()
-            return ("(p.clearance_status = 'cleared' AND p.clearance_from <= ? AND p.clearance_until >= ?)",
-                    [day, day])
+            day = _days(self.today)
+            return cols.flag("status:cleared") & (cols.cfrom <= day) & (cols.cuntil >= day)
         if flag == "flagged":
-            return "p.rule_status = 'error'", []
+            return cols.flag("rules:error")
         if flag == "matched":
-            return ("p.id IN (SELECT photo_id FROM pairs WHERE photo_id IS NOT NULL "
-                    "AND decision IN ('accepted', 'confirmed'))", [])
+            return self.bitmap(self.bitmaps.of(
+                "p.id IN (SELECT photo_id FROM pairs WHERE photo_id IS NOT NULL "
+                "AND decision IN ('accepted', 'confirmed'))", [],
+                build=("SELECT photo_id FROM pairs WHERE photo_id IS NOT NULL "
+                       "AND decision IN ('accepted', 'confirmed')", [], False)))
         raise QueryError(f"is:{flag} is not a known flag")
 
-    def _field(self, term: Field) -> tuple[str, list]:
-        value = term.value.strip()
-        if term.name == "by":
-            ids = self._creator_ids(value)
-            fts = _fts_column("creator", value)
-            if not ids:
-                return "p.sort_key IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?)", [fts]
-            marks = ",".join("?" * len(ids))
-            size = self.conn.execute(f"SELECT sum(count) FROM facet_values WHERE id IN ({marks})", ids).fetchone()[0]
-            if (size or 0) > BIG:
-                # Many photos: walk the page in order and probe the facet's primary key.
-                return (f"EXISTS (SELECT 1 FROM photo_facets pf WHERE pf.value_id IN ({marks}) "
-                        "AND pf.sort_key = p.sort_key)", ids)
-            return (f"p.sort_key IN (SELECT sort_key FROM photo_facets WHERE value_id IN ({marks}))", ids)
-        if term.name == "credit":
-            return ("p.sort_key IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?)",
-                    [_fts_column("credit", value)])
-        if term.name in ("place", "city", "country"):
-            from archive.derive import gazetteer
+    def _value_ids(self, kind: str, norm: str) -> list[int]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM facet_values WHERE kind = ? AND norm = ?",
+                                                (kind, norm))]
 
-            gaz = gazetteer()
-            place = gaz.country_for(value) if term.name == "country" else gaz.best(value)
-            if term.name == "city" and place is not None and place.kind == "country":
-                place = None
-            ids = [place.id] if place is not None else []
-            fts = _fts_column("places", value)
-            if ids:
-                # Every name of the place in any photo's metadata was resolved to this id
-                # at import, so the place table alone answers.
-                size = self.conn.execute("SELECT count(*) FROM (SELECT 1 FROM photo_places WHERE place_id = ? "
-                                         "LIMIT ?)", (ids[0], BIG + 1)).fetchone()[0]
-                if size > BIG:
-                    return ("EXISTS (SELECT 1 FROM photo_places pp WHERE pp.place_id = ? "
-                            "AND pp.sort_key = p.sort_key)", [ids[0]])
-                return "p.sort_key IN (SELECT sort_key FROM photo_places WHERE place_id = ?)", [ids[0]]
-            return "p.sort_key IN (SELECT rowid FROM photo_fts WHERE photo_fts MATCH ?)", [fts]
-        raise QueryError(f"unknown field {term.name}:")
-
-    def _creator_ids(self, value: str) -> list[int]:
-        """Photographer facet values that the name names: whole words, accents, scripts, spellings."""
-        from rapidfuzz import fuzz
-
+    def field(self, term: Field):
         from archive.derive import fold
 
-        wanted = fold(value)
-        if not wanted:
-            return []
-        wanted_tokens = wanted.split()
+        value = term.value.strip()
+        name = term.name
+        if name == "by":
+            ids = creator_ids(self.conn, value)
+            if not ids:
+                return self.fts(_fts_column("creator", value))
+            return self.facet_values(ids)
+        if name == "credit":
+            return self.fts(_fts_column("credit", value))
+        if name in ("place", "country"):
+            place_id = _gazetteer_answer(self.conn, name, value)
+            if place_id is not None:
+                # Every name of the place in any photo's metadata was resolved to this id
+                # at import, so the place table alone answers.
+                return self.place(place_id)
+            return self.fts(_fts_column("places", value))
+        if name == "city":
+            # The photo's own city (the place facet): under any of its names.
+            ids = self._value_ids("place", fold(value))
+            if not ids:
+                city = _gazetteer_answer(self.conn, "city", value)
+                if city is not None:
+                    ids = self._value_ids("place", fold(city))
+                    if not ids:
+                        return np.zeros(self.size, bool)
+            if not ids:
+                return self.fts(_fts_column("places", value))
+            return self.facet_values(ids)
+        if name == "agency":
+            return self.facet_values(self._value_ids("agency", fold(value)))
+        if name == "licence":
+            from archive.store.licences import NO_LICENCE
 
-        def token_matches(token: str, tokens: list[str]) -> bool:
-            # Short tokens (initials, numbers) must be exact; longer ones may differ by a
-            # romanisation (Oleksii / Oleksiy) or an accent the folding kept.
-            if len(token) < 5 or any(ch.isdigit() for ch in token):
-                return token in tokens
-            return any(fuzz.ratio(token, t) >= 80 for t in tokens if len(t) >= 4)
+            names = [value]
+            if value.isdigit():
+                row = self.conn.execute("SELECT licensor FROM licences WHERE id = ?", (int(value),)).fetchone()
+                names = [row[0]] if row else []
+            elif fold(value) == "none":
+                names = [NO_LICENCE]
+            return self.facet_values([v for n in names for v in self._value_ids("licence", fold(n))])
+        if name == "clearance":
+            shown = _CLEARANCE_TERMS.get(value.casefold())
+            if shown is None:
+                raise QueryError(f"clearance:{value} is not a clearance (cleared, conditional, not_cleared)")
+            return self.facet_values(self._value_ids("clearance", fold(shown)))
+        if name == "rules":
+            status = value.casefold()
+            if status in ("error", "warning", "ok"):
+                return self.cols.flag(f"rules:{status}")
+            wanted = fold(value)
+            ids = [r[0] for r in self.conn.execute(
+                "SELECT id FROM facet_values WHERE kind = 'rules' AND (norm = ? OR norm LIKE ?)",
+                (wanted, wanted.replace("%", "").replace("_", "") + " (%"))]
+            return self.facet_values(ids)
+        if name == "folder":
+            path = value.rstrip("/") or "/"
+            ids = [r[0] for r in self.conn.execute("SELECT id FROM folders WHERE path IN (?, ?)", (path, path + "/"))]
+            out = np.zeros(self.size, bool)
+            for fid in ids:
+                np.logical_or(out, self.cols.folder == fid, out=out)
+            return out
+        raise QueryError(f"unknown field {name}:")
 
-        # The name itself, or names that contain it as whole words ("by:Hoffman"), through
-        # the (kind, norm) index and one scan in SQL; a fuzzy scan only when neither finds any.
-        ids = [r[0] for r in self.conn.execute(
-            "SELECT id FROM facet_values WHERE kind='creator' AND (norm = ? OR ' ' || norm || ' ' LIKE ?)",
-            (wanted, f"% {wanted} %"))]
-        if ids:
-            return ids
-        for vid, norm in self.conn.execute("SELECT id, norm FROM facet_values WHERE kind='creator'"):
-            tokens = norm.split()
-            if all(token_matches(t, tokens) for t in wanted_tokens):
-                ids.append(vid)
+
+_GAZETTEER: dict = {}
+
+
+def _gazetteer_answer(conn, kind: str, value: str):
+    """What the gazetteer says a place term names (a place id; for ``city`` the city's
+    canonical name), kept in the archive so a fresh process need not load the gazetteer."""
+    import json
+
+    from archive.derive import fold
+    from archive.store.bitmaps import _store
+
+    key = f"gazetteer:{kind}:{fold(value)}"
+    if key in _GAZETTEER:
+        return _GAZETTEER[key]
+    row = conn.execute("SELECT data FROM bitmap_cache WHERE key = ?", (key,)).fetchone()
+    if row is not None:
+        answer = json.loads(bytes(row[0]))
+    else:
+        from archive.derive import gazetteer
+
+        gaz = gazetteer()
+        if kind == "city":
+            place = gaz.best(value)
+            answer = None
+            if place is not None and place.kind != "country":
+                answer = place.parent if place.kind == "district" and place.parent else place.name
+        else:
+            place = gaz.country_for(value) if kind == "country" else gaz.best(value)
+            answer = None if place is None else place.id
+        _store(conn, key, 0, json.dumps(answer).encode())
+    _GAZETTEER[key] = answer
+    return answer
+
+
+def creator_ids(conn, value: str) -> list[int]:
+    """Photographer facet values that the name names: the name itself when a photographer
+    is called exactly that, else whole words, accents, scripts, spellings."""
+    from archive.derive import fold
+
+    wanted = fold(value)
+    if not wanted:
+        return []
+    exact = [r[0] for r in conn.execute("SELECT id FROM facet_values WHERE kind='creator' AND norm = ?", (wanted,))]
+    if exact:
+        return exact
+    wanted_tokens = wanted.split()
+
+    def token_matches(token: str, tokens: list[str]) -> bool:
+        # Short tokens (initials, numbers) must be exact; longer ones may differ by a
+        # romanisation (Oleksii / Oleksiy) or an accent the folding kept.
+        if len(token) < 5 or any(ch.isdigit() for ch in token):
+            return token in tokens
+        from rapidfuzz import fuzz
+
+        return any(fuzz.ratio(token, t) >= 80 for t in tokens if len(t) >= 4)
+
+    ids = [r[0] for r in conn.execute(
+        "SELECT id FROM facet_values WHERE kind='creator' AND ' ' || norm || ' ' LIKE ?", (f"% {wanted} %",))]
+    if ids:
         return ids
-
-    def _date_bounds(self, term: DateRange) -> tuple[int, int]:
-        """Sort-key bounds of a local-date range, a day wider each side for time zones."""
-        epoch = _dt.date(1970, 1, 1)
-        start = term.start or _dt.date(1, 1, 1)
-        end = term.end or _dt.date(9999, 12, 30)
-        first = (start - epoch).days * 86400 - 86400
-        last = (end - epoch).days * 86400 + 2 * 86400
-        return base_key(last), base_key(first) + SLOTS - 1
+    for vid, norm in conn.execute("SELECT id, norm FROM facet_values WHERE kind='creator'"):
+        tokens = norm.split()
+        if all(token_matches(t, tokens) for t in wanted_tokens):
+            ids.append(vid)
+    return ids
 
 
 @dataclass
@@ -264,149 +356,331 @@ def _cursor_key(cursor: str | None) -> int | None:
         raise QueryError(f'bad cursor "{cursor}": pass the "next" value of the previous page') from None
 
 
+class _Result:
+    """A query's result at one generation: its mask, total, and positions per sort."""
+
+    def __init__(self, mask: np.ndarray):
+        self.mask = mask
+        self.total = int(np.count_nonzero(mask))
+        self.positions: dict = {}
+        self.facets = None
+        self.everything = False
+
+
+def _parse(query, today):
+    if isinstance(query, str):
+        return parse_query(query, today=today)
+    return query
+
+
+def _result(conn, query: Query, today: _dt.date) -> tuple[_Result, int, tuple]:
+    archive = archive_key(conn)
+    gen = generation(conn)
+    key = (archive, gen, today, query.to_text())
+    hit = _RESULTS.get(key)
+    if hit is not None:
+        _RESULTS.move_to_end(key)
+        return hit, gen, archive
+    res = _Result(_Evaluator(conn, today, gen, archive).result(query))
+    res.everything = not query.terms
+    if conn.in_transaction:
+        return res, gen, archive          # not remembered: see archive.store.bitmaps.cached
+    _RESULTS[key] = res
+    while len(_RESULTS) > _RESULTS_LIMIT:
+        _RESULTS.popitem(last=False)
+    return res, gen, archive
+
+
+def _facets(conn, res: _Result, gen: int, archive) -> dict:
+    if res.facets is None:
+        from archive.store.facets import count_facets
+
+        def count():
+            return count_facets(conn, res.mask, FACET_KINDS, gen=gen, archive=archive)
+
+        if res.everything:
+            # The whole archive's counts, asked for by every window that opens: kept.
+            import json
+
+            from archive.store.bitmaps import cached
+
+            res.facets = cached(conn, "facets:all", gen, build=count, patch=None, archive=archive,
+                                decode=lambda d: json.loads(bytes(d)), encode=lambda v: json.dumps(v).encode())
+        else:
+            res.facets = count()
+    return res.facets
+
+
 def search(conn, query: str | Query, *, limit: int = 50, after: str | None = None,
            facets: bool = False, today: _dt.date | None = None, count: bool = True) -> Page:
     """One page of photo ids matching ``query``, newest first, the total and the facets."""
     today = today or _dt.date.today()
-    if isinstance(query, str):
-        query = parse_query(query, today=today)
+    query = _parse(query, today)
     if limit < 1:
         raise QueryError("--limit must be at least 1")
-    compiled = _Compiler(conn, today).compile(query)
     after_key = _cursor_key(after)
-    result = bitmaps = None
-    if compiled.conds:
-        # Conditions besides words: their bitmaps give the result at once, and a small
-        # result is paged from its ids instead of walking the archive to find it.
-        from archive.store.bitmaps import Bitmaps
-
-        bitmaps = Bitmaps(conn)
-        result = result_bitmap(bitmaps, compiled)
-    if result is not None and len(result) <= SMALL_RESULT:
-        rows = _page_of_ids(conn, result, limit + 1, after_key)
-    else:
-        rows = _page(conn, compiled, limit + 1, after_key)
-    more = len(rows) > limit
-    rows = rows[:limit]
-    next_cursor = f"k{rows[-1][1]}" if more and rows else None
-    page = Page(total=-1, photo_ids=[r[0] for r in rows], next=next_cursor)
     if not (count or facets):
-        return page
-    if compiled.everything:
-        page.total = conn.execute("SELECT count(*) FROM photos").fetchone()[0]
-        if facets:
-            page.facets = facet_counts(conn, compiled)
-        return page
-    if result is None:
-        from archive.store.bitmaps import Bitmaps
-
-        bitmaps = Bitmaps(conn)
-        result = result_bitmap(bitmaps, compiled)
-    page.total = len(result)
+        page = _first_page_probing(conn, query, today, limit, after_key)
+        if page is not None:
+            return page
+    res, gen, archive = _result(conn, query, today)
+    o = order(conn, "taken", gen, archive=archive)
+    start = 0 if after_key is None else int(np.searchsorted(o.keys, after_key, side="right"))
+    positions = _walk(o.ids, res.mask, start, limit + 1)
+    more = len(positions) > limit
+    positions = positions[:limit]
+    ids = o.ids[positions]
+    next_cursor = f"k{_key_at(conn, o, int(positions[-1]))}" if more and len(positions) else None
+    page = Page(total=res.total if (count or facets) else -1, photo_ids=[int(i) for i in ids], next=next_cursor)
     if facets:
-        from archive.store.facets import count_facets
-
-        page.facets = count_facets(conn, result, FACET_KINDS)
+        page.facets = _facets(conn, res, gen, archive)
     return page
 
 
-_WINDOWS: dict = {}          # (archive, generation, query, day, sort) -> ordered ids, a few kept
+PROBE_MS = 0.15            # one full-text probe of one photo (rowid = ?), about
+PHRASE_BASE_MS = 5.0       # a whole phrase, about: this plus PHRASE_MS_PER_1000 per
+PHRASE_MS_PER_1000 = 0.28  # thousand photos with its rarest word (75 ms for a word in 250,000)
+PHRASE_AT_ONCE_MS = 25.0   # a phrase cheaper than this is made at once, not judged per photo
 
 
-def window(conn, query: str | Query, *, offset: int, limit: int, sort: str = "taken",
-           descending: bool = True, today: _dt.date | None = None) -> Page:
-    """The ids at positions ``offset`` .. ``offset + limit`` of the whole result in
-    ``sort`` order (``archive.store.ordering``), with the total: a scrollbar dragged
-    anywhere gets its rows from one slice, not a walk."""
-    from archive.store import ordering
-    from archive.store.bitmaps import Bitmaps, archive_identity, generation
+class _Phrase:
+    """A phrase (or a word the tokenizer splits) whose bitmap was never made: its words'
+    bitmaps give a superset at once, and the phrase itself is judged only for the
+    candidates a page needs, by probing the full-text index per photo or over a range
+    of sort keys, whichever reads less."""
 
-    if sort not in ordering.SORTS:
-        raise QueryError(f"cannot sort by {sort}: sort by one of {', '.join(ordering.SORTS)}")
-    if limit < 1:
-        raise QueryError("the page size must be at least 1")
-    today = today or _dt.date.today()
-    text = query if isinstance(query, str) else query.to_text()
-    key = (archive_identity(conn), generation(conn), text, today, sort)
-    ordered = _WINDOWS.get(key)
-    if ordered is None:
-        parsed = parse_query(text, today=today) if isinstance(query, str) else query
-        compiled = _Compiler(conn, today).compile(parsed)
-        order = ordering.order(conn, sort)
-        if compiled.everything:
-            ordered = order
+    def __init__(self, ev: "_Evaluator", term: Text, expr: str):
+        self.expr = expr
+        self.negated = term.negated
+        words = sorted((ev.fts(_fts_quote(word)) for word in term.text.casefold().split()), key=len)
+        superset = None
+        for bm in words:
+            superset = bm if superset is None else superset & bm
+        # The index reads the phrase along its rarest word: when that word is rare the
+        # whole phrase costs less than judging candidates, and is made at once.
+        rarest = len(words[0]) if words else 0
+        self.full_ms = PHRASE_BASE_MS + PHRASE_MS_PER_1000 * rarest / 1000
+        self.exact = None
+        if self.full_ms <= PHRASE_AT_ONCE_MS:
+            self.exact = ev.mask(ev.fts(expr))
+            superset = None
+        self.superset = self.exact if self.exact is not None else (
+            ev.mask(superset) if superset is not None else ev.present())
+
+    def holds(self, conn, keys: np.ndarray, span: float) -> np.ndarray:
+        """Whether the phrase is in each photo of ``keys`` (ascending sort keys spread over
+        ``span``, the fraction of the archive between the first and the last)."""
+        if not len(keys):
+            return np.zeros(0, bool)
+        if self.exact is not None:
+            raise AssertionError("an exact phrase is not judged")
+        if len(keys) * PROBE_MS <= span * self.full_ms:
+            found = [conn.execute("SELECT 1 FROM photo_fts WHERE photo_fts MATCH ? AND rowid = ?",
+                                  (self.expr, int(k))).fetchone() is not None for k in keys]
+            return np.array(found, dtype=bool)
+        hits = np.array([r[0] for r in conn.execute(
+            "SELECT rowid FROM photo_fts WHERE photo_fts MATCH ? AND rowid BETWEEN ? AND ?",
+            (self.expr, int(keys[0]), int(keys[-1])))], dtype=np.int64)
+        if not len(hits):
+            return np.zeros(len(keys), bool)
+        # (np.isin would import numpy.ma, 20 ms, in a fresh process.)
+        at = np.minimum(np.searchsorted(hits, keys), len(hits) - 1)
+        return hits[at] == keys
+
+
+def _first_page_probing(conn, query: Query, today: _dt.date, limit: int, after_key: int | None) -> Page | None:
+    """The first page of a query with a phrase typed for the first time, without waiting
+    for the phrase's bitmap: walk the other terms' mask (and the phrase's words') in
+    order, newest first, and judge the phrase for the candidates until the page is full."""
+    archive = archive_key(conn)
+    gen = generation(conn)
+    if (archive, gen, today, query.to_text()) in _RESULTS:
+        return None
+    ev = _Evaluator(conn, today, gen, archive)
+
+    def phrase(term):
+        if isinstance(term, Text) and (term.phrase or len(term.text.split()) > 1 or not term.text.isalnum()):
+            expr = _fts_text(term)
+            if expr is not None and not ev.fts_at_hand(expr):
+                return expr
+        return None
+
+    def pending(term):
+        return any(phrase(t) for t in term.terms) if isinstance(term, Or) else phrase(term) is not None
+
+    if not any(pending(t) for t in query.terms):
+        return None
+    # Each term: (superset mask, judge(ids, keys, span) -> bool array, or None when exact).
+    parts = []
+    for term in query.terms:
+        if isinstance(term, Or):
+            subs = []
+            for t in term.terms:
+                expr = phrase(t)
+                subs.append(_Phrase(ev, t, expr) if expr else ev.mask(ev.term(t)))
+            superset = np.zeros(ev.size, bool)
+            for sub in subs:
+                if isinstance(sub, _Phrase):
+                    if sub.exact is not None:
+                        part = np.logical_and(ev.present(), ~sub.exact) if sub.negated else sub.exact
+                    else:
+                        part = ev.present() if sub.negated else sub.superset
+                else:
+                    part = sub
+                np.logical_or(superset, part, out=superset)
+
+            def judge(ids, keys, span, subs=subs):
+                out = np.zeros(len(ids), bool)
+                for sub in subs:
+                    if isinstance(sub, _Phrase) and sub.exact is not None:
+                        out |= (~sub.exact[ids]) if sub.negated else sub.exact[ids]
+                    elif isinstance(sub, _Phrase):
+                        todo = ~out & (sub.superset[ids] if not sub.negated else True)
+                        if todo.any():
+                            held = sub.holds(conn, keys[todo], span)
+                            out[np.flatnonzero(todo)] = ~held if sub.negated else held
+                    else:
+                        out |= sub[ids]
+                return out
+            parts.append((superset, judge))
+        elif phrase(term):
+            p = _Phrase(ev, term, phrase(term))
+            if p.exact is not None:
+                parts.append((np.logical_and(ev.present(), ~p.exact) if p.negated else p.exact, None))
+            elif p.negated:
+                parts.append((ev.present(), lambda ids, keys, span, p=p: ~p.holds(conn, keys, span)))
+            else:
+                parts.append((p.superset, lambda ids, keys, span, p=p: p.holds(conn, keys, span)))
         else:
-            ordered = ordering.ordered_result(order, result_bitmap(Bitmaps(conn), compiled))
-        if len(_WINDOWS) >= 8:
-            _WINDOWS.pop(next(iter(_WINDOWS)))
-        _WINDOWS[key] = ordered
-    if descending != ordering.NATURAL_DESCENDING[sort]:
-        ordered = ordered[::-1]
-    offset = max(0, int(offset))
-    ids = ordered[offset:offset + limit]
-    return Page(total=len(ordered), photo_ids=[int(i) for i in ids], next=None, offset=offset)
+            parts.append((ev.mask(ev.term(term)), None))
+    mask = ev.present().copy()
+    for superset, _ in parts:
+        np.logical_and(mask, superset, out=mask)
+    judges = [j for _, j in parts if j is not None]
+    o = order(conn, "taken", gen, archive=archive)
+    n = len(o.ids)
+    start = 0 if after_key is None else int(np.searchsorted(o.keys, after_key, side="right"))
+    found: list[np.ndarray] = []
+    count, batch = 0, 64
+    while count <= limit and start < n:
+        positions = _walk(o.ids, mask, start, batch)
+        if not len(positions):
+            break
+        ids = o.ids[positions]
+        keys = _keys_at(conn, o, positions)
+        span = (int(positions[-1]) - int(positions[0]) + 1) / max(1, n)
+        ok = np.ones(len(ids), bool)
+        for judge in judges:
+            if ok.any():
+                ok[ok] = judge(ids[ok], keys[ok], span)
+        found.append(positions[ok])
+        count += int(ok.sum())
+        start = int(positions[-1]) + 1
+        batch = min(batch * 2, 4096)
+    positions = np.concatenate(found)[:limit + 1] if found else np.zeros(0, np.intp)
+    more = len(positions) > limit
+    positions = positions[:limit]
+    return Page(total=-1, photo_ids=[int(i) for i in o.ids[positions]],
+                next=f"k{_key_at(conn, o, int(positions[-1]))}" if more and len(positions) else None)
 
 
-def _page_of_ids(conn, ids, limit: int, after_key: int | None) -> list[tuple[int, int]]:
+def _keys_at(conn, o, positions: np.ndarray) -> np.ndarray:
+    """The sort keys at positions of the taken order (read from the rows for a few)."""
+    if getattr(o, "_keys", None) is not None or len(positions) > 20_000:
+        return o.keys[positions]
     import json
 
-    sql = ("SELECT p.id, p.sort_key FROM json_each(?) j JOIN photos p ON p.id = j.value"
-           + (" WHERE p.sort_key > ?" if after_key is not None else "") + " ORDER BY p.sort_key LIMIT ?")
-    params = [json.dumps(list(ids))] + ([after_key] if after_key is not None else []) + [limit]
-    return conn.execute(sql, params).fetchall()
+    rows = conn.execute("SELECT p.sort_key FROM json_each(?) j CROSS JOIN photos p ON p.id = j.value ORDER BY j.key",
+                        (json.dumps(o.ids[positions].tolist()),)).fetchall()
+    return np.array([r[0] for r in rows], dtype=np.int64)
 
 
-def _base_sql(compiled: Compiled, select: str):
-    where = list(compiled.where)
-    params = list(compiled.params)
-    if compiled.match:
-        sql = f"SELECT {select} FROM photo_fts JOIN photos p ON p.sort_key = photo_fts.rowid"
-        where.insert(0, "photo_fts MATCH ?")
-        params.insert(0, compiled.match)
-        key = "photo_fts.rowid"
+def _key_at(conn, o, position: int) -> int:
+    """The sort key at a position of the taken order (one row read when the keys are
+    not in memory: they are only needed to page on from a cursor)."""
+    if getattr(o, "_keys", None) is not None:
+        return int(o.keys[position])
+    return conn.execute("SELECT sort_key FROM photos WHERE id = ?", (int(o.ids[position]),)).fetchone()[0]
+
+
+def _walk(ids: np.ndarray, mask: np.ndarray, start: int, limit: int, chunk: int = 32_768) -> np.ndarray:
+    """Positions from ``start`` on whose photo is in ``mask``, the first ``limit`` of them."""
+    found, n = [], len(ids)
+    count = 0
+    while start < n and count < limit:
+        part = np.flatnonzero(mask[ids[start:start + chunk]]) + start
+        found.append(part)
+        count += len(part)
+        start += chunk
+        chunk = min(chunk * 4, 1 << 20)
+    return np.concatenate(found)[:limit] if found else np.zeros(0, np.intp)
+
+
+def window(conn, query: str | Query, *, offset: int, limit: int, sort: str = "taken", descending: bool = True,
+           today: _dt.date | None = None) -> Page:
+    """The ids at positions ``offset`` .. ``offset + limit`` of the whole result in the
+    order of ``sort`` (taken, imported, name, creator), with the total."""
+    today = today or _dt.date.today()
+    if sort not in SORTS:
+        raise QueryError(f"cannot sort by {sort}: sort by one of {', '.join(SORTS)}")
+    if limit < 1:
+        raise QueryError("--limit must be at least 1")
+    offset = max(0, int(offset))
+    query = _parse(query, today)
+    res, gen, archive = _result(conn, query, today)
+    o = order(conn, sort, gen, archive=archive)
+    sel = res.positions.get((sort, descending))
+    if sel is None and offset + limit <= 2_000:
+        ids = o.first(res.mask, offset + limit, descending)[offset:]
     else:
-        sql = f"SELECT {select} FROM photos p"
-        key = "p.sort_key"
-    if compiled.key_low is not None:
-        where.append(f"{key} BETWEEN ? AND ?")
-        params.extend([compiled.key_low, compiled.key_high])
-    return sql, where, params, key
+        if sel is None:
+            sel = res.positions[(sort, descending)] = o.select(res.mask, descending)
+        ids = sel[offset:offset + limit]
+    return Page(total=res.total, photo_ids=[int(i) for i in ids], next=None, offset=offset)
 
 
-def _page(conn, compiled: Compiled, limit: int, after_key: int | None) -> list[tuple[int, int]]:
-    sql, where, params, key = _base_sql(compiled, "p.id, p.sort_key")
-    if after_key is not None:
-        where.append(f"{key} > ?")
-        params.append(after_key)
-    if where:
-        sql += " WHERE " + " AND ".join(where)
-    sql += f" ORDER BY {key} LIMIT ?"
-    params.append(limit)
-    return conn.execute(sql, params).fetchall()
+def facets_of(conn, query: str | Query, *, today: _dt.date | None = None) -> dict:
+    """The facet counts of a query's result, each value with the term that finds it."""
+    today = today or _dt.date.today()
+    res, gen, archive = _result(conn, _parse(query, today), today)
+    return _facets(conn, res, gen, archive)
 
 
-def result_bitmap(bitmaps, compiled: Compiled):
-    """The ids of every photo the query matches, as the intersection of its conditions."""
-    parts = []
-    if compiled.match:
-        parts.append(bitmaps.of("photo_fts MATCH ?", [compiled.match], fts=True))
-    for sql, params in compiled.conds:
-        parts.append(bitmaps.of(sql, params))
-    if not parts:
-        return bitmaps.all_photos()
-    parts.sort(key=len)
-    result = parts[0].copy()
-    for part in parts[1:]:
-        result &= part
-    return result
+def prepare(conn, *, min_photos: int = 20_000, progress=None) -> int:
+    """Make and keep what a fresh process needs to answer any query at once: the
+    per-photo columns, the sort orders, the facet pairs, and the bitmaps of every
+    word, photographer, agency and place of at least ``min_photos`` photos.  Run
+    after an import or a check; returns how many values were made."""
+    from archive.store.facets import _pairs
 
-
-def facet_counts(conn, compiled: Compiled, *, top: int = 20) -> dict:
-    """Exact counts for the whole archive: the counts kept beside the facet values."""
-    result = {}
-    for kind in FACET_KINDS:
-        rows = conn.execute(
-            "SELECT name, count FROM facet_values WHERE kind=? AND count > 0 "
-            "ORDER BY count DESC, name LIMIT ?", (kind, top)).fetchall()
-        result[kind] = [[name, n] for name, n in rows]
-    return result
+    gen = generation(conn)
+    ev = _Evaluator(conn, _dt.date.today(), gen)
+    ev.cols
+    for sort in SORTS:
+        order(conn, sort, gen, archive=ev.archive)
+    _pairs(conn, gen, ev.archive)
+    made = 1 + len(SORTS) + 1
+    for (vid,) in conn.execute("SELECT id FROM facet_values WHERE count >= ?", (min_photos,)).fetchall():
+        ev.facet_value(vid)
+        made += 1
+    for (pid,) in conn.execute("SELECT place_id FROM photo_places GROUP BY place_id HAVING count(*) >= ?",
+                               (min_photos,)).fetchall():
+        ev.place(pid)
+        made += 1
+    # What the gazetteer says of every place name the archive's metadata uses, so a
+    # place term typed for the first time need not load the gazetteer.
+    names = set()
+    for column in ("city", "country", "state", "sublocation"):
+        names.update(r[0] for r in conn.execute(f"SELECT DISTINCT {column} FROM photos WHERE {column} IS NOT NULL "
+                                                "LIMIT 20000"))
+    names.update(r[0] for r in conn.execute("SELECT name FROM facet_values WHERE kind = 'place'"))
+    for name in sorted(n for n in names if n and n.strip()):
+        for kind in ("place", "city", "country"):
+            _gazetteer_answer(conn, kind, name)
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.photo_fts_terms USING fts5vocab(main, photo_fts, row)")
+    for (term,) in conn.execute("SELECT term FROM temp.photo_fts_terms WHERE doc >= ?", (min_photos,)).fetchall():
+        ev.fts(_fts_quote(term))
+        made += 1
+        if progress:
+            progress(made)
+    return made

@@ -42,3 +42,175 @@ def base_key(seconds: int) -> int:
 def key_range_for_seconds(first: int, last: int) -> tuple[int, int]:
     """Sort keys (low, high) inclusive of photos taken from ``first`` to ``last``."""
     return base_key(last), base_key(first) + SLOTS - 1
+
+
+# ---------------------------------------------------------------- whole-archive orders
+#
+# For results at any position in any order: per sort, every photo id in that order
+# (a numpy array, made with one query, kept beside the data like the bitmaps).  A
+# query's result, as a boolean mask over ids, is then ``ids[mask[ids]]`` in order.
+# ``taken`` and ``imported`` carry a numeric key per position and are patched from the
+# change log; ``name`` and ``creator`` are made again when a photo is added, removed,
+# renamed or its photographers change (counted by schema version 8's triggers).
+
+SORTS = ("taken", "imported", "name", "creator")
+_IMPORTED_SHIFT = 1 << 28
+
+
+class Order:
+    """Photo ids in a sort's stored direction; the last ``tail`` of them (no date, no
+    photographer) stay last whichever way it is read."""
+
+    def __init__(self, ids, keys=None, tail: int = 0, stored_descending: bool = False, packed=None):
+        import numpy as np
+
+        self._packed = packed        # arrays read from the archive when first used
+        self._keys = None
+        if packed is None:
+            self._ids = np.asarray(ids, dtype=np.int32)
+            self._keys = None if keys is None else np.asarray(keys, dtype=np.int64)
+        self.tail = int(tail)
+        self.stored_descending = stored_descending
+
+    @property
+    def ids(self):
+        if self._packed is not None and not hasattr(self, "_ids"):
+            self._ids = self._packed["ids"]
+        return self._ids
+
+    @property
+    def keys(self):
+        if self._keys is None and self._packed is not None:
+            self._keys = self._packed.get("keys")
+        return self._keys
+
+    def arrays(self) -> dict:
+        import numpy as np
+
+        out = {"ids": self.ids, "meta": np.array([self.tail, int(self.stored_descending)], np.int64)}
+        if self.keys is not None:
+            out["keys"] = self.keys
+        return out
+
+    @classmethod
+    def from_arrays(cls, a: dict) -> "Order":
+        meta = a["meta"]
+        return cls(None, None, int(meta[0]), bool(meta[1]), packed=a)
+
+    def select(self, mask, descending: bool):
+        """The ids of ``mask`` in this order, read ``descending`` or not."""
+        import numpy as np
+
+        n = len(self.ids) - self.tail
+        head, tail = self.ids[:n], self.ids[n:]
+        sel = head[mask[head]]
+        if descending != self.stored_descending:
+            sel = sel[::-1]
+        if self.tail:
+            sel = np.concatenate([sel, tail[mask[tail]]])
+        return sel
+
+    def first(self, mask, limit: int, descending: bool, *, chunk: int = 65_536):
+        """The first ``limit`` ids of ``mask`` in this order, walking only as far as needed."""
+        import numpy as np
+
+        n = len(self.ids) - self.tail
+        reverse = descending != self.stored_descending
+        parts, found = [], 0
+        spans = [(n - chunk * (i + 1), n - chunk * i) for i in range((n + chunk - 1) // chunk)] if reverse \
+            else [(chunk * i, min(n, chunk * (i + 1))) for i in range((n + chunk - 1) // chunk)]
+        for lo, hi in spans:
+            part = self.ids[max(lo, 0):hi]
+            part = part[mask[part]]
+            if reverse:
+                part = part[::-1]
+            parts.append(part)
+            found += len(part)
+            if found >= limit:
+                break
+        if found < limit and self.tail:
+            tail = self.ids[n:]
+            parts.append(tail[mask[tail]])
+        return np.concatenate(parts)[:limit] if parts else np.zeros(0, np.int32)
+
+
+def _numeric(conn, sql: str, descending: bool, tail_from: int | None = None) -> Order:
+    import numpy as np
+
+    rows = conn.execute(sql).fetchall()
+    a = np.array(rows, dtype=np.int64).reshape(-1, 2)
+    tail = int((a[:, 1] >= tail_from).sum()) if tail_from is not None else 0
+    return Order(a[:, 0], a[:, 1], tail, descending)
+
+
+_ORDER_SQL = {
+    "taken": "SELECT id, sort_key FROM photos ORDER BY sort_key",
+    "imported": (f"SELECT id, coalesce(CAST(strftime('%s', added_at) AS INTEGER), 0) * {_IMPORTED_SHIFT} + id AS k "
+                 "FROM photos ORDER BY k"),
+}
+_ORDER_AMONG = {
+    "taken": "SELECT p.id, p.sort_key FROM json_each(?) j CROSS JOIN photos p ON p.id = j.value",
+    "imported": (f"SELECT p.id, coalesce(CAST(strftime('%s', p.added_at) AS INTEGER), 0) * {_IMPORTED_SHIFT} + p.id "
+                 "FROM json_each(?) j CROSS JOIN photos p ON p.id = j.value"),
+}
+
+
+def _build(conn, sort: str) -> Order:
+    if sort == "taken":
+        return _numeric(conn, _ORDER_SQL["taken"], True, base_key(UNDATED_SECONDS))
+    if sort == "imported":
+        return _numeric(conn, _ORDER_SQL["imported"], False)
+    if sort == "name":
+        rows = conn.execute("SELECT id, path FROM photos").fetchall()
+        rows.sort(key=lambda r: (r[1].rsplit("/", 1)[-1].rsplit("\\", 1)[-1].casefold(), r[0]))
+        return Order([r[0] for r in rows])
+    # creator: the first photographer, case-insensitive; photos without one last.
+    rows = conn.execute("SELECT id, json_extract(creator, '$[0]') FROM photos").fetchall()
+    named = sorted((r for r in rows if r[1]), key=lambda r: (str(r[1]).casefold(), r[0]))
+    rest = sorted(r[0] for r in rows if not r[1])
+    return Order([r[0] for r in named] + rest, tail=len(rest))
+
+
+def _patched(conn, sort: str, old: Order, changed) -> Order:
+    import numpy as np
+
+    ids = np.frombuffer(changed.to_array(), dtype=np.uint32).astype(np.int64)
+    size = max(int(old.ids.max()) + 1 if len(old.ids) else 0, int(ids.max()) + 1 if len(ids) else 0)
+    drop = np.zeros(size, bool)
+    drop[ids] = True
+    keep = ~drop[old.ids]
+    kept_ids, kept_keys = old.ids[keep], old.keys[keep]
+    from archive.store.bitmaps import ids_json
+
+    rows = conn.execute(_ORDER_AMONG[sort], (ids_json(ids),)).fetchall()
+    fresh = np.array(rows, dtype=np.int64).reshape(-1, 2)
+    fresh = fresh[np.argsort(fresh[:, 1], kind="stable")]
+    at = np.searchsorted(kept_keys, fresh[:, 1])
+    new_ids = np.insert(kept_ids, at, fresh[:, 0].astype(np.int32))
+    new_keys = np.insert(kept_keys, at, fresh[:, 1])
+    tail = int((new_keys >= base_key(UNDATED_SECONDS)).sum()) if sort == "taken" else 0
+    return Order(new_ids, new_keys, tail, old.stored_descending)
+
+
+def order_generation(conn, sort: str) -> int | None:
+    """The counter that moves when the ``name``/``creator`` order may have changed."""
+    row = conn.execute("SELECT value FROM meta WHERE key = ?", (f"order:{sort}",)).fetchone()
+    return None if row is None else row[0]
+
+
+def order(conn, sort: str, gen: int | None = None, *, archive=None) -> Order:
+    """Every photo id in the order of ``sort``, current at generation ``gen``."""
+    from archive.store.bitmaps import cached, generation, pack, unpack
+
+    if sort not in SORTS:
+        raise ValueError(sort)
+    gen = generation(conn) if gen is None else gen
+    common = dict(decode=lambda d: Order.from_arrays(unpack(d)), encode=lambda o: pack(o.arrays()),
+                  build=lambda: _build(conn, sort), archive=archive)
+    if sort in ("taken", "imported"):
+        return cached(conn, f"order:{sort}", gen, patch=lambda old, changed: _patched(conn, sort, old, changed),
+                      keep_patched=lambda changed: len(changed) >= 2_000, **common)
+    counter = order_generation(conn, sort)
+    if counter is None:       # an archive before version 8: only the generation says
+        counter = gen
+    return cached(conn, f"order:{sort}", counter, patch=None, **common)

@@ -11,7 +11,7 @@ import archive.store.search as search_module
 from archive.demo.build import demo_specs
 from archive.demo.photos import write_photo
 from archive.edit import edit_photo
-from archive.store.bitmaps import _MEMORY, generation, prune_changes
+from archive.store.bitmaps import forget_memory, generation, prune_changes
 from archive.store.search import search
 from archive.sync import import_paths
 
@@ -36,7 +36,7 @@ def answers(archive) -> dict:
 
 
 def from_scratch(archive) -> dict:
-    _MEMORY.clear()
+    forget_memory()
     archive.conn.execute("DELETE FROM bitmap_cache")
     return answers(archive)
 
@@ -78,11 +78,14 @@ def test_patched_bitmaps_survive_in_the_archive_for_the_next_process(demo, monke
     answers(demo)
     edit_photo(demo, kyiv_photo(demo), {"caption": "No place at all"})
     answers(demo)                                          # patched and stored at the new generation
-    _MEMORY.clear()
+    forget_memory()
     stored = {k: g for k, g in demo.conn.execute("SELECT key, generation FROM bitmap_cache")}
     # The facet pairs (megabytes at a million photos) are stored again only after
     # many changes; a new process patches them from the older copy.
     assert stored.pop("facet-pairs") < generation(demo.conn)
+    # So are the per-photo columns and the taken order (patched from the log the same way).
+    assert stored.pop("columns") < generation(demo.conn)
+    assert stored.pop("order:taken") < generation(demo.conn)
     assert stored and set(stored.values()) == {generation(demo.conn)}
     spy = Spy(monkeypatch)
     assert answers(demo) == from_scratch(demo)
@@ -109,7 +112,7 @@ def test_too_many_changes_or_a_pruned_log_rebuild(demo, monkeypatch):
     edit_photo(demo, kyiv_photo(demo), {"caption": "Back in Kyiv", "city": "Kyiv"})
     with demo.conn:
         prune_changes(demo.conn, keep=1)                   # the log no longer reaches the cached generation
-    _MEMORY.clear()
+    forget_memory()
     assert answers(demo) == from_scratch(demo) and spy.patched == spy.facets_patched == 0
 
 
@@ -132,3 +135,7 @@ def test_patched_facet_pairs_stay_in_photo_order(demo):
     fresh = facets_module._read_all(demo.conn)
     assert sorted(zip(pairs.photo_ids.tolist(), pairs.value_ids.tolist())) == \
         sorted(zip(fresh.photo_ids.tolist(), fresh.value_ids.tolist()))
+    # Where each photo's pairs start, kept through the patch, is where they start.
+    for pid in range(1, int(fresh.photo_ids.max()) + 1):
+        lo, hi = pairs.offsets[pid], pairs.offsets[pid + 1]
+        assert (pairs.photo_ids[lo:hi] == pid).all() and hi - lo == (fresh.photo_ids == pid).sum()

@@ -94,10 +94,10 @@ def test_search_answers_from_the_stored_columns(desk):
     assert names(archive, cleared.photo_ids) == {"reuters_kiev.jpg", "afp_embargo.jpg", "guardian_turner.jpg"}
     assert names(archive, search(archive.conn, "is:unlicensed").photo_ids) == {"pa_leeds.jpg", "nyt_kyiv.jpg"}
     page = search(archive.conn, "", facets=True)
-    assert dict(map(tuple, page.facets["clearance"])) == {"cleared": 3, "not cleared": 2}
-    assert dict(map(tuple, page.facets["rules"])) == {"licence.expired (error)": 2,
+    assert {v[0]: v[1] for v in page.facets["clearance"]} == {"cleared": 3, "not cleared": 2}
+    assert {v[0]: v[1] for v in page.facets["rules"]} == {"licence.expired (error)": 2,
                                                       "style.spelling (warning)": 1}
-    assert dict(map(tuple, page.facets["licence"]))["no licence"] == 2
+    assert {v[0]: v[1] for v in page.facets["licence"]}["no licence"] == 2
     # Judged for another day, a photo is "cleared" today only if that verdict holds
     # today too (no licence, lease or embargo of it starts or ends in between).
     licensing.keep_current(archive, ON)

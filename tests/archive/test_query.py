@@ -139,7 +139,7 @@ def test_to_text_quotes_hand_built_values_only_when_needed():
 INVALID = [
     # (query text, words the message must contain, column)
     ("foo:bar", ['unknown field "foo:"', "column 1",
-                 "(known: by, credit, place, city, country, taken, article, is, has)"], 1),
+                 "(known: by, credit, place, city, country, agency, licence, rules, clearance, folder, taken, article, is, has)"], 1),
     ("Kyiv tree foo:bar", ['unknown field "foo:" at column 11'], 11),
     ("-Re:Kyiv", ['unknown field "Re:"'], 2),
     ('"Kyiv', ["unbalanced quote starting at column 1"], 1),
