@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import mmap
 import os
 import secrets
 import struct
@@ -47,6 +48,7 @@ PATCH_LIMIT = 20_000        # more changed photos than this: make the value agai
 LOG_KEEP = 500_000          # log entries kept when the log is pruned
 FILE_MIN = 1 << 20          # values bigger than this (bytes) are kept in a file beside the database
 _MAGIC = b"PDSC"
+_MAGIC8 = b"PDS8"     # the same, its data aligned at byte 24
 
 
 def generation(conn) -> int:
@@ -115,10 +117,16 @@ def ids_json(ids) -> str:
 
 def pack(arrays: dict) -> bytes:
     """Named numpy arrays as one byte string (a JSON header, then the raw arrays)."""
-    head = {name: [a.dtype.str, int(a.size)] for name, a in arrays.items()}
+    # Each array starts at a multiple of 8 bytes (when the packed bytes do), so a mapped
+    # file's arrays are used in place, aligned.
+    head = {"_align": 8, **{name: [a.dtype.str, int(a.size)] for name, a in arrays.items()}}
     text = json.dumps(head).encode()
-    return struct.pack("<I", len(text)) + text + b"".join(np.ascontiguousarray(a).tobytes()
-                                                         for a in arrays.values())
+    text += b" " * (-(4 + len(text)) % 8)
+    parts = [struct.pack("<I", len(text)), text]
+    for a in arrays.values():
+        raw = np.ascontiguousarray(a).tobytes()
+        parts += [raw, b"\0" * (-len(raw) % 8)]
+    return b"".join(parts)
 
 
 def unpack(data) -> "Packed":
@@ -134,22 +142,30 @@ class Packed:
         self._loaded: dict = {}
         self._file = None
         if isinstance(source, _FileRef):
-            self._file = open(source.path, "rb")      # kept open: a replaced file stays readable
-            self._file.seek(source.offset)
-            (size,) = struct.unpack("<I", self._file.read(4))
-            head = json.loads(self._file.read(size))
+            # Mapped, not read: a fresh process touches (and the OS faults in from its
+            # page cache) only the pages a query reads, and copies nothing; a file
+            # replaced later stays readable through the mapping.
+            with open(source.path, "rb") as f:
+                try:
+                    self._data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+                except (ValueError, OSError):
+                    f.seek(0)
+                    self._data = f.read()
+            (size,) = struct.unpack_from("<I", self._data, source.offset)
+            head = json.loads(bytes(self._data[source.offset + 4:source.offset + 4 + size]))
             pos = source.offset + 4 + size
-            self._data = None
         else:
             self._data = source
             (size,) = struct.unpack_from("<I", source, 0)
             head = json.loads(bytes(source[4:4 + size]))
             pos = 4 + size
         self._where = {}
+        align = head.pop("_align", 1)
         for name, (dtype, count) in head.items():
             dt = np.dtype(dtype)
             self._where[name] = (dt, count, pos)
             pos += dt.itemsize * count
+            pos += -pos % align if align > 1 else 0
 
     def __contains__(self, name) -> bool:
         return name in self._where
@@ -161,19 +177,9 @@ class Packed:
         value = self._loaded.get(name)
         if value is None:
             dt, count, pos = self._where[name]
-            if self._file is not None:
-                # pread: no shared file position, so threads may read arrays at once.
-                size = dt.itemsize * count
-                buf = bytearray(size)
-                view, done = memoryview(buf), 0
-                while done < size:
-                    got = os.preadv(self._file.fileno(), [view[done:]], pos + done)
-                    if got <= 0:
-                        raise OSError(f"{self._file.name}: truncated search cache")
-                    done += got
-                value = np.frombuffer(buf, dtype=dt, count=count)
-            else:
-                value = np.frombuffer(self._data, dtype=dt, count=count, offset=pos)
+            value = np.frombuffer(self._data, dtype=dt, count=count, offset=pos)
+            if not value.flags.aligned:
+                value = value.copy()        # stored before arrays were aligned
             self._loaded[name] = value
         return value
 
@@ -203,7 +209,8 @@ def _read_stored(conn, key: str):
     if row is None:
         return None
     gen, data = row
-    if bytes(data[:4]) != _MAGIC:
+    magic = bytes(data[:4])
+    if magic not in (_MAGIC, _MAGIC8):
         return gen, data
     # A file beside the database, named by the key, carrying the row's token.
     token = bytes(data[4:20])
@@ -213,11 +220,11 @@ def _read_stored(conn, key: str):
     path = folder / _file_name(key)
     try:
         with open(path, "rb") as f:
-            if f.read(20) != _MAGIC + token:
+            if f.read(20) != magic + token:
                 return None
     except OSError:
         return None
-    return gen, _FileRef(path, 20)
+    return gen, _FileRef(path, 24 if magic == _MAGIC8 else 20)
 
 
 def _file_name(key: str) -> str:
@@ -234,10 +241,10 @@ def _store(conn, key: str, gen: int, data: bytes) -> None:
             target = folder / _file_name(key)
             tmp = target.with_suffix(f".{os.getpid()}.tmp")
             with open(tmp, "wb") as f:
-                f.write(_MAGIC + token)
+                f.write(_MAGIC8 + token + bytes(4))       # the data from byte 24 on
                 f.write(data)
             os.replace(tmp, target)
-            data = _MAGIC + token
+            data = _MAGIC8 + token
         conn.execute("INSERT OR REPLACE INTO bitmap_cache(key, generation, data) VALUES (?,?,?)", (key, gen, data))
     except (sqlite3.OperationalError, OSError):
         pass  # read-only or busy archive: still right, just not kept
