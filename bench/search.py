@@ -330,7 +330,10 @@ def main() -> None:
     parser.add_argument("--random", type=int, default=300, help="random queries besides the named forms")
     parser.add_argument("--cold", type=int, default=150, help="queries timed in a fresh process each")
     parser.add_argument("--offsets", type=int, default=40, help="random positions per sort")
+    parser.add_argument("--parts", default="cold,repeated,typed,positions,edit",
+                        help="which figures to print (comma-separated): cold, repeated, typed, positions, edit")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     path = OUT / f"search-{args.photos}"
     if args.rebuild or not (path / "archive.db").exists():
         import shutil
@@ -351,36 +354,39 @@ def main() -> None:
     cold_queries = list(QUERIES.values()) + rng.sample(drawn, min(len(drawn), max(0, args.cold - len(QUERIES))))
     firsts, alls = [], []
     slow = []
-    for q in cold_queries:
+    for q in (cold_queries if "cold" in parts else []):
         first, whole, total = cold(path, q)
         firsts.append(first)
         alls.append(whole)
         slow.append((whole, first, total, q))
-    print(f"\ncold: a fresh process per query, {len(cold_queries)} queries ({len(QUERIES)} named, the rest random)")
-    line("first page of 50", firsts, 20)
-    line("page + total + facets", alls, 150)
-    for whole, first, total, q in sorted(slow, reverse=True)[:5]:
-        print(f"    slowest: {whole:7.1f} ms (first page {first:6.1f})  {total:>9,}  {q}")
-    opens = []
-    for _ in range(5):
-        t = time.perf_counter()
-        first, whole, total = cold(path, "")
-        opens.append(whole)
-    line("open to first facet counts (whole archive)", opens, 1000)
+    if "cold" in parts:
+        print(f"\ncold: a fresh process per query, {len(cold_queries)} queries ({len(QUERIES)} named, the rest random)")
+        line("first page of 50", firsts, 20)
+        line("page + total + facets", alls, 150)
+        for whole, first, total, q in sorted(slow, reverse=True)[:5]:
+            print(f"    slowest: {whole:7.1f} ms (first page {first:6.1f})  {total:>9,}  {q}")
+        for first, whole, total, q in sorted(((f, w, t, q) for w, f, t, q in slow), reverse=True)[:5]:
+            print(f"    slowest first page: {first:6.1f} ms (all {whole:7.1f})  {total:>9,}  {q}")
+        opens = []
+        for _ in range(5):
+            first, whole, total = cold(path, "")
+            opens.append(whole)
+        line("open to first facet counts (whole archive)", opens, 1000)
 
     # Repeated: one process, each query again and again.
     with open_archive(path) as archive:
         conn = archive.conn
-        pages, fulls, firsts_warm = [], [], []
-        for q in everything:
+        pages, fulls = [], []
+        for q in (everything if "repeated" in parts else []):
             search(conn, q, limit=50, facets=True)             # typed once before
             _, ts = timed(lambda: search(conn, q, limit=50, count=False), args.repeat)
             pages += ts
             _, ts = timed(lambda: search(conn, q, limit=50, facets=True), args.repeat)
             fulls += ts
-        print(f"\nrepeated: {len(everything)} queries x {args.repeat} in one process")
-        line("first page of 50", pages, 10)
-        line("page + total + facets", fulls, 50)
+        if pages:
+            print(f"\nrepeated: {len(everything)} queries x {args.repeat} in one process")
+            line("first page of 50", pages, 10)
+            line("page + total + facets", fulls, 50)
 
         # First time in a warm process (the window open, a new query typed).
         from archive.store.bitmaps import forget_memory
@@ -388,7 +394,7 @@ def main() -> None:
         forget_memory()
         search(conn, "", limit=50, facets=True)                 # the window opened on everything
         new_first, new_full = [], []
-        for q in drawn[: min(len(drawn), 150)]:
+        for q in (drawn[: min(len(drawn), 150)] if "typed" in parts else []):
             forget_memory()
             search(conn, "", limit=1)                            # what the open window keeps anyway
             t0 = time.perf_counter()
@@ -396,13 +402,16 @@ def main() -> None:
             new_first.append((time.perf_counter() - t0) * 1000)
             search(conn, q, limit=50, facets=True)
             new_full.append((time.perf_counter() - t0) * 1000)
-        print(f"\nfirst time typed in an open window ({len(new_first)} random queries, nothing of them in memory)")
-        line("first page of 50", new_first, 20)
-        line("page + total + facets", new_full, 150)
+        if new_first:
+            print(f"\nfirst time typed in an open window ({len(new_first)} random queries, nothing of them in memory)")
+            line("first page of 50", new_first, 20)
+            line("page + total + facets", new_full, 150)
 
         # Positions: the scrollbar dragged anywhere, in every sort.
-        print(f"\npositions: window(offset, limit=50) at {args.offsets} random offsets per sort")
-        for q in ("", "ukraine", "police OR protest OR market", 'by:"Brendan Hoffman" -place:Kyiv'):
+        if "positions" in parts:
+            print(f"\npositions: window(offset, limit=50) at {args.offsets} random offsets per sort")
+        for q in (("", "ukraine", "police OR protest OR market", 'by:"Brendan Hoffman" -place:Kyiv')
+                  if "positions" in parts else ()):
             total = search(conn, q, limit=1).total
             for sort in ("taken", "imported", "name", "creator"):
                 for descending in (True, False):
@@ -419,8 +428,10 @@ def main() -> None:
                     line(f"{(q or 'everything')[:18]:<18} {sort:<8} {'desc' if descending else 'asc':<4} "
                          f"73% first {first_drag:6.1f}", ts, 50)
 
-        after_edit(archive)
-        for label, q in (("ukraine", "ukraine"), ("by: common", 'by:"Brendan Hoffman"')):
+        if "edit" in parts:
+            after_edit(archive)
+        for label, q in ((("ukraine", "ukraine"), ("by: common", 'by:"Brendan Hoffman"'))
+                         if "repeated" in parts else ()):
             cursor = None
             for n in range(1, 101):
                 page = search(conn, q, limit=50, after=cursor, count=False)

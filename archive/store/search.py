@@ -21,6 +21,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
+from pyroaring import BitMap
 
 from archive.errors import QueryError
 from archive.query import (ArticleRef, DateRange, Field, Has, Is, Or, Query, Text,
@@ -70,6 +71,7 @@ class _Evaluator:
         self.generation = self.bitmaps.generation
         self._cols = None
         self._size = None
+        self._outside: dict = {}
 
     @property
     def cols(self):
@@ -156,11 +158,48 @@ class _Evaluator:
             "EXISTS (SELECT 1 FROM photo_places pp WHERE pp.place_id = ? AND pp.sort_key = p.sort_key)", [place_id],
             build=("SELECT photo_id FROM photo_places WHERE place_id = ?", [place_id], False)))
 
+    def phrase_outside(self, term: Text):
+        """A phrase whose words no column of the index holds together is in no photo,
+        or only in photos changed since that was noted (judged one by one): its exact
+        bitmap at once, without reading the words' positions (a phrase of two common
+        words from different fields, say a caption word and a photographer's name,
+        would read hundreds of thousands).  None when the words share a column."""
+        words = term.text.casefold().split()
+        if not term.phrase or len(words) < 2 or not all(w.isascii() and w.isalnum() for w in words):
+            return None
+        expr = _fts_text(term)
+        if expr in self._outside:
+            return self._outside[expr]
+        answer = None
+        stored = _word_columns(self.conn, self.archive)
+        if stored is not None:
+            noted_at, columns = stored
+            shared = (1 << len(FTS_COLUMNS)) - 1
+            rare = [w for w in words if w not in columns]
+            for w in words:
+                shared &= columns.get(w, shared)
+            for w in rare:
+                if not shared:
+                    break
+                shared &= _columns_now(self.conn, w)
+            if not shared:
+                if noted_at == self.generation:
+                    answer = BitMap()
+                else:
+                    changed = self.bitmaps.changed(noted_at)
+                    if changed is not None:
+                        answer = self.bitmaps._among("photo_fts MATCH ?", [expr], changed, fts=True)
+        self._outside[expr] = answer
+        return answer
+
     def positive(self, term):
         cols = self.cols
         if isinstance(term, Text):
             expr = _fts_text(term)
-            return self.present() if expr is None else self.fts(expr)
+            if expr is None:
+                return self.present()
+            outside = self.phrase_outside(term)
+            return outside if outside is not None else self.fts(expr)
         if isinstance(term, Field):
             return self.field(term)
         if isinstance(term, DateRange):
@@ -269,6 +308,51 @@ class _Evaluator:
                 np.logical_or(out, self.cols.folder == fid, out=out)
             return out
         raise QueryError(f"unknown field {name}:")
+
+
+FTS_COLUMNS = ("caption", "headline", "keywords", "creator", "credit", "places")
+_WORD_COLUMNS_KEY = "fts-word-columns"
+_WORD_COLUMNS: dict = {}
+_FORGET.append(_WORD_COLUMNS.clear)
+
+
+def _columns_now(conn, word: str) -> int:
+    """The columns of the full-text index that hold ``word`` now, as a bit mask (read
+    from the index's vocabulary: costs as much as the word's photos, so only asked of
+    words too rare to have been noted by ``prepare``)."""
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.photo_fts_cols USING fts5vocab(main, photo_fts, col)")
+    mask = 0
+    for (col,) in conn.execute("SELECT col FROM temp.photo_fts_cols WHERE term = ?", (word,)):
+        if col in FTS_COLUMNS:
+            mask |= 1 << FTS_COLUMNS.index(col)
+    return mask
+
+
+def _word_columns(conn, archive):
+    """(generation, {word: column bit mask}) that ``prepare`` noted for the common words, or None."""
+    import json
+
+    from archive.store.bitmaps import _read_stored
+
+    key = (archive, _WORD_COLUMNS_KEY)
+    if key not in _WORD_COLUMNS:
+        row = _read_stored(conn, _WORD_COLUMNS_KEY)
+        value = None if row is None else (row[0], json.loads(bytes(row[1])))
+        if conn.in_transaction:
+            return value
+        _WORD_COLUMNS[key] = value
+    return _WORD_COLUMNS[key]
+
+
+def _note_word_columns(conn, words, gen: int) -> None:
+    """Keep which columns hold each of ``words`` (the common ones), at generation ``gen``."""
+    import json
+
+    from archive.store.bitmaps import _store
+
+    columns = {w: _columns_now(conn, w) for w in words if w.isascii() and w.isalnum()}
+    _store(conn, _WORD_COLUMNS_KEY, gen, json.dumps(columns).encode())
+    _WORD_COLUMNS.pop((archive_key(conn), _WORD_COLUMNS_KEY), None)
 
 
 _GAZETTEER: dict = {}
@@ -501,7 +585,7 @@ def _first_page_probing(conn, query: Query, today: _dt.date, limit: int, after_k
     def phrase(term):
         if isinstance(term, Text) and (term.phrase or len(term.text.split()) > 1 or not term.text.isalnum()):
             expr = _fts_text(term)
-            if expr is not None and not ev.fts_at_hand(expr):
+            if expr is not None and not ev.fts_at_hand(expr) and ev.phrase_outside(term) is None:
                 return expr
         return None
 
@@ -678,9 +762,17 @@ def prepare(conn, *, min_photos: int = 20_000, progress=None) -> int:
         for kind in ("place", "city", "country"):
             _gazetteer_answer(conn, kind, name)
     conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.photo_fts_terms USING fts5vocab(main, photo_fts, row)")
-    for (term,) in conn.execute("SELECT term FROM temp.photo_fts_terms WHERE doc >= ?", (min_photos,)).fetchall():
+    common = [term for (term,) in conn.execute("SELECT term FROM temp.photo_fts_terms WHERE doc >= ?",
+                                                 (min_photos,)).fetchall()]
+    for term in common:
         ev.fts(_fts_quote(term))
         made += 1
         if progress:
             progress(made)
+    # Which fields hold each common word, so a phrase whose words never share one is
+    # answered without reading their positions.
+    stored = _word_columns(conn, ev.archive)
+    if stored is None or stored[0] != gen:
+        _note_word_columns(conn, common, gen)
+    made += 1
     return made
