@@ -271,7 +271,7 @@ import json, sys, time
 sys.path.insert(0, {root!r})
 from archive.store import open_archive
 from archive.store.search import search
-import archive.store.facets, archive.store.sortkey, numpy, pyroaring   # the app has these loaded
+import archive.store.facets, archive.store.sortkey, archive.derive, numpy, pyroaring   # the app has these loaded
 path, queries = sys.argv[1], json.loads(sys.argv[2])
 q = queries[0]
 t0 = time.perf_counter()

@@ -63,7 +63,12 @@ class Pairs:
         return self._totals
 
     def _counts_of_few(self, member: np.ndarray) -> np.ndarray:
-        ids = np.flatnonzero(member)
+        return self.counts_of_ids(np.flatnonzero(member))
+
+    def counts_of_ids(self, ids: np.ndarray) -> np.ndarray:
+        """How many of the photos ``ids`` have each value id (reads their runs of pairs only)."""
+        offsets = self.offsets
+        ids = ids[ids < len(offsets) - 1]
         starts = self.offsets[ids]
         lengths = self.offsets[ids + 1] - starts
         size = int(lengths.sum())
@@ -166,21 +171,29 @@ def term_for(kind: str, name: str) -> str:
     return f"{_TERM_FIELD.get(kind, kind)}:{_quote(name)}"
 
 
-def count_facets(conn, mask, kinds, *, top: int = 20, gen: int | None = None, archive=None) -> dict:
+def count_facets(conn, mask, kinds, *, top: int = 20, gen: int | None = None, archive=None, ids=None) -> dict:
     """Exact counts of the ``top`` values of each kind among the photos in ``mask``
-    (a boolean array over photo ids, or a bitmap), each as [name, count, term]."""
+    (a boolean array over photo ids, or a bitmap), or of the photos ``ids`` (a few,
+    ascending: no mask over the archive is made), each as [name, count, term]."""
     from archive.store.bitmaps import columns, mask_of
 
-    if not isinstance(mask, np.ndarray):
-        bm = mask
-        mask = mask_of(bm, int(bm.max()) + 1 if len(bm) else 0)
     out = {kind: [] for kind in kinds}
-    if not mask.any():
-        return out
+    if ids is not None:
+        if not len(ids):
+            return out
+    else:
+        if not isinstance(mask, np.ndarray):
+            bm = mask
+            mask = mask_of(bm, int(bm.max()) + 1 if len(bm) else 0)
+        if not mask.any():
+            return out
     pairs = _pairs(conn, gen, archive)
     by_kind: dict[str, list] = {}
     if len(pairs.photo_ids):
-        counts = pairs.counts(mask, int(np.count_nonzero(mask)))
+        if ids is not None:
+            counts = pairs.counts_of_ids(ids)
+        else:
+            counts = pairs.counts(mask, int(np.count_nonzero(mask)))
         nonzero = np.flatnonzero(counts)
         names = {}
         # Values are few (thousands); read the names of those that occur.
@@ -198,9 +211,10 @@ def count_facets(conn, mask, kinds, *, top: int = 20, gen: int | None = None, ar
         out[kind] = [[n, c, term_for(kind, n)] for n, c in sorted(values, key=lambda x: (-x[1], x[0]))[:top]]
     if {"folder", "year", "month"} & set(kinds):
         cols = columns(conn, gen, archive=archive)
-        m = mask[:cols.size]
+        m = mask[:cols.size] if ids is None else ids[ids < cols.size]
         if "folder" in out:
-            counts = np.bincount(cols.folder[m & (cols.folder > 0)])
+            folders = cols.folder[m]
+            counts = np.bincount(folders[folders > 0])
             nonzero = np.flatnonzero(counts)
             best = nonzero[np.lexsort((nonzero, -counts[nonzero]))][:top]
             paths = {}

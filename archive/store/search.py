@@ -26,7 +26,7 @@ from pyroaring import BitMap
 from archive.errors import QueryError
 from archive.query import (ArticleRef, DateRange, Field, Has, Is, Or, Query, Text,
                            parse_query)
-from archive.store.bitmaps import _FORGET, Bitmaps, archive_key, generation, mask_of
+from archive.store.bitmaps import _FORGET, FLAG_BIT, Bitmaps, archive_key, generation, mask_of
 from archive.store.sortkey import SORTS, order
 
 FACET_KINDS = ("creator", "place", "agency", "licence", "clearance", "rules", "folder", "year", "month")
@@ -90,24 +90,133 @@ class _Evaluator:
         """A term's value (a bitmap or a mask) as a mask."""
         return value if isinstance(value, np.ndarray) else mask_of(value, self.size)
 
-    def result(self, query: Query) -> np.ndarray:
-        # Bitmaps are intersected as bitmaps (smallest first) and made a mask once.
-        bitmaps, masks = [], []
+    def result(self, query: Query):
+        """The query's photos: a sorted id array when few enough to be had without a
+        mask over the whole archive (bitmaps intersected, the negated ones taken away,
+        conditions on the photo row tested at those photos only), else a mask."""
+        positives, negatives, tests, masks, mixed = [], [], [], [], []
         for term in query.terms:
+            test = self.column_test(term)
+            if test is not None:
+                tests.append(test)
+                continue
+            if isinstance(term, Or) and any(self.column_test(t) is not None for t in term.terms):
+                mixed.append(term)          # judged at the few photos, or made a mask
+                continue
+            if getattr(term, "negated", False) and not isinstance(term, Or):
+                value = self.positive(term)
+                if not isinstance(value, np.ndarray):
+                    negatives.append(value)
+                    continue
+                masks.append(np.logical_and(self.present(), ~value))
+                continue
             value = self.term(term)
-            (masks if isinstance(value, np.ndarray) else bitmaps).append(value)
-        mask = None
-        if bitmaps:
-            bitmaps.sort(key=len)
-            both = bitmaps[0]
-            for other in bitmaps[1:]:
+            (masks if isinstance(value, np.ndarray) else positives).append(value)
+        both = None
+        if positives:
+            positives.sort(key=len)
+            both = positives[0]
+            for other in positives[1:]:
                 both = both & other
+            if negatives:
+                both = both - BitMap.union(*negatives)
+            if len(both) <= FEW_RESULTS:
+                ids = np.frombuffer(both.to_array(), dtype=np.uint32).astype(np.intp)
+                ids = ids[ids < self.size]
+                keep = self.present()[ids]
+                for test in tests:
+                    keep &= test(ids)
+                for m in masks:
+                    keep &= m[ids]
+                for term in mixed:
+                    if keep.any():
+                        keep[keep] = self.at(term, ids[keep])
+                return ids[keep]
+        masks += [self.mask(self.term(term)) for term in mixed]
+        # A mask over every photo.
+        if both is not None:
             mask = mask_of(both, self.size)
+        else:
+            mask = self.present().copy()
+            for bm in negatives:
+                np.logical_and(mask, ~mask_of(bm, self.size), out=mask)
+        for test in tests:
+            np.logical_and(mask, test(None), out=mask)
         for m in masks:
-            mask = m.copy() if mask is None else np.logical_and(mask, m, out=mask)
-        if mask is None:
-            return self.present().copy()
+            np.logical_and(mask, m, out=mask)
         return np.logical_and(mask, self.present(), out=mask)
+
+    def at(self, term, ids: np.ndarray) -> np.ndarray:
+        """Whether ``term`` holds for each of ``ids`` (ascending photo ids)."""
+        test = self.column_test(term)
+        if test is not None:
+            return test(ids)
+        if isinstance(term, Or):
+            out = np.zeros(len(ids), bool)
+            for t in term.terms:
+                out |= self.at(t, ids)
+            return out
+        value = self.positive(term)
+        if isinstance(value, np.ndarray):
+            held = value[ids]
+        else:
+            import array
+
+            held = np.zeros(len(ids), bool)
+            among = BitMap(array.array("I", ids.astype(np.uint32).tobytes())) & value
+            if len(among):
+                held[np.searchsorted(ids, np.frombuffer(among.to_array(), dtype=np.uint32))] = True
+        return ~held if getattr(term, "negated", False) else held
+
+    def column_test(self, term):
+        """A condition on the photo row (date, flag, folder) as ``test(ids)``: whether it
+        holds for each of ``ids``, or for every photo when ``ids`` is None; None for
+        other terms."""
+        cols_term = (isinstance(term, (DateRange, Has))
+                     or (isinstance(term, Is) and term.flag != "matched")
+                     or (isinstance(term, Field) and term.name == "rules"
+                         and term.value.strip().casefold() in ("error", "warning", "ok")))
+        if not cols_term:
+            return None
+        negated = getattr(term, "negated", False)
+
+        def test(ids):
+            cols = self.cols
+            if ids is None:
+                out = self.positive(term)
+                return np.logical_and(cols.present, ~out) if negated else out
+            if isinstance(term, DateRange):
+                low = _days(term.start) if term.start else -(1 << 30)
+                high = _days(term.end) if term.end else (1 << 30)
+                day = cols.day[ids]
+                out = (day >= low) & (day <= high)
+            else:
+                name = term.field if isinstance(term, Has) else (
+                    f"rules:{term.value.strip().casefold()}" if isinstance(term, Field) else None)
+                if name is not None:
+                    out = (cols.flags[ids] & FLAG_BIT[name]) != 0
+                else:
+                    flag = term.flag
+                    flags = cols.flags[ids]
+                    if flag == "cleared":
+                        day = _days(self.today)
+                        out = (((flags & FLAG_BIT["status:cleared"]) != 0) & (cols.cfrom[ids] <= day)
+                               & (cols.cuntil[ids] >= day))
+                    else:
+                        bit = {"missing": "missing", "licensed": "licence", "unlicensed": "licence",
+                               "flagged": "rules:error"}.get(flag)
+                        if bit is None:
+                            return test_all(ids)
+                        out = (flags & FLAG_BIT[bit]) != 0
+                        if flag == "unlicensed":
+                            out = ~out
+            return ~out if negated else out
+
+        def test_all(ids):
+            out = self.positive(term)[ids]
+            return ~out if negated else out
+
+        return test
 
     def term(self, term):
         """A term as a bitmap of photo ids or a mask over them."""
@@ -189,6 +298,15 @@ class _Evaluator:
                     changed = self.bitmaps.changed(noted_at)
                     if changed is not None:
                         answer = self.bitmaps._among("photo_fts MATCH ?", [expr], changed, fts=True)
+        if answer is None and all(self.fts_at_hand(_fts_quote(w)) for w in words):
+            # The words together in few photos (none, often: two cities): judge those.
+            both = None
+            for bm in sorted((self.fts(_fts_quote(w)) for w in words), key=len):
+                both = bm if both is None else both & bm
+                if len(both) <= FEW_CANDIDATES:
+                    break
+            if len(both) <= FEW_CANDIDATES:
+                answer = self.bitmaps._among("photo_fts MATCH ?", [expr], both, fts=True) if both else BitMap()
         self._outside[expr] = answer
         return answer
 
@@ -310,6 +428,8 @@ class _Evaluator:
         raise QueryError(f"unknown field {name}:")
 
 
+FEW_RESULTS = 1 << 17   # results of fewer photos than this are kept as ids, not a mask over all
+FEW_CANDIDATES = 64      # a phrase whose words meet in no more photos than this is judged photo by photo
 FTS_COLUMNS = ("caption", "headline", "keywords", "creator", "credit", "places")
 _WORD_COLUMNS_KEY = "fts-word-columns"
 _WORD_COLUMNS: dict = {}
@@ -443,12 +563,23 @@ def _cursor_key(cursor: str | None) -> int | None:
 class _Result:
     """A query's result at one generation: its mask, total, and positions per sort."""
 
-    def __init__(self, mask: np.ndarray):
-        self.mask = mask
-        self.total = int(np.count_nonzero(mask))
+    def __init__(self, value: np.ndarray, size: int = 0):
+        # A boolean mask over photo ids, or (few photos) their ids, ascending.
+        self.ids = None if value.dtype == bool else value
+        self._mask = value if self.ids is None else None
+        self.size = size
+        self.total = int(np.count_nonzero(value)) if self.ids is None else len(self.ids)
         self.positions: dict = {}
         self.facets = None
         self.everything = False
+
+    @property
+    def mask(self) -> np.ndarray:
+        if self._mask is None:
+            mask = np.zeros(max(self.size, int(self.ids[-1]) + 1 if len(self.ids) else 0), bool)
+            mask[self.ids] = True
+            self._mask = mask
+        return self._mask
 
 
 def _parse(query, today):
@@ -465,7 +596,9 @@ def _result(conn, query: Query, today: _dt.date) -> tuple[_Result, int, tuple]:
     if hit is not None:
         _RESULTS.move_to_end(key)
         return hit, gen, archive
-    res = _Result(_Evaluator(conn, today, gen, archive).result(query))
+    ev = _Evaluator(conn, today, gen, archive)
+    value = ev.result(query)
+    res = _Result(value, ev.size if value.dtype != bool else 0)
     res.everything = not query.terms
     if conn.in_transaction:
         return res, gen, archive          # not remembered: see archive.store.bitmaps.cached
@@ -480,7 +613,8 @@ def _facets(conn, res: _Result, gen: int, archive) -> dict:
         from archive.store.facets import count_facets
 
         def count():
-            return count_facets(conn, res.mask, FACET_KINDS, gen=gen, archive=archive)
+            return count_facets(conn, res.mask if res.ids is None else None, FACET_KINDS, gen=gen, archive=archive,
+                                ids=res.ids)
 
         if res.everything:
             # The whole archive's counts, asked for by every window that opens: kept.
@@ -510,7 +644,12 @@ def search(conn, query: str | Query, *, limit: int = 50, after: str | None = Non
     res, gen, archive = _result(conn, query, today)
     o = order(conn, "taken", gen, archive=archive)
     start = 0 if after_key is None else int(np.searchsorted(o.keys, after_key, side="right"))
-    positions = _walk(o.ids, res.mask, start, limit + 1)
+    if res.ids is not None:
+        # Few photos: their positions in the order, sorted; no walk over the archive.
+        positions = np.sort(o.rank[res.ids])
+        positions = positions[int(np.searchsorted(positions, start)):][:limit + 1]
+    else:
+        positions = _walk(o.ids, res.mask, start, limit + 1)
     more = len(positions) > limit
     positions = positions[:limit]
     ids = o.ids[positions]
@@ -714,6 +853,8 @@ def window(conn, query: str | Query, *, offset: int, limit: int, sort: str = "ta
     res, gen, archive = _result(conn, query, today)
     o = order(conn, sort, gen, archive=archive)
     sel = res.positions.get((sort, descending))
+    if sel is None and res.ids is not None:
+        sel = res.positions[(sort, descending)] = o.positions_of(res.ids, descending)
     if sel is None and offset + limit <= 2_000:
         ids = o.first(res.mask, offset + limit, descending)[offset:]
     else:

@@ -79,6 +79,35 @@ class Order:
         return self._ids
 
     @property
+    def rank(self):
+        """rank[id] = the position of photo ``id`` in this order (a few photos' positions
+        are a gather, not a walk); kept with the order, made when first asked otherwise."""
+        if getattr(self, "_rank", None) is None:
+            import numpy as np
+
+            stored = self._packed.get("rank") if self._packed is not None else None
+            if stored is not None:                  # packed with these ids
+                self._rank = stored
+            else:
+                ids = self.ids
+                rank = np.zeros(int(ids.max()) + 1 if len(ids) else 0, np.int32)
+                rank[ids] = np.arange(len(ids), dtype=np.int32)
+                self._rank = rank
+        return self._rank
+
+    def positions_of(self, ids, descending: bool):
+        """The photos ``ids`` (all in this order) in this order read ``descending`` or not."""
+        import numpy as np
+
+        pos = np.sort(self.rank[ids])
+        n = len(self.ids) - self.tail
+        cut = int(np.searchsorted(pos, n))
+        head, tail = pos[:cut], pos[cut:]
+        if descending != self.stored_descending:
+            head = head[::-1]
+        return self.ids[np.concatenate([head, tail])] if self.tail else self.ids[head]
+
+    @property
     def keys(self):
         if self._keys is None and self._packed is not None:
             self._keys = self._packed.get("keys")
@@ -90,6 +119,7 @@ class Order:
         out = {"ids": self.ids, "meta": np.array([self.tail, int(self.stored_descending)], np.int64)}
         if self.keys is not None:
             out["keys"] = self.keys
+        out["rank"] = self.rank
         return out
 
     @classmethod

@@ -1,0 +1,75 @@
+"""A result of few photos is kept as their ids (no mask over the archive), one of many
+as a mask: both give the same pages, positions, totals and facets.  A phrase whose
+words share no field is answered at once, and still found once an edit joins them."""
+
+from __future__ import annotations
+
+import pytest
+
+import archive.store.search as search_module
+from archive.edit import edit_photo
+from archive.store.bitmaps import forget_memory
+from archive.store.search import facets_of, prepare, search, window
+
+from .test_search_any_position import ON, QUERIES, template, varied  # noqa: F401
+
+MORE = ["-police -museum", "police -snow has:caption", "police -is:licensed", "-by:Hoffman taken:2021..2022",
+        "snow -rules:error -has:gps", "is:cleared police", "-is:unlicensed", '"police protest" -taken:2020',
+        "museum OR -has:caption", "police snow -place:Paris is:flagged",
+        "police taken:2021 OR by:Boushnak", "snow is:missing OR -has:gps OR museum", "rain",
+        "police -museum OR taken:2022-03 OR -is:licensed"]
+
+
+def _answers(conn, query):
+    pages, cursor = [], None
+    while True:
+        page = search(conn, query, limit=4, after=cursor, count=False, today=ON)
+        pages.append(page.photo_ids)
+        cursor = page.next
+        if cursor is None:
+            break
+    windows = {(sort, d): window(conn, query, offset=1, limit=6, sort=sort, descending=d, today=ON).photo_ids
+               for sort in ("taken", "imported", "name", "creator") for d in (True, False)}
+    return search(conn, query, facets=True, today=ON).total, pages, windows, facets_of(conn, query, today=ON)
+
+
+@pytest.mark.parametrize("query", QUERIES[:-1] + MORE)
+def test_few_as_ids_and_many_as_a_mask_agree(varied, monkeypatch, query):
+    conn = varied.conn
+    as_ids = _answers(conn, query)
+    monkeypatch.setattr(search_module, "FEW_RESULTS", -1)
+    forget_memory()
+    as_mask = _answers(conn, query)
+    assert as_ids == as_mask
+
+
+def test_a_phrase_across_fields_is_answered_at_once_and_found_after_an_edit(varied, monkeypatch):
+    from archive.store.bitmaps import Bitmaps
+
+    conn = varied.conn
+    prepare(conn, min_photos=2)
+    forget_memory()
+    made = Bitmaps.of
+
+    def of(self, where, params=(), **kw):
+        assert '"hoffman police"' not in params, "the phrase's positions were read"
+        return made(self, where, params, **kw)
+
+    with monkeypatch.context() as m:
+        m.setattr(Bitmaps, "of", of)
+        assert search(conn, '"hoffman police"', today=ON).total == 0
+        assert search(conn, '-"hoffman police"', today=ON).total == search(conn, "", today=ON).total
+        assert search(conn, '"hoffman police" OR snow', today=ON, count=False).photo_ids == \
+            search(conn, "snow", today=ON, count=False).photo_ids
+    pid = conn.execute("SELECT id FROM photos ORDER BY id LIMIT 1").fetchone()[0]
+    edit_photo(varied, pid, {"caption": "Hoffman police at the river."})
+    for fresh in (False, True):
+        if fresh:
+            forget_memory()
+        assert search(conn, '"hoffman police"', today=ON).photo_ids == [pid]
+        assert search(conn, '"hoffman police" OR zzz', today=ON, count=False).photo_ids == [pid]
+        assert pid not in window(conn, '-"hoffman police"', offset=0, limit=500, today=ON).photo_ids
+    # Kept again at the new generation: still right.
+    prepare(conn, min_photos=2)
+    forget_memory()
+    assert search(conn, '"hoffman police"', today=ON).photo_ids == [pid]
