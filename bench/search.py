@@ -16,7 +16,8 @@ p50 / p95 / max of:
 * repeated: the same queries again in one process (``--repeat`` times each);
 * "open to first facet counts": a fresh process opening the archive and counting
   the whole archive's facets;
-* positions: ``window`` at random offsets (0..100% of the result) in every sort.
+* positions: ``window`` in every sort, cold (a fresh process: the first screen, then
+  the scrollbar dragged to 73%) and at random offsets (0..100% of the result) in one process.
 
     python bench/search.py [--photos 1000000] [--rebuild] [--seed 1] [--random 300]
 """
@@ -284,6 +285,32 @@ print(json.dumps([(t1 - t0) * 1000, (t2 - t0) * 1000, page.total]))
 """
 
 
+COLD_WINDOW = """
+import json, sys, time
+sys.path.insert(0, {root!r})
+from archive.store import open_archive
+from archive.store.search import window
+import archive.store.facets, archive.store.sortkey, archive.derive, numpy, pyroaring   # the app has these loaded
+path, q, sort, descending = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "desc"
+t0 = time.perf_counter()
+archive = open_archive(path)
+first = window(archive.conn, q, offset=0, limit=50, sort=sort, descending=descending)
+t1 = time.perf_counter()
+window(archive.conn, q, offset=int(first.total * 0.73), limit=50, sort=sort, descending=descending)
+t2 = time.perf_counter()
+print(json.dumps([(t1 - t0) * 1000, (t2 - t1) * 1000]))
+"""
+
+
+def cold_window(path: Path, query: str, sort: str, descending: bool) -> tuple[float, float]:
+    """In a fresh process: the first screen (offset 0, with the total), then the scrollbar
+    dragged to 73% of the result."""
+    code = COLD_WINDOW.format(root=str(Path(__file__).resolve().parents[1]))
+    out = subprocess.run([sys.executable, "-c", code, str(path), query, sort, "desc" if descending else "asc"],
+                         capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": ""})
+    return tuple(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
 def cold(path: Path, query: str) -> tuple[float, float, int]:
     """First page, and page + total + facets, in a fresh process, from just before open_archive."""
     code = COLD_WORKER.format(root=str(Path(__file__).resolve().parents[1]))
@@ -409,6 +436,18 @@ def main() -> None:
 
         # Positions: the scrollbar dragged anywhere, in every sort.
         if "positions" in parts:
+            print("\npositions, cold: a fresh process per query and sort: first screen (offset 0, with the "
+                  "total), then dragged to 73%")
+            for q in ("", "ukraine", "police OR protest OR market", 'by:"Brendan Hoffman" -place:Kyiv',
+                      "country:France concert"):
+                screens, drags = [], []
+                for sort in ("taken", "imported", "name", "creator"):
+                    for descending in (True, False):
+                        screen, drag = cold_window(path, q, sort, descending)
+                        screens.append(screen)
+                        drags.append(drag)
+                line(f"{(q or 'everything')[:24]:<24} first screen, 8 sorts", screens, 150)
+                line(f"{(q or 'everything')[:24]:<24} then 73%,     8 sorts", drags, 50)
             print(f"\npositions: window(offset, limit=50) at {args.offsets} random offsets per sort")
         for q in (("", "ukraine", "police OR protest OR market", 'by:"Brendan Hoffman" -place:Kyiv')
                   if "positions" in parts else ()):
