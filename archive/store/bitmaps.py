@@ -35,6 +35,7 @@ import mmap
 import os
 import secrets
 import struct
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -231,32 +232,128 @@ def _file_name(key: str) -> str:
     return hashlib.blake2b(key.encode(), digest_size=12).hexdigest() + ".bin"
 
 
-def _store(conn, key: str, gen: int, data: bytes) -> None:
+def _write_packed(f, arrays: dict) -> None:
+    """``pack(arrays)`` written straight from the arrays (no copy of them in memory)."""
+    head = {"_align": 8, **{name: [a.dtype.str, int(a.size)] for name, a in arrays.items()}}
+    text = json.dumps(head).encode()
+    text += b" " * (-(4 + len(text)) % 8)
+    f.write(struct.pack("<I", len(text)) + text)
+    for a in arrays.values():
+        a = np.ascontiguousarray(a)
+        f.write(memoryview(a).cast("B") if a.size else b"")
+        f.write(b"\0" * (-a.nbytes % 8))
+
+
+def _store(conn, key: str, gen: int, data) -> None:
+    """Keep a value (bytes, or named arrays) for later processes: in ``bitmap_cache``,
+    or when big in a file beside the database named by the row."""
     if conn.in_transaction:
         return
     try:
-        if len(data) > FILE_MIN and (folder := _sidecar_dir(conn)) is not None:
+        size = sum(a.nbytes for a in data.values()) if isinstance(data, dict) else len(data)
+        folder = _sidecar_dir(conn) if size > FILE_MIN else None
+        if folder is not None:
             token = secrets.token_bytes(16)
             folder.mkdir(exist_ok=True)
             target = folder / _file_name(key)
-            tmp = target.with_suffix(f".{os.getpid()}.tmp")
+            tmp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
             with open(tmp, "wb") as f:
                 f.write(_MAGIC8 + token + bytes(4))       # the data from byte 24 on
-                f.write(data)
+                if isinstance(data, dict):
+                    _write_packed(f, data)
+                else:
+                    f.write(data)
             os.replace(tmp, target)
             data = _MAGIC8 + token
+        elif isinstance(data, dict):
+            data = pack(data)
         conn.execute("INSERT OR REPLACE INTO bitmap_cache(key, generation, data) VALUES (?,?,?)", (key, gen, data))
-    except (sqlite3.OperationalError, OSError):
+    except (sqlite3.Error, OSError):
         pass  # read-only or busy archive: still right, just not kept
 
 
+# ---------------------------------------------------------------- keeping later
+
+# Big values (arrays of every photo) made or patched while answering a query are
+# written by a background thread a moment later, through its own connection, not
+# on the query's time: the next process then finds them current.
+KEEP_DELAY = 1.0            # seconds without a new value before they are written
+_LATER: dict = {}
+_LATER_LOCK = threading.Lock()
+_LATER_EVENT = threading.Event()
+_KEEPER: list = []
+
+
+def _keep(conn, archive, key: str, gen: int, value, encode, later: bool) -> None:
+    """Store ``encode(value)`` now, or (``later``: arrays of every photo) have the
+    keeper write it soon."""
+    if conn.in_transaction:
+        return
+    path = archive[1] if archive else ""
+    if not (later and path):
+        _store(conn, key, gen, encode(value))
+        return
+    with _LATER_LOCK:
+        _LATER[(path, key)] = (gen, value, encode)
+        if not _KEEPER or not _KEEPER[0].is_alive():
+            thread = threading.Thread(target=_keeper, name="search-cache-keeper", daemon=True)
+            _KEEPER[:] = [thread]
+            thread.start()
+            import atexit
+
+            atexit.register(keep_now)
+    _LATER_EVENT.set()
+
+
+def _keeper() -> None:
+    while True:
+        _LATER_EVENT.wait()
+        _LATER_EVENT.clear()
+        while _LATER_EVENT.wait(KEEP_DELAY):        # wait for a quiet moment
+            _LATER_EVENT.clear()
+        keep_now()
+
+
+def keep_now() -> int:
+    """Write what waits to be kept (the keeper does this a moment after a query; an
+    import, a check or ``prepare`` call it so what they made is kept at once)."""
+    with _LATER_LOCK:
+        items = list(_LATER.items())
+        _LATER.clear()
+    by_path: dict = {}
+    for (path, key), item in items:
+        by_path.setdefault(path, []).append((key, *item))
+    done = 0
+    for path, values in by_path.items():
+        if not os.path.exists(path):
+            continue
+        try:
+            conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error:
+            continue
+        try:
+            for key, gen, value, encode in values:
+                row = conn.execute("SELECT generation FROM bitmap_cache WHERE key = ?", (key,)).fetchone()
+                if row is not None and row[0] >= gen:
+                    continue                        # a newer one was kept meanwhile
+                _store(conn, key, gen, encode(value))
+                done += 1
+        except sqlite3.Error:
+            pass
+        finally:
+            conn.close()
+    return done
+
+
 def cached(conn, key: str, gen: int, *, build, patch, decode, encode,
-           changed=None, keep_patched=lambda changed: True, keep_built=lambda value: True, archive=None):
+           changed=None, keep_patched=lambda changed: True, keep_built=lambda value: True, archive=None,
+           later: bool = False):
     """A value made from the archive's tables (a bitmap, the facet pairs), current at
     generation ``gen``: from memory, else from what was stored; one made at an older
     generation is patched with the photos changed since (``patch(old, changed)``),
     else made again (``build()``).  What is made (or patched, when ``keep_patched``
-    says so) is stored for the next process."""
+    says so) is stored for the next process: at once, or (``later``, for arrays of
+    every photo) by the keeper thread a moment later, off the query's time."""
     mkey = (archive or archive_key(conn), key)
     memo = _MEMORY.get(mkey)
     if memo is not None and memo[0] == gen:
@@ -277,13 +374,14 @@ def cached(conn, key: str, gen: int, *, build, patch, decode, encode,
             value = patch(memo[1], since)
             # A process that found the stored copy stale keeps the patched one, so the
             # next process does not patch again; a long-lived one, patching after each
-            # edit, writes only once many photos have changed.
-            if from_disk or keep_patched(since):
-                _store(conn, key, gen, encode(value))
+            # edit, writes a small value only once many photos have changed, and the
+            # arrays of every photo (``later``) by the keeper once the edits pause.
+            if later or from_disk or keep_patched(since):
+                _keep(conn, mkey[0], key, gen, value, encode, later)
         else:
             value = build()
             if keep_built(value):
-                _store(conn, key, gen, encode(value))
+                _keep(conn, mkey[0], key, gen, value, encode, later)
     if conn.in_transaction:
         # Made from writes not yet committed: a rollback would give their generation
         # to other writes, so the value is neither kept nor remembered.
@@ -405,8 +503,8 @@ def columns(conn, gen: int | None = None, archive=None) -> Columns:
         return cols
 
     return cached(conn, _KEY_COLUMNS, gen, build=build, patch=patch,
-                  decode=lambda d: Columns(unpack(d)), encode=lambda c: pack(c.arrays()),
-                  keep_patched=lambda changed: len(changed) >= 2_000, archive=archive)
+                  decode=lambda d: Columns(unpack(d)), encode=lambda c: c.arrays(),
+                  keep_patched=lambda changed: len(changed) >= 2_000, archive=archive, later=True)
 
 
 # ---------------------------------------------------------------- condition bitmaps

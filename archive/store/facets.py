@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from archive.store.bitmaps import cached, generation, ids_json, pack, unpack
+from archive.store.bitmaps import cached, generation, ids_json, unpack
 
 _KEY = "facet-pairs"
 KEEP_AFTER = 2_000          # photos changed since the stored pairs before a patched copy is stored
@@ -43,9 +43,10 @@ class Pairs:
     def per_photo(self) -> np.ndarray:
         return np.diff(self.offsets)
 
-    def encode(self) -> bytes:
-        return pack({"photo_ids": self.photo_ids.astype(np.uint32), "value_ids": self.value_ids.astype(np.uint32),
-                     "offsets": self.offsets, "totals": self.totals.astype(np.int64)})
+    def encode(self) -> dict:
+        return {"photo_ids": self.photo_ids.astype(np.uint32, copy=False),
+                "value_ids": self.value_ids.astype(np.uint32, copy=False),
+                "offsets": self.offsets, "totals": self.totals.astype(np.int64, copy=False)}
 
     @classmethod
     def decode(cls, data) -> "Pairs":
@@ -105,7 +106,8 @@ def _pairs(conn, gen: int | None = None, archive=None) -> Pairs:
     gen = generation(conn) if gen is None else gen
     return cached(conn, _KEY, gen, build=lambda: _read_all(conn),
                   patch=lambda old, changed: _patched(conn, old, changed), decode=Pairs.decode,
-                  encode=Pairs.encode, keep_patched=lambda changed: len(changed) >= KEEP_AFTER, archive=archive)
+                  encode=Pairs.encode, keep_patched=lambda changed: len(changed) >= KEEP_AFTER, archive=archive,
+                  later=True)
 
 
 def _read_all(conn) -> Pairs:

@@ -26,7 +26,7 @@ from pyroaring import BitMap
 from archive.errors import QueryError
 from archive.query import (ArticleRef, DateRange, Field, Has, Is, Or, Query, Text,
                            parse_query)
-from archive.store.bitmaps import _FORGET, FLAG_BIT, Bitmaps, archive_key, generation, mask_of
+from archive.store.bitmaps import _FORGET, FLAG_BIT, Bitmaps, archive_key, generation, keep_now, mask_of
 from archive.store.sortkey import SORTS, order
 
 FACET_KINDS = ("creator", "place", "agency", "licence", "clearance", "rules", "folder", "year", "month")
@@ -916,4 +916,5 @@ def prepare(conn, *, min_photos: int = 20_000, progress=None) -> int:
     if stored is None or stored[0] != gen:
         _note_word_columns(conn, common, gen)
     made += 1
+    keep_now()
     return made

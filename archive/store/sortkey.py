@@ -230,13 +230,13 @@ def order_generation(conn, sort: str) -> int | None:
 
 def order(conn, sort: str, gen: int | None = None, *, archive=None) -> Order:
     """Every photo id in the order of ``sort``, current at generation ``gen``."""
-    from archive.store.bitmaps import cached, generation, pack, unpack
+    from archive.store.bitmaps import cached, generation, unpack
 
     if sort not in SORTS:
         raise ValueError(sort)
     gen = generation(conn) if gen is None else gen
-    common = dict(decode=lambda d: Order.from_arrays(unpack(d)), encode=lambda o: pack(o.arrays()),
-                  build=lambda: _build(conn, sort), archive=archive)
+    common = dict(decode=lambda d: Order.from_arrays(unpack(d)), encode=lambda o: o.arrays(),
+                  build=lambda: _build(conn, sort), archive=archive, later=True)
     if sort in ("taken", "imported"):
         return cached(conn, f"order:{sort}", gen, patch=lambda old, changed: _patched(conn, sort, old, changed),
                       keep_patched=lambda changed: len(changed) >= 2_000, **common)
