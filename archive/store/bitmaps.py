@@ -107,6 +107,9 @@ def prune_changes(conn, keep: int = LOG_KEEP) -> int:
     The newest entry always stays, so the sequence never restarts."""
     newest = generation(conn)
     cur = conn.execute("DELETE FROM changes WHERE seq <= ?", (newest - max(1, keep),))
+    # An import or a sync ends here: a big archive gets what search needs made and
+    # kept in the background (see ``prepare_later``).
+    prepare_later(conn)
     return cur.rowcount
 
 
@@ -295,6 +298,36 @@ def _keep(conn, archive, key: str, gen: int, value, encode, later: bool) -> None
         return
     with _LATER_LOCK:
         _LATER[(path, key)] = (gen, value, encode)
+    _start_keeper()
+    _LATER_EVENT.set()
+
+
+PREPARE_MIN = 50_000        # archives of at least this many photos are prepared in the background
+_PREPARE: set = set()
+_KEEPING = threading.local()
+
+
+def prepare_later(conn) -> None:
+    """Have the keeper make and keep, in the background, what a fresh process needs to
+    answer any query at once (``archive.store.search.prepare``): asked after an import
+    or a sync, and when a search had to make the arrays of a big archive from scratch.
+    Small archives make what they need on first use, in milliseconds."""
+    if getattr(_KEEPING, "active", False):
+        return
+    path = archive_key(conn)[1]
+    if not path:
+        return
+    row = conn.execute("SELECT max(id) FROM photos").fetchone()
+    if (row[0] or 0) < PREPARE_MIN:
+        return
+    with _LATER_LOCK:
+        _PREPARE.add(path)
+    _start_keeper()
+    _LATER_EVENT.set()
+
+
+def _start_keeper() -> None:
+    with _LATER_LOCK:
         if not _KEEPER or not _KEEPER[0].is_alive():
             thread = threading.Thread(target=_keeper, name="search-cache-keeper", daemon=True)
             _KEEPER[:] = [thread]
@@ -302,16 +335,38 @@ def _keep(conn, archive, key: str, gen: int, value, encode, later: bool) -> None
             import atexit
 
             atexit.register(keep_now)
-    _LATER_EVENT.set()
 
 
 def _keeper() -> None:
+    _KEEPING.active = True
     while True:
         _LATER_EVENT.wait()
         _LATER_EVENT.clear()
         while _LATER_EVENT.wait(KEEP_DELAY):        # wait for a quiet moment
             _LATER_EVENT.clear()
         keep_now()
+        with _LATER_LOCK:
+            paths = list(_PREPARE)
+            _PREPARE.clear()
+        for path in paths:
+            _prepare_at(path)
+
+
+def _prepare_at(path: str) -> None:
+    from archive.store.search import prepare
+
+    if not os.path.exists(path):
+        return
+    try:
+        conn = sqlite3.connect(path, timeout=30, isolation_level=None, check_same_thread=False)
+    except sqlite3.Error:
+        return
+    try:
+        prepare(conn)
+    except (sqlite3.Error, OSError):
+        pass        # busy, read-only or gone: made on first use instead
+    finally:
+        conn.close()
 
 
 def keep_now() -> int:
@@ -382,6 +437,8 @@ def cached(conn, key: str, gen: int, *, build, patch, decode, encode,
             value = build()
             if keep_built(value):
                 _keep(conn, mkey[0], key, gen, value, encode, later)
+            if later and not conn.in_transaction:
+                prepare_later(conn)         # a big archive never prepared, or changed past patching
     if conn.in_transaction:
         # Made from writes not yet committed: a rollback would give their generation
         # to other writes, so the value is neither kept nor remembered.

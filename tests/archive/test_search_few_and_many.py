@@ -73,3 +73,36 @@ def test_a_phrase_across_fields_is_answered_at_once_and_found_after_an_edit(vari
     prepare(conn, min_photos=2)
     forget_memory()
     assert search(conn, '"hoffman police"', today=ON).photo_ids == [pid]
+
+
+def test_an_import_into_a_big_archive_has_it_prepared_in_the_background(varied, monkeypatch, tmp_path):
+    import time
+
+    import archive.store.bitmaps as bitmaps_module
+    from archive.demo.photos import PhotoSpec, write_photo
+    from archive.store.bitmaps import generation
+    from archive.sync import import_paths
+
+    monkeypatch.setattr(bitmaps_module, "PREPARE_MIN", 1)
+    monkeypatch.setattr(bitmaps_module, "KEEP_DELAY", 0.05)
+    conn = varied.conn
+    assert conn.execute("SELECT count(*) FROM bitmap_cache WHERE key = 'fts-word-columns'").fetchone()[0] == 0
+    folder = tmp_path / "more"
+    folder.mkdir()
+    write_photo(folder, PhotoSpec("new.jpg", caption="Snow on the bridge.", size=(64, 48)))
+    import_paths(varied, [folder], thumbnails=False)
+    generation_after_import = max(r[0] for r in conn.execute("SELECT seq FROM changes WHERE photo_id = "
+                                                             "(SELECT max(id) FROM photos)"))
+    wanted = {"columns", "order:taken", "order:imported", "order:name", "order:creator", "facet-pairs",
+              "fts-word-columns"}
+    for _ in range(300):
+        kept = dict(conn.execute("SELECT key, generation FROM bitmap_cache"))
+        if wanted <= set(kept):
+            break
+        time.sleep(0.02)
+    # Kept at the generation the import ended with (later writes are patched in).
+    assert wanted <= set(kept), kept
+    by_generation = wanted - {"order:name", "order:creator"}        # these count renames instead
+    assert min(kept[k] for k in by_generation) >= generation_after_import, kept
+    forget_memory()
+    assert search(conn, "snow bridge", today=ON).total >= 1
