@@ -1,17 +1,23 @@
 """Search: the query language evaluated over bitmaps and per-photo arrays.
 
-A query's result is a boolean mask over photo ids, made from one cached value
-per term: a word or phrase, a photographer, a place is a compressed bitmap of
-photo ids (archive/store/bitmaps.py, kept beside the data so a fresh process
-reads it in a millisecond); a date, a folder, a ``has:``/``is:`` flag is a
-vectorised test of a per-photo array (:class:`archive.store.bitmaps.Columns`).
-Terms are ANDed, ``OR`` is a union and ``-`` a complement, whatever the mix.
+A query's result is made from one cached value per term: a word or phrase, a
+photographer, a place is a compressed bitmap of photo ids (archive/store/bitmaps.py,
+kept beside the data so a fresh process reads it in a millisecond); a date, a
+folder, a ``has:``/``is:`` flag is a test of a per-photo array
+(:class:`archive.store.bitmaps.Columns`, mapped from a file, so a fresh process
+touches only the pages it reads).  Terms are ANDed, ``OR`` is a union and ``-`` a
+complement, whatever the mix.  A result of few photos (the bitmaps intersected,
+the negated ones taken away, the row conditions tested at those photos only) is
+kept as their ids; a bigger one as a boolean mask over every photo id.
 
 Pages come from the sort orders (archive/store/sortkey.py): every photo id in
-the order of a sort, so the first page is the first ``limit`` ids of the order
-whose mask bit is set (a walk that stops early), any position is an index into
-``ids[mask[ids]]`` (computed once per query and kept in memory), and the total
-is the mask's count.  Facet counts use the same mask (archive/store/facets.py).
+the order of a sort.  The first page of a mask is the first ``limit`` ids of the
+order whose bit is set (a walk that stops early); of a few ids, their positions
+in the order (``rank``) sorted.  Any position is an index into the result in that
+order (computed once per query and kept in memory), and the total is a count.
+Facet counts use the same result (archive/store/facets.py).  A phrase whose
+words share no field of the index (noted by ``prepare``) is answered without
+reading their positions.
 """
 
 from __future__ import annotations
