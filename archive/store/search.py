@@ -135,8 +135,7 @@ class _Evaluator:
                 for m in masks:
                     keep &= m[ids]
                 for term in mixed:
-                    if keep.any():
-                        keep[keep] = self.at(term, ids[keep])
+                    keep[keep] = self.at(term, ids[keep])      # (asked even of none: a bad term is an error)
                 return ids[keep]
         masks += [self.mask(self.term(term)) for term in mixed]
         # A mask over every photo.

@@ -106,3 +106,11 @@ def test_an_import_into_a_big_archive_has_it_prepared_in_the_background(varied, 
     assert min(kept[k] for k in by_generation) >= generation_after_import, kept
     forget_memory()
     assert search(conn, "snow bridge", today=ON).total >= 1
+
+
+def test_a_bad_term_is_an_error_even_where_nothing_is_left_to_judge(varied):
+    from archive.errors import QueryError
+
+    for query in ("zzzz clearance:bogus OR is:missing", "zzzz -clearance:bogus", "clearance:bogus OR has:gps"):
+        with pytest.raises(QueryError):
+            search(varied.conn, query, today=ON)
