@@ -303,8 +303,22 @@ def _keep(conn, archive, key: str, gen: int, value, encode, later: bool) -> None
 
 
 PREPARE_MIN = 50_000        # archives of at least this many photos are prepared in the background
-_PREPARE: set = set()
+_TASKS: dict = {}           # path -> {name: task(conn)}, run by the keeper on its own connection
 _KEEPING = threading.local()
+
+
+def later(conn, name: str, task) -> None:
+    """Have the keeper run ``task(connection)`` for this archive in the background, once
+    (however often it is asked before it runs)."""
+    if getattr(_KEEPING, "active", False):
+        return
+    path = archive_key(conn)[1]
+    if not path:
+        return
+    with _LATER_LOCK:
+        _TASKS.setdefault(path, {})[name] = task
+    _start_keeper()
+    _LATER_EVENT.set()
 
 
 def prepare_later(conn) -> None:
@@ -312,18 +326,18 @@ def prepare_later(conn) -> None:
     answer any query at once (``archive.store.search.prepare``): asked after an import
     or a sync, and when a search had to make the arrays of a big archive from scratch.
     Small archives make what they need on first use, in milliseconds."""
-    if getattr(_KEEPING, "active", False):
-        return
-    path = archive_key(conn)[1]
-    if not path:
+    if getattr(_KEEPING, "active", False) or not archive_key(conn)[1]:
         return
     row = conn.execute("SELECT max(id) FROM photos").fetchone()
     if (row[0] or 0) < PREPARE_MIN:
         return
-    with _LATER_LOCK:
-        _PREPARE.add(path)
-    _start_keeper()
-    _LATER_EVENT.set()
+
+    def prepare(conn):
+        from archive.store.search import prepare
+
+        prepare(conn)
+
+    later(conn, "prepare", prepare)
 
 
 def _start_keeper() -> None:
@@ -346,15 +360,13 @@ def _keeper() -> None:
             _LATER_EVENT.clear()
         keep_now()
         with _LATER_LOCK:
-            paths = list(_PREPARE)
-            _PREPARE.clear()
-        for path in paths:
-            _prepare_at(path)
+            tasks = list(_TASKS.items())
+            _TASKS.clear()
+        for path, named in tasks:
+            _run_tasks(path, list(named.values()))
 
 
-def _prepare_at(path: str) -> None:
-    from archive.store.search import prepare
-
+def _run_tasks(path: str, tasks) -> None:
     if not os.path.exists(path):
         return
     try:
@@ -362,9 +374,11 @@ def _prepare_at(path: str) -> None:
     except sqlite3.Error:
         return
     try:
-        prepare(conn)
-    except (sqlite3.Error, OSError):
-        pass        # busy, read-only or gone: made on first use instead
+        for task in tasks:
+            try:
+                task(conn)
+            except (sqlite3.Error, OSError):
+                pass        # busy, read-only or gone: made on first use instead
     finally:
         conn.close()
 

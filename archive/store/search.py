@@ -77,7 +77,6 @@ class _Evaluator:
         self.generation = self.bitmaps.generation
         self._cols = None
         self._size = None
-        self._outside: dict = {}
 
     @property
     def cols(self):
@@ -273,18 +272,30 @@ class _Evaluator:
             build=("SELECT photo_id FROM photo_places WHERE place_id = ?", [place_id], False)))
 
     def phrase_outside(self, term: Text):
-        """A phrase whose words no column of the index holds together is in no photo,
-        or only in photos changed since that was noted (judged one by one): its exact
-        bitmap at once, without reading the words' positions (a phrase of two common
-        words from different fields, say a caption word and a photographer's name,
-        would read hundreds of thousands).  None when the words share a column."""
+        """A phrase whose words no field of the index holds together is in no photo but
+        those changed since that was noted; one whose words meet in hardly any photo is
+        in those at most: its exact bitmap at once, judging only those few photos, not
+        reading every position of its words (a caption word and a photographer's name
+        would read hundreds of thousands).  None otherwise."""
         words = term.text.casefold().split()
         if not term.phrase or len(words) < 2 or not all(w.isascii() and w.isalnum() for w in words):
             return None
         expr = _fts_text(term)
-        if expr in self._outside:
-            return self._outside[expr]
-        answer = None
+        key = (self.archive, self.generation, expr)
+        if key in _OUTSIDE:
+            return _OUTSIDE[key]
+        at_hand = [self.fts(_fts_quote(w)) for w in words if self.fts_at_hand(_fts_quote(w))]
+        at_hand.sort(key=len)
+
+        def with_all_words(ids):
+            # Of ``ids``, those holding every word kept as a bitmap (a superset of the phrase's).
+            for bm in at_hand:
+                if not ids:
+                    break
+                ids = ids & bm
+            return ids
+
+        candidates = None
         stored = _word_columns(self.conn, self.archive)
         if stored is not None:
             noted_at, columns = stored
@@ -297,22 +308,22 @@ class _Evaluator:
                     break
                 shared &= _columns_now(self.conn, w)
             if not shared:
-                if noted_at == self.generation:
-                    answer = BitMap()
-                else:
-                    changed = self.bitmaps.changed(noted_at)
-                    if changed is not None:
-                        answer = self.bitmaps._among("photo_fts MATCH ?", [expr], changed, fts=True)
-        if answer is None and all(self.fts_at_hand(_fts_quote(w)) for w in words):
-            # The words together in few photos (none, often: two cities): judge those.
-            both = None
-            for bm in sorted((self.fts(_fts_quote(w)) for w in words), key=len):
-                both = bm if both is None else both & bm
-                if len(both) <= FEW_CANDIDATES:
-                    break
-            if len(both) <= FEW_CANDIDATES:
-                answer = self.bitmaps._among("photo_fts MATCH ?", [expr], both, fts=True) if both else BitMap()
-        self._outside[expr] = answer
+                changed = BitMap() if noted_at == self.generation else self.bitmaps.changed(noted_at)
+                if changed is not None:
+                    candidates = with_all_words(changed)
+                    if len(changed) > RENOTE_AFTER:
+                        note_word_columns_later(self.conn)
+        if candidates is None and len(at_hand) == len(words):
+            # The words together in few photos (none, often: two cities).
+            candidates = with_all_words(at_hand[0])
+        answer = None
+        if candidates is not None and len(candidates) <= FEW_CANDIDATES:
+            answer = self.bitmaps._among("photo_fts MATCH ?", [expr], candidates, fts=True) if candidates \
+                else BitMap()
+        if not self.conn.in_transaction:
+            if len(_OUTSIDE) > 256:
+                _OUTSIDE.clear()
+            _OUTSIDE[key] = answer
         return answer
 
     def positive(self, term):
@@ -434,7 +445,10 @@ class _Evaluator:
 
 
 FEW_RESULTS = 1 << 17   # results of fewer photos than this are kept as ids, not a mask over all
-FEW_CANDIDATES = 64      # a phrase whose words meet in no more photos than this is judged photo by photo
+FEW_CANDIDATES = 16      # a phrase whose words meet in no more photos than this is judged photo by photo
+RENOTE_AFTER = 500       # photos changed since the words' fields were noted before they are noted again
+_OUTSIDE: dict = {}
+_FORGET.append(_OUTSIDE.clear)
 FTS_COLUMNS = ("caption", "headline", "keywords", "creator", "credit", "places")
 _WORD_COLUMNS_KEY = "fts-word-columns"
 _WORD_COLUMNS: dict = {}
@@ -455,18 +469,38 @@ def _columns_now(conn, word: str) -> int:
 
 def _word_columns(conn, archive):
     """(generation, {word: column bit mask}) that ``prepare`` noted for the common words, or None."""
-    import json
-
-    from archive.store.bitmaps import _read_stored
-
     key = (archive, _WORD_COLUMNS_KEY)
     if key not in _WORD_COLUMNS:
-        row = _read_stored(conn, _WORD_COLUMNS_KEY)
-        value = None if row is None else (row[0], json.loads(bytes(row[1])))
+        value = _read_word_columns_row(conn)
         if conn.in_transaction:
             return value
         _WORD_COLUMNS[key] = value
     return _WORD_COLUMNS[key]
+
+
+def note_word_columns_later(conn) -> None:
+    """Have the keeper note the common words' fields again, in the background."""
+    from archive.store.bitmaps import later
+
+    later(conn, "word-columns", _renote)
+
+
+def _renote(conn) -> None:
+    gen = generation(conn)
+    stored = _read_word_columns_row(conn)
+    if stored is not None and stored[0] == gen:
+        return
+    words = list(stored[1]) if stored is not None else []
+    _note_word_columns(conn, words, gen)
+
+
+def _read_word_columns_row(conn):
+    import json
+
+    from archive.store.bitmaps import _read_stored
+
+    row = _read_stored(conn, _WORD_COLUMNS_KEY)
+    return None if row is None else (row[0], json.loads(bytes(row[1])))
 
 
 def _note_word_columns(conn, words, gen: int) -> None:

@@ -114,3 +114,28 @@ def test_a_bad_term_is_an_error_even_where_nothing_is_left_to_judge(varied):
     for query in ("zzzz clearance:bogus OR is:missing", "zzzz -clearance:bogus", "clearance:bogus OR has:gps"):
         with pytest.raises(QueryError):
             search(varied.conn, query, today=ON)
+
+
+def test_the_words_fields_are_noted_again_in_the_background_after_many_edits(varied, monkeypatch):
+    import time
+
+    import archive.store.bitmaps as bitmaps_module
+    from archive.store.bitmaps import generation
+
+    conn = varied.conn
+    prepare(conn, min_photos=2)
+    monkeypatch.setattr(bitmaps_module, "KEEP_DELAY", 0.05)
+    monkeypatch.setattr(search_module, "RENOTE_AFTER", 0)
+    pid = conn.execute("SELECT id FROM photos ORDER BY id LIMIT 1").fetchone()[0]
+    edit_photo(varied, pid, {"caption": "Hoffman police at the river."})
+    forget_memory()
+    assert search(conn, '"hoffman police"', today=ON).photo_ids == [pid]
+    for _ in range(300):
+        row = conn.execute("SELECT generation FROM bitmap_cache WHERE key = 'fts-word-columns'").fetchone()
+        if row[0] == generation(conn):
+            break
+        time.sleep(0.02)
+    assert row[0] == generation(conn)
+    forget_memory()
+    assert search(conn, '"hoffman police"', today=ON).photo_ids == [pid]
+    assert search(conn, '"hoffman museum"', today=ON).total == 0
