@@ -548,6 +548,44 @@ class Columns:
         return (self.flags & FLAG_BIT[name]) != 0
 
 
+OVERLAY_MAX = 20_000        # photos changed since the arrays were read before they are made in full
+_FILL = {"present": (bool, False), "day": (np.int32, NO_DAY), "folder": (np.int32, 0), "flags": (np.uint32, 0),
+         "cfrom": (np.int32, NO_DAY), "cuntil": (np.int32, NO_DAY), "month": (np.int32, NO_MONTH)}
+
+
+class _PatchedColumns:
+    """The arrays of older columns with the ``changed`` photos' ``rows`` read again; each
+    array is made (copied once, the rows written in) when first asked for."""
+
+    def __init__(self, base, changed: BitMap, rows):
+        self.base = base
+        self.changed = changed
+        self.rows = np.array(rows, dtype=np.int64).reshape(-1, 6)
+        self.gone = np.frombuffer(changed.to_array(), dtype=np.uint32).astype(np.intp)
+        self.size = max(len(base["present"]), int(self.gone[-1]) + 1 if len(self.gone) else 0)
+        self._made: dict = {}
+
+    def __getitem__(self, name) -> np.ndarray:
+        value = self._made.get(name)
+        if value is None:
+            dtype, fill = _FILL[name]
+            value = np.full(self.size, fill, dtype)
+            old = self.base[name]
+            value[:len(old)] = old
+            ids = self.rows[:, 0]
+            if name == "present":
+                value[self.gone] = False
+                value[ids] = True
+            elif name == "month":
+                days = self.rows[:, 1]
+                value[ids] = np.where(days == NO_DAY, NO_MONTH,
+                                      days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64))
+            else:
+                value[ids] = self.rows[:, _COLUMN_NAMES.index(name)]
+            self._made[name] = value
+        return value
+
+
 def columns(conn, gen: int | None = None, archive=None) -> Columns:
     gen = generation(conn) if gen is None else gen
 
@@ -563,15 +601,17 @@ def columns(conn, gen: int | None = None, archive=None) -> Columns:
         return cols
 
     def patch(old: Columns, changed):
-        ids = ids_json(changed)
+        # The older arrays with the changed photos' rows read again, each array made
+        # when first used (a query that reads one column copies one).
+        if isinstance(old._arrays, _PatchedColumns) and len(old._arrays.changed) + len(changed) <= OVERLAY_MAX:
+            base, changed = old._arrays.base, old._arrays.changed | changed
+        elif isinstance(old._arrays, _PatchedColumns):
+            base = old.arrays()                 # many changes: the older arrays made in full
+        else:
+            base = old._arrays
         rows = conn.execute(_COLUMNS_SQL.format("json_each(?) j CROSS JOIN photos p ON p.id = j.value"),
-                            (ids,)).fetchall()
-        size = max(old.size, int(changed.max()) + 1 if len(changed) else 0)
-        cols = old.grown(size)
-        gone = np.frombuffer(changed.to_array(), dtype=np.uint32).astype(np.intp)
-        cols._arrays["present"][gone] = False
-        cols.fill(rows)
-        return cols
+                            (ids_json(changed),)).fetchall()
+        return Columns(_PatchedColumns(base, changed, rows))
 
     return cached(conn, _KEY_COLUMNS, gen, build=build, patch=patch,
                   decode=lambda d: Columns(unpack(d)), encode=lambda c: c.arrays(),

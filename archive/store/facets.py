@@ -43,6 +43,9 @@ class Pairs:
     def per_photo(self) -> np.ndarray:
         return np.diff(self.offsets)
 
+    def __len__(self) -> int:
+        return len(self.photo_ids)
+
     def encode(self) -> dict:
         return {"photo_ids": self.photo_ids.astype(np.uint32, copy=False),
                 "value_ids": self.value_ids.astype(np.uint32, copy=False),
@@ -120,16 +123,104 @@ def _read_all(conn) -> Pairs:
     return Pairs((packed >> 32).astype(np.uint32), (packed & 0xFFFFFFFF).astype(np.uint32))
 
 
-def _patched(conn, pairs: Pairs, changed) -> Pairs:
+OVERLAY_MAX = 50_000        # changed photos counted beside the older pairs; more: the arrays are merged
+
+
+def _patched(conn, pairs, changed):
     """The pairs with those of the ``changed`` photos read again (a few photos'
-    rows through the photo_id index, not the whole table), still in photo order:
-    each changed photo's run of pairs is cut out and its new pairs put in its
-    place, so the arrays are copied once in slices."""
-    ids = np.frombuffer(changed.to_array(), dtype=np.uint32)          # ascending
+    rows through the photo_id index, not the whole table): for a few photos an
+    overlay on the older pairs (nothing copied), else merged into new arrays."""
+    if isinstance(pairs, _Overlay):
+        base, ids = pairs.base, pairs.changed | changed
+    else:
+        base, ids = pairs, changed
     rows = conn.execute("SELECT f.photo_id, f.value_id FROM json_each(?) j "
                         "CROSS JOIN photo_facets f ON f.photo_id = j.value ORDER BY f.photo_id",
                         (ids_json(changed),)).fetchall()
     fresh = np.array(rows, dtype=np.uint32).reshape(-1, 2).T if rows else np.zeros((2, 0), np.uint32)
+    if isinstance(pairs, _Overlay) and len(pairs.fresh[0]):
+        # The earlier overlay's pairs, less those of the photos read again now.
+        older = pairs.fresh
+        gone = np.frombuffer(changed.to_array(), dtype=np.uint32)
+        at = np.minimum(np.searchsorted(gone, older[0]), max(0, len(gone) - 1))
+        keep = gone[at] != older[0] if len(gone) else np.ones(len(older[0]), bool)
+        both = np.concatenate([older[:, keep], fresh], axis=1)
+        fresh = both[:, np.argsort(both[0], kind="stable")]
+    overlay = _Overlay(base, ids, fresh)
+    return overlay if len(ids) <= OVERLAY_MAX else overlay.merged()
+
+
+class _Overlay:
+    """Older pairs with a few photos' pairs read again, not copied: a count is the
+    older pairs' count, less their pairs of the changed photos, plus the new pairs."""
+
+    def __init__(self, base: Pairs, changed, fresh: np.ndarray):
+        self.base = base
+        self.changed = changed                                            # a BitMap
+        self.ids = np.frombuffer(changed.to_array(), dtype=np.uint32).astype(np.intp)
+        self.fresh = fresh                                                # [photo ids; value ids], by photo
+        self._merged = None
+        self._totals = None
+
+    def __len__(self) -> int:
+        return len(self.base.photo_ids) + len(self.fresh[0])
+
+    def merged(self) -> Pairs:
+        if self._merged is None:
+            self._merged = _merge(self.base, self.ids, self.fresh)
+        return self._merged
+
+    def __getattr__(self, name):            # photo_ids, value_ids, offsets, per_photo
+        if name in ("photo_ids", "value_ids", "offsets", "per_photo"):
+            return getattr(self.merged(), name)
+        raise AttributeError(name)
+
+    def encode(self) -> dict:
+        return self.merged().encode()
+
+    @property
+    def totals(self) -> np.ndarray:
+        if self._totals is None:
+            self._totals = _combine(self.base.totals, self.base.counts_of_ids(self.ids),
+                                    np.bincount(self.fresh[1]) if len(self.fresh[1]) else None)
+        return self._totals
+
+    def counts(self, mask: np.ndarray, total: int | None = None) -> np.ndarray:
+        ids = self.ids[self.ids < len(mask)]
+        inside = ids[mask[ids]]
+        fp, fv = self.fresh
+        fp_ok = fp < len(mask)
+        new = fv[fp_ok][mask[fp[fp_ok].astype(np.intp)]]
+        return _combine(self.base.counts(mask, total), self.base.counts_of_ids(inside),
+                        np.bincount(new) if len(new) else None)
+
+    def counts_of_ids(self, ids: np.ndarray) -> np.ndarray:
+        ids = np.asarray(ids)
+        at = np.minimum(np.searchsorted(self.ids, ids), max(0, len(self.ids) - 1))
+        changed = ids[self.ids[at] == ids] if len(self.ids) else ids[:0]
+        fp, fv = self.fresh
+        at = np.minimum(np.searchsorted(ids, fp), max(0, len(ids) - 1))
+        new = fv[ids[at] == fp] if len(ids) else fv[:0]
+        return _combine(self.base.counts_of_ids(ids), self.base.counts_of_ids(changed),
+                        np.bincount(new) if len(new) else None)
+
+
+def _combine(counts: np.ndarray, less: np.ndarray, more: np.ndarray | None) -> np.ndarray:
+    """counts - less + more, however long each is."""
+    size = max(len(counts), len(less), 0 if more is None else len(more))
+    out = np.zeros(size, np.int64)
+    out[:len(counts)] += counts
+    out[:len(less)] -= less
+    if more is not None:
+        out[:len(more)] += more
+    return out
+
+
+def _merge(pairs: Pairs, ids: np.ndarray, fresh: np.ndarray) -> Pairs:
+    """The pairs with those of the photos ``ids`` (ascending) replaced by ``fresh``
+    (by photo), still in photo order: each changed photo's run of pairs is cut out
+    and its new pairs put in its place, so the arrays are copied once in slices."""
+    ids = np.asarray(ids, dtype=np.uint32)
     old_p, old_v = pairs.photo_ids, pairs.value_ids
     runs = zip(np.searchsorted(old_p, ids, "left"), np.searchsorted(old_p, ids, "right"),
                np.searchsorted(fresh[0], ids, "left"), np.searchsorted(fresh[0], ids, "right"))
@@ -191,7 +282,7 @@ def count_facets(conn, mask, kinds, *, top: int = 20, gen: int | None = None, ar
             return out
     pairs = _pairs(conn, gen, archive)
     by_kind: dict[str, list] = {}
-    if len(pairs.photo_ids):
+    if len(pairs):
         if ids is not None:
             counts = pairs.counts_of_ids(ids)
         else:

@@ -139,3 +139,43 @@ def test_the_words_fields_are_noted_again_in_the_background_after_many_edits(var
     forget_memory()
     assert search(conn, '"hoffman police"', today=ON).photo_ids == [pid]
     assert search(conn, '"hoffman museum"', today=ON).total == 0
+
+
+@pytest.mark.parametrize("overlay_max", [50_000, 0])
+def test_facet_pairs_after_edits_are_counted_beside_the_older_ones_exactly(varied, monkeypatch, overlay_max):
+    import numpy as np
+
+    import archive.store.bitmaps as bitmaps_module
+    import archive.store.facets as facets_module
+    from archive.store.facets import _pairs
+
+    monkeypatch.setattr(facets_module, "OVERLAY_MAX", overlay_max)
+    monkeypatch.setattr(bitmaps_module, "OVERLAY_MAX", overlay_max)
+    conn = varied.conn
+    queries = ["", "police", "-has:caption", "snow OR museum", "taken:2021"]
+    facets_of(conn, "", today=ON)                           # pairs made and kept
+    ids = [r[0] for r in conn.execute("SELECT id FROM photos ORDER BY id LIMIT 4")]
+    edits = [{"creator": ["Aaron Aardvark"]}, {"city": "Lviv", "country": "Ukraine"},
+             {"creator": ["Brendan Hoffman", "Sam Lee"], "credit": "AFP"}, {"creator": []}]
+    for pid, change in zip(ids + ids[:2], edits + edits[:2][::-1]):
+        edit_photo(varied, pid, change)
+        patched = {q: facets_of(conn, q, today=ON) for q in queries}
+        assert isinstance(_pairs(conn), facets_module._Overlay if overlay_max else facets_module.Pairs)
+        rows = conn.execute("SELECT photo_id, value_id FROM photo_facets").fetchall()
+        pairs = _pairs(conn)
+        mask = np.zeros(max(p for p, _ in rows) + 2, bool)
+        mask[::3] = True
+        expected = np.zeros(max(v for _, v in rows) + 1, np.int64)
+        for p, v in rows:
+            expected[v] += bool(mask[p])
+        got = pairs.counts(mask)
+        got = np.concatenate([got, np.zeros(max(0, len(expected) - len(got)), np.int64)])
+        assert (got[:len(expected)] == expected).all() and not got[len(expected):].any()
+        assert (pairs.totals[:len(expected)] == np.bincount([v for _, v in rows], minlength=len(expected))).all()
+        if overlay_max:
+            assert 1 <= len(pairs.changed) <= len(ids)           # one overlay over the same older pairs
+    # Overlays on overlays agree with pairs made again from the table.
+    conn.execute("DELETE FROM bitmap_cache")
+    forget_memory()
+    assert patched == {q: facets_of(conn, q, today=ON) for q in queries}
+    assert isinstance(_pairs(conn), facets_module.Pairs)
