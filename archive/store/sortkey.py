@@ -205,19 +205,32 @@ def _patched(conn, sort: str, old: Order, changed) -> Order:
     import numpy as np
 
     ids = np.frombuffer(changed.to_array(), dtype=np.uint32).astype(np.int64)
-    size = max(int(old.ids.max()) + 1 if len(old.ids) else 0, int(ids.max()) + 1 if len(ids) else 0)
-    drop = np.zeros(size, bool)
-    drop[ids] = True
-    keep = ~drop[old.ids]
-    kept_ids, kept_keys = old.ids[keep], old.keys[keep]
     from archive.store.bitmaps import ids_json
 
     rows = conn.execute(_ORDER_AMONG[sort], (ids_json(ids),)).fetchall()
     fresh = np.array(rows, dtype=np.int64).reshape(-1, 2)
     fresh = fresh[np.argsort(fresh[:, 1], kind="stable")]
-    at = np.searchsorted(kept_keys, fresh[:, 1])
-    new_ids = np.insert(kept_ids, at, fresh[:, 0].astype(np.int32))
-    new_keys = np.insert(kept_keys, at, fresh[:, 1])
+    # Where the changed photos were (through the order's rank, not a pass over it):
+    # cut out, and their rows put back where their keys now fall; copied once, in slices.
+    rank = old.rank
+    inside = ids[ids < len(rank)]
+    gone = rank[inside].astype(np.int64)
+    gone = np.sort(gone[old.ids[gone] == inside]) if len(gone) else gone
+    at = np.searchsorted(old.keys, fresh[:, 1])
+    id_parts, key_parts, start = [], [], 0
+    events = sorted([(int(p), 1, i) for i, p in enumerate(gone)] + [(int(p), 0, i) for i, p in enumerate(at)])
+    for position, kind, i in events:
+        id_parts.append(old.ids[start:position])
+        key_parts.append(old.keys[start:position])
+        start = position
+        if kind == 1:
+            start = position + 1                    # the old row of a changed photo, dropped
+        else:
+            id_parts.append(fresh[i:i + 1, 0].astype(np.int32))
+            key_parts.append(fresh[i:i + 1, 1])
+    id_parts.append(old.ids[start:])
+    key_parts.append(old.keys[start:])
+    new_ids, new_keys = np.concatenate(id_parts), np.concatenate(key_parts)
     tail = int((new_keys >= base_key(UNDATED_SECONDS)).sum()) if sort == "taken" else 0
     return Order(new_ids, new_keys, tail, old.stored_descending)
 
