@@ -54,6 +54,7 @@ def key_range_for_seconds(first: int, last: int) -> tuple[int, int]:
 # renamed or its photographers change (counted by schema version 8's triggers).
 
 SORTS = ("taken", "imported", "name", "creator")
+SLICES_UP_TO = 1_000        # changed photos patched into an order slice by slice; more: in one pass
 _IMPORTED_SHIFT = 1 << 28
 
 
@@ -210,7 +211,18 @@ def _patched(conn, sort: str, old: Order, changed) -> Order:
     rows = conn.execute(_ORDER_AMONG[sort], (ids_json(ids),)).fetchall()
     fresh = np.array(rows, dtype=np.int64).reshape(-1, 2)
     fresh = fresh[np.argsort(fresh[:, 1], kind="stable")]
-    # Where the changed photos were (through the order's rank, not a pass over it):
+    if len(ids) > SLICES_UP_TO:
+        # Many: one pass over the order drops them, their rows are inserted where they fall.
+        drop = np.zeros(max(int(old.ids.max()) + 1 if len(old.ids) else 0, int(ids.max()) + 1), bool)
+        drop[ids] = True
+        keep = ~drop[old.ids]
+        kept_ids, kept_keys = old.ids[keep], old.keys[keep]
+        at = np.searchsorted(kept_keys, fresh[:, 1])
+        new_ids = np.insert(kept_ids, at, fresh[:, 0].astype(np.int32))
+        new_keys = np.insert(kept_keys, at, fresh[:, 1])
+        tail = int((new_keys >= base_key(UNDATED_SECONDS)).sum()) if sort == "taken" else 0
+        return Order(new_ids, new_keys, tail, old.stored_descending)
+    # A few: where they were (through the order's rank, not a pass over it) they are
     # cut out, and their rows put back where their keys now fall; copied once, in slices.
     rank = old.rank
     inside = ids[ids < len(rank)]

@@ -179,3 +179,24 @@ def test_facet_pairs_after_edits_are_counted_beside_the_older_ones_exactly(varie
     forget_memory()
     assert patched == {q: facets_of(conn, q, today=ON) for q in queries}
     assert isinstance(_pairs(conn), facets_module.Pairs)
+
+
+@pytest.mark.parametrize("slices_up_to", [1_000, 0])
+def test_orders_patched_slice_by_slice_or_in_one_pass_agree(varied, monkeypatch, slices_up_to):
+    import archive.store.sortkey as sortkey_module
+
+    from .test_search_any_position import _all_ids, _expected_order
+
+    monkeypatch.setattr(sortkey_module, "SLICES_UP_TO", slices_up_to)
+    conn = varied.conn
+    for sort in ("taken", "imported"):
+        window(conn, "", offset=0, limit=5, sort=sort)
+    ids = [r[0] for r in conn.execute("SELECT id FROM photos ORDER BY id")]
+    for pid in (ids[0], ids[len(ids) // 2], ids[-1]):
+        conn.execute("UPDATE photos SET sort_key = sort_key + 7, added_at = '2031-01-01T00:00:00' WHERE id = ?",
+                     (pid,))
+        everything = _all_ids(conn, "")
+        for sort in ("taken", "imported"):
+            for descending in (True, False):
+                page = window(conn, "", offset=0, limit=len(ids) + 1, sort=sort, descending=descending)
+                assert page.photo_ids == _expected_order(conn, everything, sort, descending), (sort, descending)
