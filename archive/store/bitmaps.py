@@ -50,6 +50,7 @@ LOG_KEEP = 500_000          # log entries kept when the log is pruned
 FILE_MIN = 1 << 20          # values bigger than this (bytes) are kept in a file beside the database
 _MAGIC = b"PDSC"
 _MAGIC8 = b"PDS8"     # the same, its data aligned at byte 24
+_MAGIC9 = b"PDS9"     # the same, the file named by the key and the token
 
 
 def generation(conn) -> int:
@@ -214,25 +215,27 @@ def _read_stored(conn, key: str):
         return None
     gen, data = row
     magic = bytes(data[:4])
-    if magic not in (_MAGIC, _MAGIC8):
+    if magic not in (_MAGIC, _MAGIC8, _MAGIC9):
         return gen, data
-    # A file beside the database, named by the key, carrying the row's token.
+    # A file beside the database, named by the key (and, since PDS9, the row's token),
+    # carrying the row's token.
     token = bytes(data[4:20])
     folder = _sidecar_dir(conn)
     if folder is None:
         return None
-    path = folder / _file_name(key)
+    path = folder / (_file_name(key, token) if magic == _MAGIC9 else _file_name(key))
     try:
         with open(path, "rb") as f:
             if f.read(20) != magic + token:
                 return None
     except OSError:
         return None
-    return gen, _FileRef(path, 24 if magic == _MAGIC8 else 20)
+    return gen, _FileRef(path, 20 if magic == _MAGIC else 24)
 
 
-def _file_name(key: str) -> str:
-    return hashlib.blake2b(key.encode(), digest_size=12).hexdigest() + ".bin"
+def _file_name(key: str, token: bytes | None = None) -> str:
+    stem = hashlib.blake2b(key.encode(), digest_size=12).hexdigest()
+    return stem + ".bin" if token is None else f"{stem}-{token[:8].hex()}.bin"
 
 
 def _write_packed(f, arrays: dict) -> None:
@@ -256,21 +259,31 @@ def _store(conn, key: str, gen: int, data) -> None:
         size = sum(a.nbytes for a in data.values()) if isinstance(data, dict) else len(data)
         folder = _sidecar_dir(conn) if size > FILE_MIN else None
         if folder is not None:
+            # A new file each time (never one that a process may have mapped, which
+            # Windows would not let be replaced); older ones removed when they can be.
             token = secrets.token_bytes(16)
             folder.mkdir(exist_ok=True)
-            target = folder / _file_name(key)
-            tmp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+            target = folder / _file_name(key, token)
+            tmp = target.with_suffix(".tmp")
             with open(tmp, "wb") as f:
-                f.write(_MAGIC8 + token + bytes(4))       # the data from byte 24 on
+                f.write(_MAGIC9 + token + bytes(4))       # the data from byte 24 on
                 if isinstance(data, dict):
                     _write_packed(f, data)
                 else:
                     f.write(data)
             os.replace(tmp, target)
-            data = _MAGIC8 + token
+            data = _MAGIC9 + token
         elif isinstance(data, dict):
             data = pack(data)
         conn.execute("INSERT OR REPLACE INTO bitmap_cache(key, generation, data) VALUES (?,?,?)", (key, gen, data))
+        if folder is not None:
+            stem = _file_name(key)[:-4]
+            for old in list(folder.glob(stem + "*.bin")):
+                if old.name != target.name:
+                    try:
+                        old.unlink()
+                    except OSError:
+                        pass            # mapped by a process (Windows): removed another time
     except (sqlite3.Error, OSError):
         pass  # read-only or busy archive: still right, just not kept
 

@@ -35,6 +35,13 @@ def test_a_file_is_mapped_aligned_and_an_old_unaligned_file_still_reads(tmp_path
         got = bm.unpack(ref)
         for name, a in _arrays().items():
             assert got[name].flags.aligned and got[name].tolist() == a.tolist()
+        # Kept again: a new file (the mapped one is never replaced in place), the old one removed.
+        first = ref.path
+        bm._store(conn, "test-arrays", 1, bm.pack(_arrays()))
+        gen, again = bm._read_stored(conn, "test-arrays")
+        assert gen == 1 and again.path != first and not first.exists()
+        assert got["b"].tolist() == _arrays()["b"].tolist()            # the mapping still reads
+        assert bm.unpack(again)["c"].tolist() == _arrays()["c"].tolist()
         # The layout before alignment: "PDSC", token, then arrays packed back to back.
         head = {n: [a.dtype.str, int(a.size)] for n, a in _arrays().items()}
         import json
