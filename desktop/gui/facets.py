@@ -3,7 +3,8 @@
 Counts are read off the GUI thread (a job with its own connection); an answer
 for a query that is no longer the current one is dropped.  A click appends the
 value's query term to the search (the search bar shows it, so the narrowed
-result can be saved); Ctrl- or Alt-click excludes it (``-term``).
+result can be saved); Ctrl- or Alt-click excludes it (``-term``).  Each group
+shows its top 20 values; "more…" shows the rest of that group.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ TITLES = {"creator": "Photographers", "place": "Places", "agency": "Agencies", "
           "month": "Capture month"}
 ORDER = ("creator", "place", "agency", "clearance", "rules", "licence", "folder", "year", "month")
 TermRole = Qt.UserRole + 1
+MoreRole = Qt.UserRole + 2
+TOP = 20
 
 
 class _Signals(QObject):
@@ -70,6 +73,7 @@ class FacetPanel(QWidget):
         self._signals = _Signals()
         self._signals.done.connect(self._show)
         self._asked = None
+        self._expanded_kinds: set[str] = set()   # groups whose "more…" was clicked
         self.facets: dict = {}
         self.query_counted = None          # the query the shown counts are for
         context.queryChanged.connect(self.refresh)
@@ -110,21 +114,53 @@ class FacetPanel(QWidget):
             font.setBold(True)
             group.setFont(0, font)
             group.setFlags(group.flags() & ~Qt.ItemIsSelectable)
-            for v in values:
-                item = QTreeWidgetItem([v.name.replace("_", " "), f"{v.count:,}"])
-                item.setData(0, TermRole, v.term)
-                item.setTextAlignment(1, Qt.AlignRight | Qt.AlignVCenter)
-                item.setToolTip(0, f"Click: narrow to {v.term}\nCtrl-click: exclude it")
-                group.addChild(item)
+            group.setText(1, f"{len(values):,}" if len(values) > TOP else "")
+            group.setTextAlignment(1, Qt.AlignRight | Qt.AlignVCenter)
+            self._fill(group, kind, values)
             self.tree.addTopLevelItem(group)
             group.setExpanded(open_kinds.get(kind, True))
         self.counted.emit()
+
+    def _fill(self, group, kind: str, values) -> None:
+        shown = values if kind in self._expanded_kinds else values[:TOP]
+        for v in shown:
+            item = QTreeWidgetItem([v.name.replace("_", " "), f"{v.count:,}"])
+            item.setData(0, TermRole, v.term)
+            item.setTextAlignment(1, Qt.AlignRight | Qt.AlignVCenter)
+            item.setToolTip(0, f"{v.name}: {v.count:,}\nClick: narrow to {v.term}\nCtrl- or Alt-click: exclude it")
+            group.addChild(item)
+        if len(shown) < len(values):
+            more = QTreeWidgetItem([f"more… ({len(values) - len(shown):,})", ""])
+            more.setData(0, MoreRole, kind)
+            more.setForeground(0, self.palette().placeholderText())
+            group.addChild(more)
+
+    def show_more(self, kind: str) -> None:
+        """Every value of a group, not just its top 20."""
+        self._expanded_kinds.add(kind)
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            if group.data(0, TermRole) == kind:
+                group.takeChildren()
+                self._fill(group, kind, self.facets.get(kind, []))
+
+    def shown(self, kind: str) -> list[str]:
+        """The rows a group shows now (values and "more…"), as text."""
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            if group.data(0, TermRole) == kind:
+                return [group.child(j).text(0) for j in range(group.childCount())]
+        return []
 
     def items(self, kind: str) -> list[tuple[str, int, str]]:
         """(name, count, term) shown for a kind (what a test reads)."""
         return [(v.name, v.count, v.term) for v in self.facets.get(kind, [])]
 
     def _clicked(self, item, _column) -> None:
+        more = item.data(0, MoreRole)
+        if more:
+            self.show_more(more)
+            return
         term = item.data(0, TermRole)
         if item.parent() is None or not term:
             return

@@ -21,7 +21,7 @@ FIELDS = ("by:", "place:", "city:", "country:", "credit:", "taken:", "article:",
           "agency:", "licence:", "rules:", "clearance:", "folder:",
           "is:cleared", "is:flagged", "is:licensed", "is:unlicensed", "is:matched", "is:missing",
           "has:gps", "has:caption", "-has:caption", "has:credit")
-PREFIX = {"creator": "by:", "place": "place:", "agency": "credit:"}
+PREFIX = {"creator": "by:", "place": "place:", "agency": "agency:"}
 DEBOUNCE_MS = 200
 RECENT = 20
 
