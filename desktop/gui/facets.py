@@ -23,6 +23,7 @@ TOP = 20
 
 class _Signals(QObject):
     done = Signal(str, object)      # query, facets dict (or an error text)
+    more = Signal(str, str, object)  # query, kind, every value of the kind (or an error text)
 
 
 class _Count(QRunnable):
@@ -40,6 +41,25 @@ class _Count(QRunnable):
             self.signals.done.emit(self.query, res.facets or {})
         except Exception as exc:          # shown in the panel, never a crash
             self.signals.done.emit(self.query, str(exc))
+
+
+class _More(QRunnable):
+    """Every value of one kind (the search's facets stop at 20), on its own connection."""
+
+    def __init__(self, desk, query, kind, on, signals):
+        super().__init__()
+        self.desk, self.query, self.kind, self.on, self.signals = desk, query, kind, on, signals
+
+    def run(self) -> None:
+        try:
+            desk = self.desk.clone()
+            try:
+                values = desk.facet(self.query, self.kind, on=self.on)
+            finally:
+                desk.close()
+            self.signals.more.emit(self.query, self.kind, values)
+        except Exception as exc:
+            self.signals.more.emit(self.query, self.kind, str(exc))
 
 
 def narrowed(query: str, term: str, exclude: bool) -> str:
@@ -72,6 +92,7 @@ class FacetPanel(QWidget):
         self.pool.setMaxThreadCount(1)
         self._signals = _Signals()
         self._signals.done.connect(self._show)
+        self._signals.more.connect(self._more_counted)
         self._asked = None
         self._expanded_kinds: set[str] = set()   # groups whose "more…" was clicked
         self.facets: dict = {}
@@ -114,35 +135,44 @@ class FacetPanel(QWidget):
             font.setBold(True)
             group.setFont(0, font)
             group.setFlags(group.flags() & ~Qt.ItemIsSelectable)
-            group.setText(1, f"{len(values):,}" if len(values) > TOP else "")
-            group.setTextAlignment(1, Qt.AlignRight | Qt.AlignVCenter)
             self._fill(group, kind, values)
             self.tree.addTopLevelItem(group)
             group.setExpanded(open_kinds.get(kind, True))
         self.counted.emit()
 
-    def _fill(self, group, kind: str, values) -> None:
-        shown = values if kind in self._expanded_kinds else values[:TOP]
+    def _fill(self, group, kind: str, values, complete: bool = False) -> None:
+        shown = values if complete else values[:TOP]
         for v in shown:
             item = QTreeWidgetItem([v.name.replace("_", " "), f"{v.count:,}"])
             item.setData(0, TermRole, v.term)
             item.setTextAlignment(1, Qt.AlignRight | Qt.AlignVCenter)
             item.setToolTip(0, f"{v.name}: {v.count:,}\nClick: narrow to {v.term}\nCtrl- or Alt-click: exclude it")
             group.addChild(item)
-        if len(shown) < len(values):
-            more = QTreeWidgetItem([f"more… ({len(values) - len(shown):,})", ""])
+        if not complete and len(values) >= TOP:       # the counts stop at 20: there may be more
+            more = QTreeWidgetItem(["more…", ""])
             more.setData(0, MoreRole, kind)
             more.setForeground(0, self.palette().placeholderText())
+            more.setToolTip(0, "Show every value")
             group.addChild(more)
+        if kind in self._expanded_kinds and not complete:
+            self.show_more(kind)
 
     def show_more(self, kind: str) -> None:
-        """Every value of a group, not just its top 20."""
+        """Every value of a group, not just its top 20 (counted off the GUI thread)."""
+        if self.context.desk is None or self.query_counted is None:
+            return
         self._expanded_kinds.add(kind)
+        self.pool.start(_More(self.context.desk, self.query_counted, kind, self.context.on, self._signals))
+
+    def _more_counted(self, query: str, kind: str, values) -> None:
+        if query != self.query_counted or isinstance(values, str):
+            return
+        self.facets[kind] = list(values)
         for i in range(self.tree.topLevelItemCount()):
             group = self.tree.topLevelItem(i)
             if group.data(0, TermRole) == kind:
                 group.takeChildren()
-                self._fill(group, kind, self.facets.get(kind, []))
+                self._fill(group, kind, values, complete=True)
 
     def shown(self, kind: str) -> list[str]:
         """The rows a group shows now (values and "more…"), as text."""
