@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSlider, QStyle,
                                QStyledItemDelegate, QTableView, QToolButton, QVBoxLayout, QWidget)
@@ -143,6 +143,8 @@ class CellDelegate(QStyledItemDelegate):
             items.append((symbol, COLOURS[colour]))
         if row.rule_status == "error":
             items.append(("errors", COLOURS["red"]))
+        elif row.rule_status == "warning":
+            items.append(("!", COLOURS["amber"]))
         if row.conflicts:
             items.append(("file changed", COLOURS["amber"]))
         if row.clearance.lease == "allow":
@@ -187,6 +189,12 @@ class SheetView(QTableView):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.resized.emit()
+
+    def viewportEvent(self, event) -> bool:
+        handled = super().viewportEvent(event)
+        if event.type() == QEvent.Resize:        # the viewport's own size (after scroll bars come and go)
+            self.resized.emit()
+        return handled
 
 
 class ContactSheet(QWidget):
@@ -355,9 +363,14 @@ class ContactSheet(QWidget):
         self._fit_columns()
 
     def _fit_columns(self) -> None:
-        """As many columns as fit the width; the current photo stays in view."""
+        """As many columns as fit the width, sharing the width left over (no ragged gap
+        on the right); the current photo stays in view."""
         width = max(1, self.view.viewport().width())
         columns = max(1, width // self.cell_size().width())
+        header = self.view.horizontalHeader()
+        share = max(self.cell_size().width(), width // columns)
+        if header.defaultSectionSize() != share:
+            header.setDefaultSectionSize(share)
         if columns == self.model.columns:
             return
         current = self.view.currentIndex()

@@ -296,6 +296,10 @@ def tooltip(row) -> str:
         lines.append(f"Lease in force: {b.lease}")
     if row.rule_status == "error":
         lines.append("Caption or credit errors to fix")
+    elif row.rule_status == "warning":
+        lines.append("House-style warnings")
+    elif row.rule_status is None:
+        lines.append("House style not checked yet")
     if row.missing:
         lines.append("The file is missing")
     if row.conflicts:
