@@ -146,6 +146,8 @@ def main() -> None:
     sheet.show()
     facets = FacetPanel(ctx)
     bar = SearchBar(ctx)
+    if os.environ.get("BENCH_NOTHUMBS"):
+        sheet.loader.request = lambda ids: None
 
     gaps: list[float] = []
     clock = QElapsedTimer()
@@ -168,12 +170,8 @@ def main() -> None:
         loop.exec()
 
     def visible_real() -> bool:
-        view = sheet.view
-        top = view.indexAt(view.rect().topLeft() + view.rect().topLeft().__class__(10, 10))
-        bottom = view.indexAt(view.rect().bottomRight() - view.rect().topLeft().__class__(30, 30))
         m = sheet.model
-        first = m.position(top) if top.isValid() else 0
-        lastpos = min(m.total - 1, m.position(bottom)) if bottom.isValid() else first
+        first, lastpos = sheet.visible_positions()
         return all(m._pages.get(n // 100) is not None for n in range(first, lastpos + 1))
 
     def until_real(timeout_ms: int = 5000) -> float:
@@ -193,6 +191,8 @@ def main() -> None:
         settle.append(until_real())
         run_for(20)
     page_gaps = list(gaps)
+    if os.environ.get("BENCH_DEBUG"):
+        print("settle", [round(x) for x in settle], "gaps", sorted(round(g) for g in page_gaps)[-10:])
     gaps.clear()
     drags = []
     for _ in range(30):

@@ -49,6 +49,7 @@ class SheetModel(QAbstractTableModel):
         self._timer.setSingleShot(True)
         self._timer.setInterval(WAIT_MS)
         self._first_ask = 0.0
+        self._asked_where = None
         self._timer.timeout.connect(self._fetch_wanted)
         self.visible = None            # () -> (first, last) positions the view shows, set by the sheet
 
@@ -229,14 +230,17 @@ class SheetModel(QAbstractTableModel):
         return True
 
     def _ask(self) -> None:
-        """Start (or push back, while the view keeps moving) the timer that reads the
-        rows in view: a drag across the scrollbar reads where it rests, yet a steady
-        scroll still shows real rows every ``MAX_WAIT_MS``."""
+        """Start the timer that reads the rows in view; push it back only while the view
+        keeps moving (a repaint in place, e.g. for a thumbnail, does not), so a drag
+        across the scrollbar reads where it rests, yet a steady scroll still shows
+        real rows every ``MAX_WAIT_MS``."""
         now = time.monotonic()
+        where = self.visible() if self.visible is not None else None
         if not self._timer.isActive():
-            self._first_ask = now
+            self._first_ask, self._asked_where = now, where
             self._timer.start()
-        elif now - self._first_ask < MAX_WAIT_MS / 1000:
+        elif where != self._asked_where and now - self._first_ask < MAX_WAIT_MS / 1000:
+            self._asked_where = where
             self._timer.start()
 
     def _visible_pages(self):
