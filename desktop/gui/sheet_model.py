@@ -214,17 +214,20 @@ class SheetModel(QAbstractTableModel):
         i = n - page * PAGE
         return rows[i] if i < len(rows) else None
 
-    def _fetch(self, page: int) -> bool:
+    def _fetch(self, page: int, count: int = 1) -> bool:
+        """Read ``count`` adjacent pages from ``page`` (one call to the Desk)."""
         desk = self.context.desk
         if desk is None or page * PAGE >= self.total:
             return False
         try:
-            res = desk.results(self.query, offset=page * PAGE, limit=PAGE, sort=self.sort,
+            res = desk.results(self.query, offset=page * PAGE, limit=PAGE * count, sort=self.sort,
                                descending=self.descending, on=self.context.on)
         except PictureDeskError as exc:
             self.failed.emit(str(exc))
             return False
-        self._pages[page] = res.rows
+        for i in range(count):
+            self._pages.pop(page + i, None)
+            self._pages[page + i] = res.rows[i * PAGE:(i + 1) * PAGE]
         while len(self._pages) > KEEP_PAGES:
             self._pages.popitem(last=False)
         return True
@@ -254,8 +257,14 @@ class SheetModel(QAbstractTableModel):
         """The timer fired: read the pages the view shows now (not those it passed)."""
         wanted, self._wanted = self._wanted, set()
         shown = self._visible_pages()
-        todo = sorted(shown) if shown is not None else sorted(wanted)[-6:]
-        got = [page for page in todo if page not in self._pages and self._fetch(page)]
+        todo = [p for p in (sorted(shown) if shown is not None else sorted(wanted)[-6:]) if p not in self._pages]
+        got = []
+        while todo:                       # each run of adjacent pages in one read
+            run = [todo.pop(0)]
+            while todo and todo[0] == run[-1] + 1:
+                run.append(todo.pop(0))
+            if self._fetch(run[0], len(run)):
+                got += run
         self._changed(got)
 
     def _changed(self, pages) -> None:

@@ -201,7 +201,8 @@ def test_a_drag_reads_where_it_stops_not_what_it_passed(qtbot, big_context, monk
     qtbot.waitUntil(lambda: m.total == GENERATED)
     asked = []
     real = m._fetch
-    monkeypatch.setattr(m, "_fetch", lambda page: asked.append(page) or real(page))
+    monkeypatch.setattr(m, "_fetch", lambda page, count=1: asked.extend(range(page, page + count))
+                        or real(page, count))
     bar = sheet.view.verticalScrollBar()
     for step in range(1, 21):                           # a quick drag down the scrollbar
         bar.setValue(bar.maximum() * step // 20)
