@@ -9,7 +9,7 @@ shows its top 20 values; "more…" shows the rest of that group.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Qt, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 TITLES = {"creator": "Photographers", "place": "Places", "agency": "Agencies", "clearance": "Clearance",
@@ -19,6 +19,7 @@ ORDER = ("creator", "place", "agency", "clearance", "rules", "licence", "folder"
 TermRole = Qt.UserRole + 1
 MoreRole = Qt.UserRole + 2
 TOP = 20
+COUNT_DELAY_MS = 25
 
 
 class _Signals(QObject):
@@ -94,6 +95,10 @@ class FacetPanel(QWidget):
         self._signals.done.connect(self._show)
         self._signals.more.connect(self._more_counted)
         self._asked = None
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.setInterval(COUNT_DELAY_MS)
+        self._later.timeout.connect(self._count)
         self._expanded_kinds: set[str] = set()   # groups whose "more…" was clicked
         self.facets: dict = {}
         self.query_counted = None          # the query the shown counts are for
@@ -106,10 +111,19 @@ class FacetPanel(QWidget):
             self.refresh()
 
     def refresh(self, *_):
+        """Count again, a moment later: the sheet's first page is read and painted first
+        (the count would compete with it for the interpreter), and a burst of changes
+        is counted once."""
         if self.context.desk is None:
             return
         self._asked = (self.context.query, self.context.on)
         self.status.setText("Counting…")
+        self._later.start()
+
+    def _count(self) -> None:
+        if self.context.desk is None:
+            return
+        self._asked = (self.context.query, self.context.on)
         self.pool.start(_Count(self.context.desk, self.context.query, self.context.on, self._signals))
 
     def _show(self, query: str, facets) -> None:
@@ -201,5 +215,6 @@ class FacetPanel(QWidget):
         self.context.queryRequested.emit(narrowed(self.context.query, term, exclude))
 
     def shutdown(self) -> None:
+        self._later.stop()
         self.pool.clear()
         self.pool.waitForDone(3000)
