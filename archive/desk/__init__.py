@@ -119,6 +119,16 @@ class Desk:
         page = search(self.conn, query or "", limit=limit, after=after, facets=facets, today=day)
         return page, records(self.archive, page.photo_ids)
 
+    def facet(self, query: str, kind: str, *, limit: int = 500, on=None) -> list[FacetValue]:
+        """Every value of one facet (up to ``limit``, the most frequent first) with its
+        exact count in the query's result and its term: what "more…" under a facet's
+        top 20 shows."""
+        from archive.desk.results import facet_values
+        from archive.store.search import facet_counts
+
+        raw = facet_counts(self.conn, query or "", [kind], top=limit, today=_day(on))
+        return (facet_values(raw) or {}).get(kind, [])
+
     def check_query(self, query: str, *, on=None) -> str:
         """Parse a query without running it: its plain-words description, or the
         QueryError (with the column) a search bar shows as the person types."""

@@ -3,12 +3,13 @@
 Counts are read off the GUI thread (a job with its own connection); an answer
 for a query that is no longer the current one is dropped.  A click appends the
 value's query term to the search (the search bar shows it, so the narrowed
-result can be saved); Ctrl- or Alt-click excludes it (``-term``).
+result can be saved); Ctrl- or Alt-click excludes it (``-term``).  Each group
+shows its top 20 values; "more…" shows the rest of that group.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Qt, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
 TITLES = {"creator": "Photographers", "place": "Places", "agency": "Agencies", "clearance": "Clearance",
@@ -16,10 +17,14 @@ TITLES = {"creator": "Photographers", "place": "Places", "agency": "Agencies", "
           "month": "Capture month"}
 ORDER = ("creator", "place", "agency", "clearance", "rules", "licence", "folder", "year", "month")
 TermRole = Qt.UserRole + 1
+MoreRole = Qt.UserRole + 2
+TOP = 20
+COUNT_DELAY_MS = 25
 
 
 class _Signals(QObject):
     done = Signal(str, object)      # query, facets dict (or an error text)
+    more = Signal(str, str, object)  # query, kind, every value of the kind (or an error text)
 
 
 class _Count(QRunnable):
@@ -37,6 +42,25 @@ class _Count(QRunnable):
             self.signals.done.emit(self.query, res.facets or {})
         except Exception as exc:          # shown in the panel, never a crash
             self.signals.done.emit(self.query, str(exc))
+
+
+class _More(QRunnable):
+    """Every value of one kind (the search's facets stop at 20), on its own connection."""
+
+    def __init__(self, desk, query, kind, on, signals):
+        super().__init__()
+        self.desk, self.query, self.kind, self.on, self.signals = desk, query, kind, on, signals
+
+    def run(self) -> None:
+        try:
+            desk = self.desk.clone()
+            try:
+                values = desk.facet(self.query, self.kind, on=self.on)
+            finally:
+                desk.close()
+            self.signals.more.emit(self.query, self.kind, values)
+        except Exception as exc:
+            self.signals.more.emit(self.query, self.kind, str(exc))
 
 
 def narrowed(query: str, term: str, exclude: bool) -> str:
@@ -69,7 +93,13 @@ class FacetPanel(QWidget):
         self.pool.setMaxThreadCount(1)
         self._signals = _Signals()
         self._signals.done.connect(self._show)
+        self._signals.more.connect(self._more_counted)
         self._asked = None
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.setInterval(COUNT_DELAY_MS)
+        self._later.timeout.connect(self._count)
+        self._expanded_kinds: set[str] = set()   # groups whose "more…" was clicked
         self.facets: dict = {}
         self.query_counted = None          # the query the shown counts are for
         context.queryChanged.connect(self.refresh)
@@ -81,10 +111,19 @@ class FacetPanel(QWidget):
             self.refresh()
 
     def refresh(self, *_):
+        """Count again, a moment later: the sheet's first page is read and painted first
+        (the count would compete with it for the interpreter), and a burst of changes
+        is counted once."""
         if self.context.desk is None:
             return
         self._asked = (self.context.query, self.context.on)
         self.status.setText("Counting…")
+        self._later.start()
+
+    def _count(self) -> None:
+        if self.context.desk is None:
+            return
+        self._asked = (self.context.query, self.context.on)
         self.pool.start(_Count(self.context.desk, self.context.query, self.context.on, self._signals))
 
     def _show(self, query: str, facets) -> None:
@@ -110,21 +149,62 @@ class FacetPanel(QWidget):
             font.setBold(True)
             group.setFont(0, font)
             group.setFlags(group.flags() & ~Qt.ItemIsSelectable)
-            for v in values:
-                item = QTreeWidgetItem([v.name.replace("_", " "), f"{v.count:,}"])
-                item.setData(0, TermRole, v.term)
-                item.setTextAlignment(1, Qt.AlignRight | Qt.AlignVCenter)
-                item.setToolTip(0, f"Click: narrow to {v.term}\nCtrl-click: exclude it")
-                group.addChild(item)
+            self._fill(group, kind, values)
             self.tree.addTopLevelItem(group)
             group.setExpanded(open_kinds.get(kind, True))
         self.counted.emit()
+
+    def _fill(self, group, kind: str, values, complete: bool = False) -> None:
+        shown = values if complete else values[:TOP]
+        for v in shown:
+            item = QTreeWidgetItem([v.name.replace("_", " "), f"{v.count:,}"])
+            item.setData(0, TermRole, v.term)
+            item.setTextAlignment(1, Qt.AlignRight | Qt.AlignVCenter)
+            item.setToolTip(0, f"{v.name}: {v.count:,}\nClick: narrow to {v.term}\nCtrl- or Alt-click: exclude it")
+            group.addChild(item)
+        if not complete and len(values) >= TOP:       # the counts stop at 20: there may be more
+            more = QTreeWidgetItem(["more…", ""])
+            more.setData(0, MoreRole, kind)
+            more.setForeground(0, self.palette().placeholderText())
+            more.setToolTip(0, "Show every value")
+            group.addChild(more)
+        if kind in self._expanded_kinds and not complete:
+            self.show_more(kind)
+
+    def show_more(self, kind: str) -> None:
+        """Every value of a group, not just its top 20 (counted off the GUI thread)."""
+        if self.context.desk is None or self.query_counted is None:
+            return
+        self._expanded_kinds.add(kind)
+        self.pool.start(_More(self.context.desk, self.query_counted, kind, self.context.on, self._signals))
+
+    def _more_counted(self, query: str, kind: str, values) -> None:
+        if query != self.query_counted or isinstance(values, str):
+            return
+        self.facets[kind] = list(values)
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            if group.data(0, TermRole) == kind:
+                group.takeChildren()
+                self._fill(group, kind, values, complete=True)
+
+    def shown(self, kind: str) -> list[str]:
+        """The rows a group shows now (values and "more…"), as text."""
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            if group.data(0, TermRole) == kind:
+                return [group.child(j).text(0) for j in range(group.childCount())]
+        return []
 
     def items(self, kind: str) -> list[tuple[str, int, str]]:
         """(name, count, term) shown for a kind (what a test reads)."""
         return [(v.name, v.count, v.term) for v in self.facets.get(kind, [])]
 
     def _clicked(self, item, _column) -> None:
+        more = item.data(0, MoreRole)
+        if more:
+            self.show_more(more)
+            return
         term = item.data(0, TermRole)
         if item.parent() is None or not term:
             return
@@ -135,5 +215,6 @@ class FacetPanel(QWidget):
         self.context.queryRequested.emit(narrowed(self.context.query, term, exclude))
 
     def shutdown(self) -> None:
+        self._later.stop()
         self.pool.clear()
         self.pool.waitForDone(3000)

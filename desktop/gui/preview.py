@@ -1,5 +1,6 @@
 """The preview beside the sheet: the current photo large, orientation applied, fit
-to the pane or at 100% (Z toggles), decoded off the GUI thread."""
+to the pane or at 100% (Z toggles; F fits, 1 shows 100%), decoded off the GUI thread.
+A missing or unreadable file says so in the pane."""
 
 from __future__ import annotations
 
@@ -53,6 +54,7 @@ class PreviewPane(QWidget):
         self.pid = -1
         self.image = QImage()
         self.fit = True
+        self.setFocusPolicy(Qt.StrongFocus)           # Z, F and 1 reach it once clicked
         self.label = QLabel(self)
         self.label.setAlignment(Qt.AlignCenter)
         self.label.setMinimumSize(120, 90)
@@ -122,6 +124,9 @@ class PreviewPane(QWidget):
     def keyPressEvent(self, event) -> None:
         if event.key() == Qt.Key_Z:
             self.zoom.toggle()
+            return
+        if event.key() in (Qt.Key_F, Qt.Key_1):
+            self.zoom.setChecked(event.key() == Qt.Key_1)
             return
         super().keyPressEvent(event)
 

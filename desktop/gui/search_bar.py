@@ -21,7 +21,7 @@ FIELDS = ("by:", "place:", "city:", "country:", "credit:", "taken:", "article:",
           "agency:", "licence:", "rules:", "clearance:", "folder:",
           "is:cleared", "is:flagged", "is:licensed", "is:unlicensed", "is:matched", "is:missing",
           "has:gps", "has:caption", "-has:caption", "has:credit")
-PREFIX = {"creator": "by:", "place": "place:", "agency": "credit:"}
+PREFIX = {"creator": "by:", "place": "place:", "agency": "agency:"}
 DEBOUNCE_MS = 200
 RECENT = 20
 
@@ -43,6 +43,7 @@ class SearchBar(QWidget):
         self.error = QLabel("", self)
         self.error.setStyleSheet("color: #f07060;")
         self.error.setVisible(False)
+        self.error.setMaximumWidth(420)        # the toolbar keeps its room; the whole text is the tooltip
         self.menu_button = QToolButton(self)
         self.menu_button.setText("▾")
         self.menu_button.setToolTip("Recent and saved searches")
@@ -148,7 +149,9 @@ class SearchBar(QWidget):
         self.searched.emit(text)
 
     def show_error(self, message: str, column) -> None:
-        self.error.setText(message)
+        fm = self.error.fontMetrics()
+        self.error.setText(fm.elidedText(message, Qt.ElideRight, self.error.maximumWidth()))
+        self.error.setToolTip(message)
         self.error.setVisible(True)
         self.edit.setToolTip(message)
         if isinstance(column, int) and column >= 1:

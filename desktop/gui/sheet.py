@@ -8,16 +8,22 @@ the checks are out of date).  Arrows move, Space or Enter opens the preview,
 Ctrl+A selects all, shift/ctrl-click and rubber-band select; selected photos
 drag out as ``application/x-picturedesk-photo-ids`` (onto an article's caption).
 
-Selection: the view keeps ranges (a million selected photos cost nothing); the
-context receives the ids of up to 5,000 selected photos in order, which is what
-batch editing and the inspector use.
+Selection: the view keeps ranges of positions (a million selected photos cost
+nothing).  The context receives ``set_selection(ids, current)`` with every
+selected id, in order, while at most ``MAX_SELECTED_IDS`` (5,000) are selected:
+that is what the inspector, batch editing and the licence and lease dialogs act
+on.  Past that, the context gets no ids (only the current photo), so no edit can
+silently apply to the first 5,000 of a million; ``selectionCounted(n)`` and the
+status bar say how many are selected and ask to narrow the search.  The ids
+of a larger selection can still be had, position runs first
+(``selected_positions``), from the sheet.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QSlider, QStyle,
                                QStyledItemDelegate, QTableView, QToolButton, QVBoxLayout, QWidget)
@@ -74,12 +80,17 @@ class CellDelegate(QStyledItemDelegate):
         thumb = QRect(rect.x() + (rect.width() - s) // 2, rect.y() + 5, s, s)
         text_pen = pal.color(QPalette.HighlightedText if selected else QPalette.Text)
         dim = pal.color(QPalette.PlaceholderText)
-        if row is None:
+        if row is None:                             # not read yet: a quiet placeholder
             painter.setBrush(pal.color(QPalette.Base))
             painter.setPen(Qt.NoPen)
-            painter.drawRect(thumb)
+            painter.drawRect(thumb.adjusted(s // 8, s // 8, -s // 8, -s // 8))
             painter.restore()
             return
+        if row.missing:
+            dim = QColor(dim)
+            dim.setAlpha(120)
+            text_pen = QColor(text_pen)
+            text_pen.setAlpha(140)
         pm = self.sheet.loader.pixmap(row.id)
         if pm is None:
             self.sheet.loader.request([row.id])
@@ -90,7 +101,8 @@ class CellDelegate(QStyledItemDelegate):
                 painter.setPen(dim)
                 painter.drawText(thumb, Qt.AlignCenter, "no preview")
         else:
-            size = pm.size().scaled(s, s, Qt.KeepAspectRatio)
+            painter.setRenderHint(QPainter.SmoothPixmapTransform)
+            size = pm.deviceIndependentSize().toSize().scaled(s, s, Qt.KeepAspectRatio)
             target = QRect(thumb.x() + (s - size.width()) // 2, thumb.y() + (s - size.height()) // 2,
                            size.width(), size.height())
             if row.missing:
@@ -131,6 +143,8 @@ class CellDelegate(QStyledItemDelegate):
             items.append((symbol, COLOURS[colour]))
         if row.rule_status == "error":
             items.append(("errors", COLOURS["red"]))
+        elif row.rule_status == "warning":
+            items.append(("!", COLOURS["amber"]))
         if row.conflicts:
             items.append(("file changed", COLOURS["amber"]))
         if row.clearance.lease == "allow":
@@ -176,12 +190,19 @@ class SheetView(QTableView):
         super().resizeEvent(event)
         self.resized.emit()
 
+    def viewportEvent(self, event) -> bool:
+        handled = super().viewportEvent(event)
+        if event.type() == QEvent.Resize:        # the viewport's own size (after scroll bars come and go)
+            self.resized.emit()
+        return handled
+
 
 class ContactSheet(QWidget):
     """The grid with its bar (count, sort, thumbnail size)."""
 
     previewRequested = Signal(int)
     countChanged = Signal(int)
+    selectionCounted = Signal(int)         # how many photos are selected (any number)
 
     def __init__(self, context, parent=None):
         super().__init__(parent)
@@ -202,6 +223,7 @@ class ContactSheet(QWidget):
         self.delegate = CellDelegate(self)
         self.view.setItemDelegate(self.delegate)
         self.view.setModel(self.model)
+        self.model.visible = self.visible_positions
         self.view.previewRequested.connect(self.previewRequested)
         self._apply_cell_size()
         self.view.doubleClicked.connect(lambda idx: self.previewRequested.emit(idx.data(IdRole))
@@ -251,6 +273,15 @@ class ContactSheet(QWidget):
         self._select_timer.setSingleShot(True)
         self._select_timer.setInterval(30)
         self._select_timer.timeout.connect(self._publish_selection)
+        self._repaint = QTimer(self)                 # many thumbnails arrive: one repaint
+        self._repaint.setSingleShot(True)
+        self._repaint.setInterval(10)
+        self._repaint.timeout.connect(self.view.viewport().update)
+        self._size_timer = QTimer(self)
+        self._size_timer.setSingleShot(True)
+        self._size_timer.setInterval(150)
+        self._size_timer.timeout.connect(self._thumb_target)
+        self._thumb_target()
 
         context.queryChanged.connect(self._query)
         context.photosChanged.connect(self._photos_changed)
@@ -332,9 +363,14 @@ class ContactSheet(QWidget):
         self._fit_columns()
 
     def _fit_columns(self) -> None:
-        """As many columns as fit the width; the current photo stays in view."""
+        """As many columns as fit the width, sharing the width left over (no ragged gap
+        on the right); the current photo stays in view."""
         width = max(1, self.view.viewport().width())
         columns = max(1, width // self.cell_size().width())
+        header = self.view.horizontalHeader()
+        share = max(self.cell_size().width(), width // columns)
+        if header.defaultSectionSize() != share:
+            header.setDefaultSectionSize(share)
         if columns == self.model.columns:
             return
         current = self.view.currentIndex()
@@ -349,9 +385,27 @@ class ContactSheet(QWidget):
         self.size.setValue(self.thumb_size)
         self.size.blockSignals(False)
         self._apply_cell_size()
+        self._size_timer.start()
+
+    def _thumb_target(self) -> None:
+        self.loader.set_size(self.thumb_size, self.view.viewport().devicePixelRatioF())
+        self.view.viewport().update()
 
     def _thumb_ready(self, pid: int) -> None:
-        self.view.viewport().update()
+        if not self._repaint.isActive():
+            self._repaint.start()
+
+    def visible_positions(self) -> tuple[int, int]:
+        """The first and last result positions the grid shows now."""
+        view = self.view
+        top = view.rowAt(0)
+        if top < 0:
+            return (0, -1)
+        bottom = view.rowAt(view.viewport().height() - 1)
+        if bottom < 0:
+            bottom = self.model.rowCount() - 1
+        cols = self.model.columns
+        return (top * cols, min(self.model.total - 1, bottom * cols + cols - 1))
 
     # -- selection
 
@@ -411,12 +465,19 @@ class ContactSheet(QWidget):
         return ids
 
     def _publish_selection(self) -> None:
-        ids = self.selected_ids()
+        n = self.selected_count()
         cur = self.view.currentIndex()
         current = cur.data(IdRole) if cur.isValid() and self.view.selectionModel().isSelected(cur) else None
+        if n > MAX_SELECTED_IDS:
+            ids = []                       # too many to act on together: a count, never a silent cut
+            self.context.status.emit(f"{n:,} photos selected: more than {MAX_SELECTED_IDS:,} cannot be "
+                                     "edited together; narrow the search")
+        else:
+            ids = self.selected_ids()
         if current is None and ids:
             current = ids[0]
-        self.context.set_selection(ids, current)
+        self.context.set_selection(ids, current if current is not None else -1)
+        self.selectionCounted.emit(n)
 
     def select_all(self) -> None:
         self.view.selectAll()
@@ -435,5 +496,7 @@ class ContactSheet(QWidget):
     def shutdown(self) -> None:
         """The window closes: no timer may reach the archive after this."""
         self._select_timer.stop()
+        self._size_timer.stop()
+        self._repaint.stop()
         self.model._timer.stop()
         self.loader.shutdown()

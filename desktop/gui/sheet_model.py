@@ -6,12 +6,15 @@ a million photos scroll with a truthful scrollbar and the view lays out nothing
 per photo; a row's data comes from a page of 100 rows read by position through
 :meth:`archive.desk.Desk.results`.  Rows not fetched yet answer ``None`` and are
 fetched on a short timer for the rows the view last asked for, so dragging the
-scrollbar across a million photos reads only where it stops.  Pages live in a
-small LRU: the model never holds the result.
+scrollbar across a million photos reads only where it stops: when the timer
+fires the model asks the view which positions it shows (``visible``, set by the
+sheet) and reads those pages, nothing it was asked for on the way there.  Pages
+live in a small LRU: the model never holds the result.
 """
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from typing import Optional
 
@@ -21,6 +24,8 @@ from archive.errors import PictureDeskError
 
 PAGE = 100
 KEEP_PAGES = 60
+WAIT_MS = 15          # the view rests this long before its rows are read
+MAX_WAIT_MS = 60      # ... or, while it keeps moving, at most this long
 RowRole = Qt.UserRole + 1
 IdRole = Qt.UserRole + 2
 
@@ -42,8 +47,11 @@ class SheetModel(QAbstractTableModel):
         self._wanted: set[int] = set()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(15)
+        self._timer.setInterval(WAIT_MS)
+        self._first_ask = 0.0
+        self._asked_where = None
         self._timer.timeout.connect(self._fetch_wanted)
+        self.visible = None            # () -> (first, last) positions the view shows, set by the sheet
 
     # -- the result
 
@@ -77,14 +85,20 @@ class SheetModel(QAbstractTableModel):
             self.failed.emit(str(exc))
 
     def refresh_ids(self, ids) -> None:
-        """Re-read the pages holding these photos (an edit, an undo)."""
+        """Re-read the pages holding these photos (an edit, an undo; [] = every page).
+        The pages in view are read at once (no flash of placeholders); the others
+        are dropped and read again when the view comes back to them."""
         ids = set(ids)
-        for page, rows in list(self._pages.items()):
-            if not ids or any(r.id in ids for r in rows):
-                self._pages.pop(page)
-                self._wanted.add(page)
-        if self._wanted:
-            self._fetch_wanted()
+        stale = [page for page, rows in self._pages.items() if not ids or any(r.id in ids for r in rows)]
+        if not stale:
+            return
+        shown = self._visible_pages()
+        for page in stale:
+            if shown is None or page in shown:
+                self._fetch(page)          # replaces the page in place
+            else:
+                self._pages.pop(page, None)
+        self._changed(stale)
 
     # -- Qt's model interface
 
@@ -115,8 +129,7 @@ class SheetModel(QAbstractTableModel):
         rows = self._pages.get(page)
         if rows is None:
             self._wanted.add(page)
-            if not self._timer.isActive():
-                self._timer.start()
+            self._ask()
             return None
         self._pages.move_to_end(page)
         i = n - page * PAGE
@@ -163,13 +176,26 @@ class SheetModel(QAbstractTableModel):
         return row.id if row is not None else None
 
     def ids_between(self, first: int, last: int, cap: int = 5000) -> list[int]:
-        """The photo ids at positions first..last (fetching their pages), at most ``cap``."""
-        out = []
-        for n in range(first, min(last, first + cap - 1) + 1):
-            row = self._row_now(n)
-            if row is not None:
-                out.append(row.id)
-        return out
+        """The photo ids at positions first..last, at most ``cap``: from the cached pages,
+        and what is not cached in one read of the whole stretch."""
+        last = min(last, first + cap - 1, self.total - 1)
+        if last < first:
+            return []
+        pages = range(first // PAGE, last // PAGE + 1)
+        if all(p in self._pages for p in pages):
+            rows = [r for p in pages for r in self._pages[p]]
+            start = first - pages[0] * PAGE
+            return [r.id for r in rows[start:start + last - first + 1]]
+        desk = self.context.desk
+        if desk is None:
+            return []
+        try:
+            res = desk.results(self.query, offset=first, limit=last - first + 1, sort=self.sort,
+                               descending=self.descending, on=self.context.on)
+        except PictureDeskError as exc:
+            self.failed.emit(str(exc))
+            return []
+        return [r.id for r in res.rows]
 
     def position_of(self, pid: int) -> Optional[int]:
         for page, rows in self._pages.items():
@@ -188,27 +214,64 @@ class SheetModel(QAbstractTableModel):
         i = n - page * PAGE
         return rows[i] if i < len(rows) else None
 
-    def _fetch(self, page: int) -> bool:
+    def _fetch(self, page: int, count: int = 1) -> bool:
+        """Read ``count`` adjacent pages from ``page`` (one call to the Desk)."""
         desk = self.context.desk
         if desk is None or page * PAGE >= self.total:
             return False
         try:
-            res = desk.results(self.query, offset=page * PAGE, limit=PAGE, sort=self.sort,
+            res = desk.results(self.query, offset=page * PAGE, limit=PAGE * count, sort=self.sort,
                                descending=self.descending, on=self.context.on)
         except PictureDeskError as exc:
             self.failed.emit(str(exc))
             return False
-        self._pages[page] = res.rows
+        for i in range(count):
+            self._pages.pop(page + i, None)
+            self._pages[page + i] = res.rows[i * PAGE:(i + 1) * PAGE]
         while len(self._pages) > KEEP_PAGES:
             self._pages.popitem(last=False)
         return True
 
+    def _ask(self) -> None:
+        """Start the timer that reads the rows in view; push it back only while the view
+        keeps moving (a repaint in place, e.g. for a thumbnail, does not), so a drag
+        across the scrollbar reads where it rests, yet a steady scroll still shows
+        real rows every ``MAX_WAIT_MS``."""
+        now = time.monotonic()
+        where = self.visible() if self.visible is not None else None
+        if not self._timer.isActive():
+            self._first_ask, self._asked_where = now, where
+            self._timer.start()
+        elif where != self._asked_where and now - self._first_ask < MAX_WAIT_MS / 1000:
+            self._asked_where = where
+            self._timer.start()
+
+    def _visible_pages(self):
+        if self.visible is None or not self.total:
+            return None
+        first, last = self.visible()
+        first, last = max(0, first), min(self.total - 1, last)
+        return set(range(first // PAGE, last // PAGE + 1)) if last >= first else set()
+
     def _fetch_wanted(self) -> None:
-        wanted, self._wanted = sorted(self._wanted), set()
-        for page in wanted[-6:]:          # the view's latest asks: where the scrollbar stopped
-            if page not in self._pages and self._fetch(page):
-                first = page * PAGE
-                last = min(self.total, first + PAGE) - 1
+        """The timer fired: read the pages the view shows now (not those it passed)."""
+        wanted, self._wanted = self._wanted, set()
+        shown = self._visible_pages()
+        todo = [p for p in (sorted(shown) if shown is not None else sorted(wanted)[-6:]) if p not in self._pages]
+        got = []
+        while todo:                       # each run of adjacent pages in one read
+            run = [todo.pop(0)]
+            while todo and todo[0] == run[-1] + 1:
+                run.append(todo.pop(0))
+            if self._fetch(run[0], len(run)):
+                got += run
+        self._changed(got)
+
+    def _changed(self, pages) -> None:
+        for page in pages:
+            first = page * PAGE
+            last = min(self.total, first + PAGE) - 1
+            if last >= first:
                 self.dataChanged.emit(self.index(first // self.columns, 0),
                                       self.index(last // self.columns, self.columns - 1))
 
@@ -246,6 +309,10 @@ def tooltip(row) -> str:
         lines.append(f"Lease in force: {b.lease}")
     if row.rule_status == "error":
         lines.append("Caption or credit errors to fix")
+    elif row.rule_status == "warning":
+        lines.append("House-style warnings")
+    elif row.rule_status is None:
+        lines.append("House style not checked yet")
     if row.missing:
         lines.append("The file is missing")
     if row.conflicts:
