@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench clean demo screenshots
+.PHONY: run test bench clean demo dist screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,5 +28,11 @@ bench: $(STAMP)
 screenshots: $(STAMP)
 	$(BIN)/python bench/screenshots.py --out docs/screenshots
 
+# The one-folder app (PyInstaller, build.spec): dist/picturedesk/picturedesk.  Not part of `make test`.
+dist: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dist]'
+	$(BIN)/pyinstaller --noconfirm build.spec
+	du -sh dist/picturedesk
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache

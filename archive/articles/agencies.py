@@ -10,15 +10,13 @@ licence registry must agree on one name, so every comparison goes through
 from __future__ import annotations
 
 import re
-import sys
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from archive.errors import UsageError
-
-RESOURCE = Path(__file__).resolve().parents[2] / "resources" / "agencies.toml"
+from archive.resources import resource_path
 
 
 def normalise_key(name: str) -> str:
@@ -46,12 +44,7 @@ class AgencyData:
 
 
 def _resource_path() -> Path:
-    if RESOURCE.exists():
-        return RESOURCE
-    bundle = getattr(sys, "_MEIPASS", None)  # a PyInstaller build unpacks resources here
-    if bundle:
-        return Path(bundle) / "resources" / "agencies.toml"
-    return RESOURCE
+    return resource_path("agencies.toml")
 
 
 @lru_cache(maxsize=4)

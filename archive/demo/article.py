@@ -11,23 +11,17 @@ lines as working values, beside their own.
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 ARTICLE_FILE = "kyiv-drone-attack.txt"
 ARTICLE_TITLE = "Kyiv drone attack"
 ARTICLE_DATE = "2022-12-19"      # the Monday of "into Monday"
 
-RESOURCE = Path(__file__).resolve().parents[2] / "resources" / "demo" / ARTICLE_FILE
-
 
 def article_resource() -> Path:
-    if RESOURCE.exists():
-        return RESOURCE
-    bundle = getattr(sys, "_MEIPASS", None)   # a PyInstaller build unpacks resources here
-    if bundle:
-        return Path(bundle) / "resources" / "demo" / ARTICLE_FILE
-    return RESOURCE
+    from archive.resources import resource_path
+
+    return resource_path("demo", ARTICLE_FILE)
 
 
 def add_demo_article(archive, directory) -> dict:

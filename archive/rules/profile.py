@@ -29,7 +29,6 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import sys
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -122,10 +121,10 @@ class Profile:
 # ---------------------------------------------------------------- locating files
 
 def shipped_dir() -> Path:
-    """The profiles that ship with the app (resources/rules in the repo or bundle)."""
-    base = getattr(sys, "_MEIPASS", None)
-    root = Path(base) if base else Path(__file__).resolve().parents[2]
-    return root / "resources" / "rules"
+    """The profiles that ship with the app (resources/rules)."""
+    from archive.resources import resource_path
+
+    return resource_path("rules")
 
 
 def user_dir() -> Path:

@@ -14,7 +14,7 @@ from pathlib import Path
 import sqlean as sqlite3
 
 from archive.errors import ArchiveError
-from archive.store.schema import MIGRATIONS, SCHEMA_VERSION
+from archive.store.schema import MIGRATIONS, SCHEMA_VERSION, apply
 
 ARCHIVE_DB = "archive.db"
 THUMBS_DB = "thumbs.db"
@@ -42,9 +42,9 @@ class Archive:
     def db(self):
         """The sqlite-utils view of the archive, made on first use (it imports numpy)."""
         if self._db is None:
-            import sqlite_utils
+            from archive.store.schema import database
 
-            self._db = sqlite_utils.Database(self.conn)
+            self._db = database(self.conn)
         return self._db
 
     @property
@@ -126,9 +126,9 @@ def _migrate(conn: sqlite3.Connection, directory: Path) -> None:
     try:
         # Another process may have migrated while we waited for the lock.
         version = conn.execute("PRAGMA user_version").fetchone()[0]
+        db = None
         for target in range(version, SCHEMA_VERSION):
-            for statement in MIGRATIONS[target]:
-                conn.execute(statement)
+            db = apply(conn, MIGRATIONS[target], db)
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:

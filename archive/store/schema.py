@@ -1,13 +1,71 @@
 """The archive schema and its forward migrations.
 
-Each migration is a list of SQL statements that takes the archive from one
-version to the next; ``PRAGMA user_version`` records where an archive stands.
-Opening an archive runs the missing migrations in one transaction, so an
-archive is never left between versions, and nothing is ever dropped: a column
-that goes out of use stays until a migration copies its data elsewhere.
+Each migration is a list of steps that takes the archive from one version to the
+next; ``PRAGMA user_version`` records where an archive stands.  A step is an SQL
+statement, or a function given the archive as a sqlite-utils ``Database`` for what
+sqlite-utils says better: adding columns (``add_columns``), and a migration that
+changes columns (a type, a rename, a NOT NULL), which SQLite's ALTER TABLE cannot
+do: ``transform`` rebuilds the table with sqlite-utils and keeps its indexes and
+triggers.  Opening an archive runs the missing migrations in one transaction
+(:func:`apply`), so an archive is never left between versions, and nothing is ever
+dropped: a column that goes out of use stays until a migration copies its data
+elsewhere.  sqlite-utils is imported only when a migration runs; opening a current
+archive never loads it.
 """
 
 from __future__ import annotations
+
+from typing import Callable, Union
+
+Step = Union[str, Callable[["object"], None]]
+
+
+def database(conn):
+    """The sqlite-utils view of ``conn``, leaving the connection as the store set it up:
+    no ``recursive_triggers`` (the store's triggers are written for SQLite's default) and
+    no plugins run on it."""
+    import sqlite_utils
+
+    return sqlite_utils.Database(conn, recursive_triggers=False, execute_plugins=False)
+
+
+def apply(conn, steps: list[Step], db=None):
+    """Run one migration's steps on ``conn`` (inside the caller's transaction).
+    Returns the sqlite-utils view if a step needed one, for the next migration."""
+    for step in steps:
+        if isinstance(step, str):
+            conn.execute(step)
+        else:
+            db = db or database(conn)
+            step(db)
+    return db
+
+
+def add_columns(table: str, columns: dict) -> Callable:
+    """A step adding ``columns`` ({name: type}) to ``table``, in order."""
+    def step(db) -> None:
+        for name, kind in columns.items():
+            db[table].add_column(name, kind)
+    step.__doc__ = f"add {', '.join(columns)} to {table}"
+    return step
+
+
+def transform(db, table: str, **changes) -> None:
+    """Change ``table``'s columns with sqlite-utils' ``transform`` (``types``, ``rename``,
+    ``not_null``, ``defaults``...; never ``drop``: a migration does not drop data),
+    keeping its rows, its indexes and its triggers.
+
+    SQLite rebuilds the table under a new name, so the triggers on it would go with
+    the old one: they are read first and made again.  Inside the migration's
+    transaction sqlite-utils works in a savepoint.  A trigger that names a renamed
+    column is the migration's own to rewrite."""
+    if changes.get("drop"):
+        raise ValueError("a migration never drops a column")
+    triggers = [sql for (sql,) in db.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? ORDER BY rowid", [table])]
+    db[table].transform(**changes)
+    for sql in triggers:
+        db.execute(sql)
 
 # Version 1: photos, folders, full text, facets, places.
 _V1 = [
@@ -153,13 +211,15 @@ _V3 = [
         fix TEXT, field TEXT
     )""",
     "CREATE INDEX violations_photo ON violations(photo_id)",
-    "ALTER TABLE photos ADD COLUMN licence_id INTEGER",        # assigned by hand
-    "ALTER TABLE photos ADD COLUMN licence_resolved INTEGER",  # the covering licence, stored
-    "ALTER TABLE photos ADD COLUMN clearance_status TEXT",
-    "ALTER TABLE photos ADD COLUMN clearance_on TEXT",
-    "ALTER TABLE photos ADD COLUMN clearance TEXT",            # JSON: cost, reasons
-    "ALTER TABLE photos ADD COLUMN rule_status TEXT",          # ok, warning, error; NULL unchecked
-    "ALTER TABLE photos ADD COLUMN checked_profile TEXT",
+    add_columns("photos", {
+        "licence_id": int,            # assigned by hand
+        "licence_resolved": int,      # the covering licence, stored
+        "clearance_status": str,
+        "clearance_on": str,
+        "clearance": str,             # JSON: cost, reasons
+        "rule_status": str,           # ok, warning, error; NULL unchecked
+        "checked_profile": str,
+    }),
     # Flag filters walk their photos in page order (newest first) along these.
     # Partial, so the planner never skip-scans them for unrelated queries.
     "CREATE INDEX photos_cleared ON photos(clearance_on, sort_key) WHERE clearance_status = 'cleared'",
@@ -177,7 +237,7 @@ _CHECKED_FIELDS = ("taken_at, gps_lat, gps_lon, creator, creator_title, credit, 
                    "caption, headline, title, keywords, city, sublocation, state, country, country_code, "
                    "instructions, usage_terms, credit_line, embedded, edited, licence_id")
 _V4 = [
-    "ALTER TABLE photos ADD COLUMN checked_epoch INTEGER",   # NULL: never checked, or changed since
+    add_columns("photos", {"checked_epoch": int}),   # NULL: never checked, or changed since
     "CREATE INDEX photos_unchecked ON photos(sort_key) WHERE checked_epoch IS NULL",
     "CREATE TABLE check_state (key TEXT PRIMARY KEY, value)",  # epoch, profile, watermark, quota
     "INSERT INTO check_state(key, value) VALUES ('epoch', 1)",
@@ -226,8 +286,7 @@ _V5 = [
 # of the photo starts or ends, so the first search of a new day re-judges the photos
 # whose span ended, not the whole archive.  Existing verdicts hold for their own day.
 _V6 = [
-    "ALTER TABLE photos ADD COLUMN clearance_from TEXT",
-    "ALTER TABLE photos ADD COLUMN clearance_until TEXT",
+    add_columns("photos", {"clearance_from": str, "clearance_until": str}),
     "UPDATE photos SET clearance_from = clearance_on, clearance_until = clearance_on WHERE clearance_on IS NOT NULL",
     "DROP INDEX IF EXISTS photos_cleared",
     "CREATE INDEX photos_cleared ON photos(sort_key) WHERE clearance_status = 'cleared'",
@@ -275,5 +334,5 @@ _V8 = [
        BEGIN UPDATE meta SET value = value + 1 WHERE key = 'order:creator'; END""",
 ]
 
-MIGRATIONS: list[list[str]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
+MIGRATIONS: list[list[Step]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
 SCHEMA_VERSION = len(MIGRATIONS)

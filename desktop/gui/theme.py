@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 import tempfile
 from pathlib import Path
 
 from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication
+
+from archive.resources import resource_path
 
 DRAWN_IN = "#d8d8d8"                 # the stroke colour the SVGs are drawn in
 THEMES = ("dark", "system")
@@ -26,10 +27,8 @@ _icons: dict[tuple[str, str], QIcon] = {}
 
 
 def resource(*parts: str) -> Path:
-    """A file shipped in ``resources/`` (the source tree, or a PyInstaller bundle)."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    root = Path(bundle) if bundle else Path(__file__).resolve().parents[2]
-    return root.joinpath("resources", *parts)
+    """A file shipped in ``resources/`` (found by archive.resources)."""
+    return resource_path(*parts)
 
 
 def icon_names() -> list[str]:
