@@ -97,14 +97,14 @@ def remove_index(conn, sort_key: int, kinds: tuple[str, ...] | None = None) -> N
 
 
 def insert_photo(conn, *, path: str, folder_id: int | None, stat: tuple, meta: dict,
-                 derived, content_hash: str | None) -> int:
+                 derived, content_hash: str | None, fingerprint: str | None = None) -> int:
     """Add a new photo; returns its id."""
     size, mtime_ns, inode, sidecar_mtime_ns = stat
     sort_key = allocate_sort_key(conn, meta.get("taken_at"))
     row = _row_values(meta)
     row.update(path=path, folder_id=folder_id, size=size, mtime_ns=mtime_ns, inode=inode,
                sidecar_mtime_ns=sidecar_mtime_ns, content_hash=content_hash,
-               sort_key=sort_key, embedded=json.dumps(meta, ensure_ascii=False),
+               fingerprint=fingerprint, sort_key=sort_key, embedded=json.dumps(meta, ensure_ascii=False),
                taken_date=derived.taken_date, place_city=derived.place_city,
                updated_at=now_iso())
     cols = ",".join(row)
@@ -115,7 +115,8 @@ def insert_photo(conn, *, path: str, folder_id: int | None, stat: tuple, meta: d
 
 
 def refresh_photo(conn, photo_id: int, *, stat: tuple, meta: dict, derive_fn,
-                  content_hash: str | None, path: str | None = None) -> dict:
+                  content_hash: str | None, path: str | None = None,
+                  fingerprint: str | None = None) -> dict:
     """A changed file: take its new metadata, keep the archive's edits.
 
     Returns the conflicts recorded: field -> what the file says now, for every
@@ -135,8 +136,8 @@ def refresh_photo(conn, photo_id: int, *, stat: tuple, meta: dict, derive_fn,
         row.pop(fld, None)
     size, mtime_ns, inode, sidecar_mtime_ns = stat
     row.update(size=size, mtime_ns=mtime_ns, inode=inode, sidecar_mtime_ns=sidecar_mtime_ns,
-               content_hash=content_hash, embedded=json.dumps(meta, ensure_ascii=False),
-               conflicts=json.dumps(conflicts, ensure_ascii=False), missing_since=None,
+               content_hash=content_hash, fingerprint=fingerprint,
+               embedded=json.dumps(meta, ensure_ascii=False), conflicts=json.dumps(conflicts, ensure_ascii=False), missing_since=None,
                updated_at=now_iso())
     if path is not None:
         row["path"] = path
@@ -206,10 +207,11 @@ def set_content_hashes(conn, pairs: Iterable[tuple[int, str]]) -> None:
 
 
 def file_states(conn) -> Iterator[tuple]:
-    """(id, path, size, mtime_ns, inode, sidecar_mtime_ns, content_hash, missing) of every photo."""
+    """(id, path, size, mtime_ns, inode, sidecar_mtime_ns, content_hash, missing, fingerprint)
+    of every photo."""
     yield from conn.execute(
         "SELECT id, path, size, mtime_ns, inode, sidecar_mtime_ns, content_hash, "
-        "missing_since IS NOT NULL FROM photos")
+        "missing_since IS NOT NULL, fingerprint FROM photos")
 
 
 def unhashed(conn) -> list[tuple[int, str]]:
