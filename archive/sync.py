@@ -128,7 +128,9 @@ def _run_parallel(fn, items, processes):
 
     from archive import workers
 
-    with closing(workers.run(fn, chunks, processes=processes)) as results:
+    # The parent reads a chunk itself whenever it has nothing to write: the first
+    # photos go in while the workers start, and its core is never idle.
+    with closing(workers.run(fn, chunks, processes=processes, local=True)) as results:
         yield from results
 
 
@@ -254,6 +256,10 @@ def _sync(archive, roots, single_files, *, full, thumbnails, progress, cancel, p
         might_move = row is None and state[0] in vanished_sizes
         to_read.append((path, might_move or row is not None))
     to_read.sort()
+    if processes != 1 and len(to_read) >= POOL_THRESHOLD:
+        from archive import workers
+
+        workers.start(processes)    # in the background, while this process goes on
 
     def folder_for(path):
         best = None

@@ -143,17 +143,19 @@ class WorkerPool:
         self._executor: Optional[ProcessPoolExecutor] = None
         self._lock = threading.Lock()
         self._started: Optional[threading.Thread] = None
+        self._ready = threading.Event()     # every worker has started (and warmed up)
         self.generation = 0     # how many times workers were (re)started: 1 after the first start
 
     def _context(self):
         import multiprocessing
 
-        ctx = multiprocessing.get_context(self.method)
         if self.method == "forkserver":
+            ctx = _forkserver_context() or multiprocessing.get_context("forkserver")
             # The fork server imports these once; workers fork from it warm.  No
             # '__main__': the caller's script (pytest, the window) is not re-run there.
             ctx.set_forkserver_preload(list(WARM_MODULES))
-        return ctx
+            return ctx
+        return multiprocessing.get_context(self.method)
 
     def executor(self) -> ProcessPoolExecutor:
         with self._lock:
@@ -184,6 +186,13 @@ class WorkerPool:
                 f.result()
         except Exception:       # a start that fails is reported by the first real task
             pass
+        finally:
+            self._ready.set()
+
+    def ready(self) -> bool:
+        """Have the workers started?  (Submitting before blocks while they start.)"""
+        ex = self._executor
+        return self._ready.is_set() and ex is not None and not getattr(ex, "_broken", False)
 
     def pids(self) -> set[int]:
         ex = self._executor
@@ -193,6 +202,7 @@ class WorkerPool:
         """Drop the current processes (after a crash); the next task starts new ones."""
         with self._lock:
             ex, self._executor = self._executor, None
+            self._ready.clear()
         if ex is not None:
             ex.shutdown(wait=True, cancel_futures=True)
 
@@ -204,6 +214,56 @@ class WorkerPool:
 
     def job(self, init: Optional[Callable] = None, arg=None) -> "Job":
         return Job(self, init, arg)
+
+
+try:
+    import io as _io
+    from multiprocessing import context as _mp_context
+    from multiprocessing import forkserver as _forkserver
+    from multiprocessing import popen_forkserver as _popen_forkserver
+    from multiprocessing import reduction as _reduction
+    from multiprocessing import spawn as _spawn
+    from multiprocessing import util as _util
+
+    class _MainlessPopen(_popen_forkserver.Popen):
+        """popen_forkserver.Popen, without the caller's main module in what the child prepares."""
+
+        def _launch(self, process_obj):
+            prep_data = _spawn.get_preparation_data(process_obj._name)
+            prep_data.pop("init_main_from_name", None)
+            prep_data.pop("init_main_from_path", None)
+            buf = _io.BytesIO()
+            _mp_context.set_spawning_popen(self)
+            try:
+                _reduction.dump(prep_data, buf)
+                _reduction.dump(process_obj, buf)
+            finally:
+                _mp_context.set_spawning_popen(None)
+            self.sentinel, w = _forkserver.connect_to_new_process(self._fds)
+            _parent_w = os.dup(w)
+            self.finalizer = _util.Finalize(self, _util.close_fds, (_parent_w, self.sentinel))
+            with open(w, "wb", closefd=True) as f:
+                f.write(buf.getbuffer())
+            self.pid = _forkserver.read_signed(self.sentinel)
+
+    class _MainlessProcess(_mp_context.ForkServerProcess):
+        @staticmethod
+        def _Popen(process_obj):
+            return _MainlessPopen(process_obj)
+
+    class _MainlessContext(_mp_context.ForkServerContext):
+        Process = _MainlessProcess
+except (ImportError, AttributeError):      # no fork server here, or other internals
+    _MainlessContext = None
+
+
+def _forkserver_context():
+    """The fork server's context, except that workers do not run the caller's main
+    script again (spawn and forkserver normally do, so that functions defined
+    there can be found): the tasks live in archive/, and a script that imports
+    photos at its top level, without ``if __name__ == "__main__"``, would start
+    an import in every worker.  None when this Python's internals differ."""
+    return _MainlessContext() if _MainlessContext is not None else None
 
 
 _ids = itertools.count(1)
@@ -246,7 +306,7 @@ class Job:
         return self.workers.executor().submit(_task, self.id, self._payload, fn, chunk)
 
     def map(self, fn: Callable, chunks: Iterable, *, in_flight: Optional[int] = None, ordered: bool = False,
-            cancel=None) -> Iterator:
+            cancel=None, local: bool = False) -> Iterator:
         """fn's result for each chunk (in order when ``ordered``, else as they finish).
 
         At most ``in_flight`` chunks are out at once (default: two per worker), so
@@ -257,9 +317,22 @@ class Job:
         ends, chunks not started are withdrawn and running ones finish unseen,
         leaving the pool ready for the next job.  A crashed worker raises
         :class:`BrokenProcessPool` here, and the pool restarts on next use.
+
+        ``local`` (unordered, for a job without set-up): whenever no result is
+        waiting, the calling thread works a chunk itself instead of waiting, so
+        the first results come while the workers are still starting, and the
+        caller's core is never idle while it has nothing to write.
         """
         limit = max(1, in_flight or 2 * self.workers.size)
         source = iter(chunks)
+        if local and not self.workers.ready():
+            self.workers.start(background=True)
+            # Work here until the workers are up (sending a task before would wait for them).
+            while not self.workers.ready() and not (cancel is not None and cancel.is_set()):
+                chunk = next(source, _END)
+                if chunk is _END:
+                    return
+                yield fn(chunk)
         flight: deque = deque()
         exhausted = False
         try:
@@ -271,7 +344,21 @@ class Job:
                         break
                     flight.append(self.submit(fn, chunk))
                 if not flight:
+                    if local and not exhausted and not (cancel is not None and cancel.is_set()):
+                        chunk = next(source, _END)
+                        if chunk is not _END:
+                            yield fn(chunk)
+                            continue
                     return
+                if local and not ordered and not exhausted and not any(f.done() for f in flight):
+                    chunk = next(source, _END)
+                    if chunk is _END:
+                        exhausted = True
+                    else:
+                        yield fn(chunk)
+                        if cancel is not None and cancel.is_set():
+                            return
+                        continue
                 if ordered:
                     future = flight.popleft()
                     result = future.result()
@@ -329,13 +416,15 @@ def start(size: Optional[int] = None, background: bool = True) -> WorkerPool:
 
 
 def run(fn: Callable, chunks: Iterable, *, processes: Optional[int] = None, init: Optional[Callable] = None,
-        arg=None, ordered: bool = False, in_flight: Optional[int] = None, cancel=None) -> Iterator:
+        arg=None, ordered: bool = False, in_flight: Optional[int] = None, cancel=None,
+        local: bool = False) -> Iterator:
     """fn's result per chunk on the shared pool (fn(state, chunk) with ``init``);
     ``processes`` bounds the chunks in flight (two per process)."""
     workers = pool(processes)
     limit = in_flight or 2 * max(1, processes or workers.size)
     with workers.job(init, arg) as job:
-        yield from job.map(fn, chunks, in_flight=limit, ordered=ordered, cancel=cancel)
+        yield from job.map(fn, chunks, in_flight=limit, ordered=ordered, cancel=cancel,
+                           local=local and init is None)
 
 
 def shutdown() -> None:

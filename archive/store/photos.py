@@ -67,16 +67,19 @@ def write_index(conn, sort_key: int, derived, photo_id: int) -> None:
         (sort_key, f["caption"], f["headline"], f["keywords"], f["creator"], f["credit"], f["places"]))
     from archive.derive import fold
 
+    facets = []
     for kind, name in dict.fromkeys(derived.facets):
         norm = fold(name)
         if not norm:
             continue
-        conn.execute("INSERT INTO facet_values(kind, name, norm, count) VALUES (?,?,?,1) "
-                     "ON CONFLICT(kind, norm) DO UPDATE SET count = count + 1", (kind, name, norm))
-        value_id = conn.execute("SELECT id FROM facet_values WHERE kind=? AND norm=?",
-                                (kind, norm)).fetchone()[0]
-        conn.execute("INSERT OR IGNORE INTO photo_facets(value_id, sort_key, photo_id) VALUES (?,?,?)",
-                     (value_id, sort_key, photo_id))
+        # One statement counts the value and names its id (RETURNING, SQLite 3.35+).
+        value_id = conn.execute("INSERT INTO facet_values(kind, name, norm, count) VALUES (?,?,?,1) "
+                                "ON CONFLICT(kind, norm) DO UPDATE SET count = count + 1 RETURNING id",
+                                (kind, name, norm)).fetchone()[0]
+        facets.append((value_id, sort_key, photo_id))
+    if facets:
+        conn.executemany("INSERT OR IGNORE INTO photo_facets(value_id, sort_key, photo_id) VALUES (?,?,?)",
+                         facets)
     conn.executemany("INSERT OR IGNORE INTO photo_places(place_id, sort_key, photo_id) VALUES (?,?,?)",
                      [(pid, sort_key, photo_id) for pid in derived.place_ids])
 
