@@ -263,7 +263,9 @@ def _forkserver_context():
     there can be found): the tasks live in archive/, and a script that imports
     photos at its top level, without ``if __name__ == "__main__"``, would start
     an import in every worker.  None when this Python's internals differ."""
-    return _MainlessContext() if _MainlessContext is not None else None
+    if _MainlessContext is None or sys.version_info >= (3, 14):   # 3.14 reworked the fork server's hand-shake
+        return None
+    return _MainlessContext()
 
 
 _ids = itertools.count(1)
@@ -428,12 +430,21 @@ def run(fn: Callable, chunks: Iterable, *, processes: Optional[int] = None, init
 
 
 def shutdown() -> None:
-    """Stop the workers (at exit; the window may call it when it closes)."""
+    """Stop the workers (at exit; the window may call it when it closes), and the
+    fork server, so that no process outlives this one and the workers' CPU time is
+    accounted to it (they are reaped by the fork server, which is reaped here)."""
     global _POOL
     with _POOL_LOCK:
         workers, _POOL = _POOL, None
     if workers is not None:
         workers.shutdown()
+        if workers.method == "forkserver":
+            try:
+                from multiprocessing import forkserver
+
+                forkserver._forkserver._stop()
+            except (AttributeError, OSError, ChildProcessError):
+                pass
 
 
 atexit.register(shutdown)
