@@ -509,22 +509,22 @@ def _judge(kind: str, ctx: _Context, conn, ids: Sequence[int]) -> list:
     return out
 
 
-_WORKER: dict = {}
+def _job_init(ctx: _Context) -> _Context:
+    """A worker's set-up for one check job (archive/workers.py): the context itself."""
+    return ctx
 
 
-def _worker_init(ctx: _Context) -> None:
-    _WORKER.clear()
-    _WORKER["ctx"] = ctx
-
-
-def _worker_task(task):
+def _job_task(ctx: _Context, task) -> list:
+    """Runs in a worker: judge one task's photos on a read-only connection of its own
+    (opened per task, so no worker holds the archive open between jobs)."""
     from archive.store.db import connect
 
     kind, ids = task
-    conn = _WORKER.get("conn")
-    if conn is None:
-        conn = _WORKER["conn"] = connect(_WORKER["ctx"].db_path, readonly=True)
-    return _judge(kind, _WORKER["ctx"], conn, ids)
+    conn = connect(ctx.db_path, readonly=True)
+    try:
+        return _judge(kind, ctx, conn, ids)
+    finally:
+        conn.close()
 
 
 # ---------------------------------------------------------------- keeping current
@@ -653,29 +653,16 @@ def _run(ctx: _Context, conn, tasks, total: int, processes: Optional[int]):
         for kind, ids in tasks:
             yield kind, _judge(kind, ctx, conn, ids)
         return
-    import multiprocessing as mp
-    from collections import deque
+    from contextlib import closing
 
-    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-    pool = mp.get_context(method).Pool(want, initializer=_worker_init, initargs=(ctx,))
-    try:
-        queue = iter(tasks)
-        flight: deque = deque()
-        for task in queue:
-            flight.append((task[0], pool.apply_async(_worker_task, (task,))))
-            if len(flight) >= 2 * want + 1:
-                break
-        while flight:
-            kind, pending = flight.popleft()
-            results = pending.get()
-            task = next(queue, None)
-            if task is not None:
-                flight.append((task[0], pool.apply_async(_worker_task, (task,))))
-            yield kind, results
-        pool.close()
-    finally:
-        pool.terminate()
-        pool.join()
+    from archive import workers
+
+    # The shared, warm pool; the context goes with the tasks under this job's id and
+    # is unpacked once per worker.  A few tasks in flight, results in order.
+    with closing(workers.run(_job_task, tasks, processes=want, init=_job_init, arg=ctx, ordered=True,
+                             in_flight=2 * want + 1)) as results:
+        for (kind, _ids), result in zip(tasks, results):
+            yield kind, result
 
 
 def keep_current_for_query(archive, query: str, *, facets: bool = False, today=None,

@@ -18,7 +18,6 @@ batch whole, and the next run carries on from the files not yet in.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from dataclasses import dataclass, field
 
@@ -70,9 +69,11 @@ class SyncReport:
 # -- worker side -------------------------------------------------------------
 
 def _read_file(item: tuple[str, bool]):
+    """(path, meta, derived, (fingerprint, content hash or None), error) of one file.
+    The whole file is hashed only when asked (a changed file, a possible move)."""
     path, want_hash = item
     from archive.derive import derive
-    from archive.hashing import content_hash
+    from archive.hashing import content_hash, fingerprint
     from archive.metadata import read_metadata
 
     try:
@@ -83,8 +84,10 @@ def _read_file(item: tuple[str, bool]):
         record["gps"] = ({"lat": meta["gps_lat"], "lon": meta["gps_lon"], "alt": meta["gps_alt"]}
                          if meta.get("gps_lat") is not None else None)
         derived = derive(record)
-        digest = content_hash(path) if want_hash else None
-        return path, meta, derived, digest, None
+        fp, digest = fingerprint(path)
+        if want_hash and digest is None:
+            digest = content_hash(path)
+        return path, meta, derived, (fp, digest), None
     except PictureDeskError as exc:
         return path, None, None, None, getattr(exc, "reason", str(exc))
     except OSError as exc:
@@ -109,37 +112,26 @@ def _hash_chunk(items):
     return out
 
 
-def _warm_up() -> None:
-    """Import the readers and open the gazetteer once, before forking, so every
-    worker starts with them instead of paying the start-up cost itself."""
-    from archive.derive import derive, gazetteer
-    from archive.metadata import read_metadata  # noqa: F401
-
-    derive({"caption": "Kyiv", "city": "Kyiv", "credit": "Reuters", "creator": ["A B"],
-            "gps": {"lat": 50.45, "lon": 30.52, "alt": None}})
-    gazetteer()
-
-
 def _chunks(items, size):
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 def _run_parallel(fn, items, processes):
-    """Yield fn's results for chunks of items, on a process pool when it pays."""
+    """Yield fn's results for chunks of items: on the shared worker pool
+    (archive/workers.py) when it pays, else in this process."""
     chunks = _chunks(items, CHUNK)
     if processes == 1 or len(items) < POOL_THRESHOLD:
         for chunk in chunks:
             yield fn(chunk)
         return
-    _warm_up()
-    ctx = multiprocessing.get_context("fork")
-    pool = ctx.Pool(processes or os.cpu_count())
-    try:
-        yield from pool.imap_unordered(fn, chunks)
-        pool.close()
-    finally:
-        pool.terminate()
-        pool.join()
+    from contextlib import closing
+
+    from archive import workers
+
+    # The parent reads a chunk itself whenever it has nothing to write: the first
+    # photos go in while the workers start, and its core is never idle.
+    with closing(workers.run(fn, chunks, processes=processes, local=True)) as results:
+        yield from results
 
 
 # -- parent side -------------------------------------------------------------
@@ -172,8 +164,13 @@ class _Batch:
 
 
 def import_paths(archive, paths, *, thumbnails: bool = True, progress=None, cancel=None,
-                 processes: int | None = None) -> SyncReport:
-    """Add or refresh the photos at ``paths`` (files or folders, recursive)."""
+                 processes: int | None = None, content_hashes: bool = True) -> SyncReport:
+    """Add or refresh the photos at ``paths`` (files or folders, recursive).
+
+    New photos are identified by their fingerprint (archive/hashing.py); with
+    ``content_hashes`` (or ``thumbnails``) the whole-file content hashes follow
+    as a last phase, else they are left to :func:`hash_contents` (a later job),
+    the next sync, or the thumbnails."""
     resolved = []
     for p in paths:
         absolute = os.path.abspath(os.fspath(p))
@@ -188,7 +185,8 @@ def import_paths(archive, paths, *, thumbnails: bool = True, progress=None, canc
         store.folder_id(conn, root, create=True)
     conn.execute("COMMIT")
     return _sync(archive, folder_roots, single_files, full=False, thumbnails=thumbnails,
-                 progress=progress, cancel=cancel, processes=processes)
+                 progress=progress, cancel=cancel, processes=processes,
+                 content_hashes=content_hashes or thumbnails)
 
 
 def sync_archive(archive, *, thumbnails: bool = True, progress=None, cancel=None,
@@ -196,14 +194,14 @@ def sync_archive(archive, *, thumbnails: bool = True, progress=None, cancel=None
     """Rescan every known folder and file: new, changed, moved, missing."""
     roots = store.folders(archive.conn)
     return _sync(archive, roots, [], full=True, thumbnails=thumbnails, progress=progress,
-                 cancel=cancel, processes=processes)
+                 cancel=cancel, processes=processes, content_hashes=True)
 
 
 def _under(path: str, roots: list[str]) -> bool:
     return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 
 
-def _sync(archive, roots, single_files, *, full, thumbnails, progress, cancel, processes):
+def _sync(archive, roots, single_files, *, full, thumbnails, progress, cancel, processes, content_hashes):
     progress = progress or no_progress
     conn = archive.conn
     report = SyncReport()
@@ -258,6 +256,10 @@ def _sync(archive, roots, single_files, *, full, thumbnails, progress, cancel, p
         might_move = row is None and state[0] in vanished_sizes
         to_read.append((path, might_move or row is not None))
     to_read.sort()
+    if processes != 1 and len(to_read) >= POOL_THRESHOLD:
+        from archive import workers
+
+        workers.start(processes)    # in the background, while this process goes on
 
     def folder_for(path):
         best = None
@@ -275,17 +277,18 @@ def _sync(archive, roots, single_files, *, full, thumbnails, progress, cancel, p
     progress(0, total, "reading metadata")
     try:
         for results in _run_parallel(_read_chunk, to_read, processes):
-            for path, meta, derived, digest, error in results:
+            for path, meta, derived, ids, error in results:
                 done += 1
                 if error is not None:
                     report.failed.append((path, error))
                     continue
+                fp, digest = ids
                 state = scan.files[path]
                 batch.begin_if_needed()
                 row = known.get(path)
-                if row is None and digest is not None:
-                    twin = next((r for r in vanished_sizes.get(state[0], ())
-                                 if r[6] == digest and r[0] not in moved_ids), None)
+                if row is None and state[0] in vanished_sizes:
+                    twin = next((r for r in vanished_sizes[state[0]]
+                                 if r[0] not in moved_ids and _same_content(r, fp, digest)), None)
                     if twin is not None:
                         store.move_photo(conn, twin[0], path=path, folder_id=folder_for(path), stat=state)
                         moved_ids.add(twin[0])
@@ -294,11 +297,11 @@ def _sync(archive, roots, single_files, *, full, thumbnails, progress, cancel, p
                         continue
                 if row is None:
                     store.insert_photo(conn, path=path, folder_id=folder_for(path), stat=state,
-                                       meta=meta, derived=derived, content_hash=digest)
+                                       meta=meta, derived=derived, content_hash=digest, fingerprint=fp)
                     report.added += 1
                 else:
                     conflicts = store.refresh_photo(conn, row[0], stat=state, meta=meta,
-                                                    derive_fn=derive, content_hash=digest)
+                                                    derive_fn=derive, content_hash=digest, fingerprint=fp)
                     report.conflicts.extend((row[0], path, f) for f in conflicts)
                     report.updated += 1
                 batch.done_one()
@@ -314,21 +317,8 @@ def _sync(archive, roots, single_files, *, full, thumbnails, progress, cancel, p
             conn.execute("COMMIT")
         report.missing = len(gone)
 
-        pending = store.unhashed(conn)
-        progress(0, len(pending), "hashing")
-        done = 0
-        for results in _run_parallel(_hash_chunk, pending, processes):
-            batch.begin_if_needed()
-            good = [(i, h) for i, h, err in results if err is None]
-            store.set_content_hashes(conn, good)
-            report.hashed += len(good)
-            batch.pending += len(good) or 1
-            if batch.pending >= BATCH:
-                batch.commit()
-            done += len(results)
-            progress(done, len(pending), "hashing")
-            check_cancel(cancel)
-        batch.commit()
+        if content_hashes:
+            report.hashed = _hash_pending(archive, progress, cancel, processes)
         with transaction(conn):
             prune_changes(conn)
     except BaseException as exc:
@@ -342,6 +332,57 @@ def _sync(archive, roots, single_files, *, full, thumbnails, progress, cancel, p
         report.warnings.extend((w["path"], w["message"])
                                for w in report.thumbnails.get("file_warnings", ()))
     return report
+
+
+def _same_content(row, fp, digest) -> bool:
+    """Is a vanished photo (a file_states row) the file just read, moved?  Same size
+    (the caller's index) and the same whole-content hash when both are known; when
+    the vanished photo was never hashed, the same fingerprint."""
+    old_digest, old_fp = row[6], row[8] if len(row) > 8 else None
+    if old_digest is not None and digest is not None:
+        return old_digest == digest
+    return old_fp is not None and old_fp == fp
+
+
+def hash_contents(archive, *, progress=None, cancel=None, processes: int | None = None) -> int:
+    """The whole-file content hash of every present photo that has none yet (those an
+    import identified by fingerprint only); returns how many were hashed.  A job of
+    its own, for the window to run after an import; sync and thumbnails run it too.
+    Cancelling keeps what was written."""
+    progress = progress or no_progress
+    try:
+        return _hash_pending(archive, progress, cancel, processes)
+    except BaseException as exc:
+        if archive.conn.in_transaction:
+            archive.conn.execute("ROLLBACK")
+        _raise_for_storage(archive, exc)
+        raise
+
+
+def _hash_pending(archive, progress, cancel, processes) -> int:
+    conn = archive.conn
+    pending = store.unhashed(conn)
+    if not pending:
+        return 0
+    progress(0, len(pending), "hashing")
+    done = hashed = 0
+    batch = _Batch(conn)
+    for results in _run_parallel(_hash_chunk, pending, processes):
+        good = [(i, h) for i, h, err in results if err is None]
+        if good:
+            batch.begin_if_needed()
+            store.set_content_hashes(conn, good)
+            hashed += len(good)
+            batch.pending += len(good)
+            if batch.pending >= BATCH:
+                batch.commit()
+        done += len(results)
+        progress(done, len(pending), "hashing")
+        if cancel is not None and cancel.is_set():
+            batch.commit()
+            check_cancel(cancel)
+    batch.commit()
+    return hashed
 
 
 def _raise_for_storage(archive, exc: BaseException) -> None:

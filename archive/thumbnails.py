@@ -22,16 +22,14 @@ the parent writes the database, in batched transactions.
 from __future__ import annotations
 
 import io
-import multiprocessing
 import os
 import sqlite3
-import sys
 import threading
 import time
 import warnings
 from collections import deque
 from contextlib import closing
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -610,7 +608,10 @@ def make_thumbnails(thumbs_db_path, items: Iterable[Item], *, processes: int | N
                     report.file_warnings.append(ThumbnailWarning(photo_id, path, message))
                 done += 1
                 now = time.monotonic()
-                if now - last_report >= 0.05:
+                # Throttled to 20 a second, but the first outcome is always reported:
+                # a person sees the run start, and a Cancel pressed then is honoured
+                # before the second.
+                if now - last_report >= 0.05 or done == report.skipped + 1:
                     progress(done, report.total, "thumbnails")
                     last_report = now
                 _check(cancel)
@@ -667,11 +668,17 @@ def _outcomes(todo: list[Item], processes: int | None, size: int,
               cancel: CancelFlag | None, start_method: str | None = None) -> Iterator[tuple]:
     """Outcomes of todo in completion order, from worker processes.
 
-    Work goes out in small chunks, a few per worker, so cancelling waits for
-    little.  If a decoder crashes a worker (a segfault on a hostile file) the
-    pool breaks: the files of the chunks in flight are then retried one at a
-    time in a new pool, which pins the crash on the file that caused it.
+    The work runs on the shared, warm worker pool (archive/workers.py; a
+    ``start_method`` asks for a pool of its own, started that way, for this run
+    only).  Work goes out in small chunks, a few per worker, so cancelling
+    waits for little; chunks not started are withdrawn and the pool is left
+    ready for the next job.  If a decoder crashes a worker (a segfault on a
+    hostile file) the pool's processes break: the files of the chunks in flight
+    are then retried one at a time on new workers, which pins the crash on the
+    file that caused it.
     """
+    from archive import workers as _workers
+
     if not todo:
         return
     workers = max(1, min(processes or _cpu_count(), len(todo)))
@@ -679,32 +686,31 @@ def _outcomes(todo: list[Item], processes: int | None, size: int,
         for item in todo:
             yield _make_one(item, size)
         return
-    # Chosen once: a pool just shut down leaves OS threads exiting for a moment.
-    context = multiprocessing.get_context(start_method) if start_method else _mp_context()
+    own = _workers.WorkerPool(workers, start_method) if start_method else None
+    pool = own or _workers.pool(processes)
     # Chunks of up to 4 files: IPC costs under 1 % of the decoding, and a
     # cancel waits for at most one chunk per worker (a second for HEICs).
     chunk_size = max(1, min(4, len(todo) // (workers * 6)))
     queue = deque(_chunks(todo, chunk_size))
     suspects: deque[list[Item]] = deque()
-    while queue or suspects:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-        in_flight: dict = {}
-        broken = False
-        try:
+    in_flight: dict = {}
+    try:
+        while queue or suspects or in_flight:
+            broken = False
+            executor = pool.executor()
             while queue or suspects or in_flight:
                 if not broken:
                     if suspects:
                         if not in_flight:  # a suspect runs alone, so a crash is its own
                             chunk = suspects.popleft()
-                            in_flight[pool.submit(_work_chunk, chunk, size)] = (chunk, True)
+                            in_flight[executor.submit(_work_chunk, chunk, size)] = (chunk, True)
                     else:
                         while queue and len(in_flight) < workers * 2:
                             chunk = queue.popleft()
-                            in_flight[pool.submit(_work_chunk, chunk, size)] = (chunk, False)
+                            in_flight[executor.submit(_work_chunk, chunk, size)] = (chunk, False)
                 if not in_flight:
                     break
                 finished, _ = wait(in_flight, timeout=0.2, return_when=FIRST_COMPLETED)
-                _check(cancel)
                 for future in finished:
                     chunk, alone = in_flight.pop(future)
                     try:
@@ -723,10 +729,18 @@ def _outcomes(todo: list[Item], processes: int | None, size: int,
                             yield ("fail", item[0], str(item[1]), f"worker error: {exc}")
                         continue
                     yield from results
+                _check(cancel)
                 if broken and not in_flight:
-                    break  # start a new pool for what is left
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+                    pool.reset()     # new workers for what is left
+                    break
+    finally:
+        # Cancelled, failed or done: withdraw what has not started, let what runs
+        # finish unseen, so the shared pool is ready for the next job.
+        running = [f for f in in_flight if not f.cancel()]
+        if running:
+            wait(running)
+        if own is not None:
+            own.shutdown()
 
 
 def _cpu_count() -> int:
@@ -737,16 +751,10 @@ def _cpu_count() -> int:
 
 
 def _mp_context():
-    """Spawned workers: forking a process that runs other threads (Qt, a GUI job) can deadlock.
+    """The multiprocessing context the shared worker pool starts its workers with
+    (never a fork of this process: see archive/workers.py)."""
+    import multiprocessing
 
-    When the process has a single OS thread (the command line, tests) fork is
-    safe on Linux and saves each worker's start-up imports.  Qt's own threads
-    are invisible to :mod:`threading`, hence /proc.
-    """
-    if sys.platform.startswith("linux"):
-        try:
-            if len(os.listdir("/proc/self/task")) == 1:
-                return multiprocessing.get_context("fork")
-        except OSError:
-            pass
-    return multiprocessing.get_context("spawn")
+    from archive.workers import start_method
+
+    return multiprocessing.get_context(start_method())

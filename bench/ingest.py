@@ -309,6 +309,28 @@ def photo_corpus(n: int, rebuild: bool) -> tuple[Path, Path]:
     return dirs
 
 
+def bare_corpus(n: int, rebuild: bool) -> Path:
+    """bench/out/ingest-corpus-N/bare: N tagged 12-MP JPEGs with no embedded preview at all
+    (no MPF preview, no EXIF IFD1 thumbnail), as many agency and edited pictures arrive."""
+    plain, _ = base_files(rebuild)
+    folder = OUT / f"ingest-corpus-{n}"
+    params = {"version": CORPUS_VERSION, "n": n, "base": hashlib.md5(plain).hexdigest()}
+    directory = folder / "bare"
+    if not rebuild and _complete(directory, params):
+        return directory
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    base_path = directory / "base.jpeg"
+    base_path.write_bytes(plain)
+    _exiftool_write(base_path, ["-IFD1:all=", "-overwrite_original"])
+    base = base_path.read_bytes()
+    base_path.unlink()
+    print(f"  writing {n} 12-MP JPEGs without a preview to {directory} ...", flush=True)
+    _write_copies(base, _patch_plan(base), [directory / f"IMG_{i:05d}.JPG" for i in range(n)])
+    _mark_complete(directory, params)
+    return directory
+
+
 def small_corpus(n: int, rebuild: bool) -> Path:
     """bench/out/resync-corpus-N: N small tagged JPEGs, 1,000 per folder."""
     folder = OUT / f"resync-corpus-{n}"

@@ -479,11 +479,23 @@ class Desk:
 
     # ------------------------------------------------------------ jobs
 
-    def import_paths(self, paths, *, thumbnails: bool = True, progress=None, cancel=None, processes=None):
+    def import_paths(self, paths, *, thumbnails: bool = True, progress=None, cancel=None, processes=None,
+                     content_hashes: Optional[bool] = None):
+        """Import: photos are searchable and identified (by fingerprint) when it returns.
+        The whole-file content hashes come with the thumbnails; without thumbnails
+        (``content_hashes`` None or False) they are left to :meth:`hash_contents`."""
         from archive.sync import import_paths
 
         return import_paths(self.archive, paths, thumbnails=thumbnails, progress=progress, cancel=cancel,
-                            processes=processes)
+                            processes=processes,
+                            content_hashes=thumbnails if content_hashes is None else content_hashes)
+
+    def hash_contents(self, *, progress=None, cancel=None, processes=None) -> int:
+        """The background job after an import: whole-file content hashes of the photos
+        that have only a fingerprint; returns how many were hashed."""
+        from archive.sync import hash_contents
+
+        return hash_contents(self.archive, progress=progress, cancel=cancel, processes=processes)
 
     def sync(self, *, thumbnails: bool = True, progress=None, cancel=None, processes=None):
         from archive.sync import sync_archive

@@ -4,8 +4,9 @@ The rule families run in a fixed order (credit, caption, style, licence), each
 reading the same :class:`~archive.rules.facts.PhotoFacts`.  An :class:`Engine`
 holds what is built once per profile (compiled credit patterns, the spelling
 regex, the cached gazetteer) so that checking a week's 50,000 photos costs
-rule logic, not set-up.  ``check_many`` can spread the work over processes;
-each worker receives the profile and builds its own caches.
+rule logic, not set-up.  ``check_many`` can spread the work over the shared
+worker pool (archive/workers.py); each worker receives the profile with the
+job's tasks and builds its own caches once per job.
 
 Licence rules need the desk's licences and leases, which live in the store.
 Pass them as a :class:`Licensing` (or a ready :class:`~archive.licences.Clearance`
@@ -36,7 +37,7 @@ class Licensing:
     id to that photo's leases; ``uses_in_period`` maps licence id to uses so far.
     A snapshot: the leases are indexed by photo on first use, so build a new
     Licensing after the store changes.  (Use a list, not a function, with
-    ``check_many(processes > 1)`` on systems that spawn rather than fork.)
+    ``check_many(processes > 1)``: it travels to worker processes by pickling.)
     """
 
     licences: list = field(default_factory=list)
@@ -151,13 +152,18 @@ class Engine:
                     if progress:
                         progress(done, None, "checking photos")
             return
-        import multiprocessing as mp
+        from contextlib import closing
 
-        ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
-        # The Profile pickles without its compiled helpers; each worker rebuilds them.
-        with ctx.Pool(processes, initializer=_worker_init,
-                      initargs=(self.profile, self.licensing, self._gazetteer_arg)) as pool:
-            for results in pool.imap(_worker_check, _chunks(records, chunk, on)):
+        from archive import workers
+
+        # The shared, warm pool (archive/workers.py).  The profile, licensing and
+        # gazetteer go with the tasks under this job's id: each worker builds its
+        # Engine (compiled patterns, caches) once for the job, not per chunk.
+        # (The Profile pickles without its compiled helpers; each worker rebuilds them.)
+        setup = (self.profile, self.licensing, self._gazetteer_arg)
+        with closing(workers.run(_job_check, _chunks(records, chunk, on), processes=processes,
+                                 init=_job_engine, arg=setup, ordered=True, in_flight=2 * processes)) as pool:
+            for results in pool:
                 for item in results:
                     yield item
                 done += len(results)
@@ -177,17 +183,14 @@ def _chunks(records: Iterable[dict], size: int, on: date):
         yield batch, on
 
 
-_WORKER: Optional[Engine] = None
+def _job_engine(setup) -> Engine:
+    """A worker's set-up for one check_many job: its own Engine."""
+    return Engine(*setup)
 
 
-def _worker_init(source, licensing, gazetteer):
-    global _WORKER
-    _WORKER = Engine(source, licensing, gazetteer)
-
-
-def _worker_check(args):
+def _job_check(engine: Engine, args):
     batch, on = args
-    return [(r.get("id"), _WORKER.check(r, on)) for r in batch]
+    return [(r.get("id"), engine.check(r, on)) for r in batch]
 
 
 def default_processes() -> int:

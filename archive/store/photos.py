@@ -67,16 +67,19 @@ def write_index(conn, sort_key: int, derived, photo_id: int) -> None:
         (sort_key, f["caption"], f["headline"], f["keywords"], f["creator"], f["credit"], f["places"]))
     from archive.derive import fold
 
+    facets = []
     for kind, name in dict.fromkeys(derived.facets):
         norm = fold(name)
         if not norm:
             continue
-        conn.execute("INSERT INTO facet_values(kind, name, norm, count) VALUES (?,?,?,1) "
-                     "ON CONFLICT(kind, norm) DO UPDATE SET count = count + 1", (kind, name, norm))
-        value_id = conn.execute("SELECT id FROM facet_values WHERE kind=? AND norm=?",
-                                (kind, norm)).fetchone()[0]
-        conn.execute("INSERT OR IGNORE INTO photo_facets(value_id, sort_key, photo_id) VALUES (?,?,?)",
-                     (value_id, sort_key, photo_id))
+        # One statement counts the value and names its id (RETURNING, SQLite 3.35+).
+        value_id = conn.execute("INSERT INTO facet_values(kind, name, norm, count) VALUES (?,?,?,1) "
+                                "ON CONFLICT(kind, norm) DO UPDATE SET count = count + 1 RETURNING id",
+                                (kind, name, norm)).fetchone()[0]
+        facets.append((value_id, sort_key, photo_id))
+    if facets:
+        conn.executemany("INSERT OR IGNORE INTO photo_facets(value_id, sort_key, photo_id) VALUES (?,?,?)",
+                         facets)
     conn.executemany("INSERT OR IGNORE INTO photo_places(place_id, sort_key, photo_id) VALUES (?,?,?)",
                      [(pid, sort_key, photo_id) for pid in derived.place_ids])
 
@@ -97,14 +100,14 @@ def remove_index(conn, sort_key: int, kinds: tuple[str, ...] | None = None) -> N
 
 
 def insert_photo(conn, *, path: str, folder_id: int | None, stat: tuple, meta: dict,
-                 derived, content_hash: str | None) -> int:
+                 derived, content_hash: str | None, fingerprint: str | None = None) -> int:
     """Add a new photo; returns its id."""
     size, mtime_ns, inode, sidecar_mtime_ns = stat
     sort_key = allocate_sort_key(conn, meta.get("taken_at"))
     row = _row_values(meta)
     row.update(path=path, folder_id=folder_id, size=size, mtime_ns=mtime_ns, inode=inode,
                sidecar_mtime_ns=sidecar_mtime_ns, content_hash=content_hash,
-               sort_key=sort_key, embedded=json.dumps(meta, ensure_ascii=False),
+               fingerprint=fingerprint, sort_key=sort_key, embedded=json.dumps(meta, ensure_ascii=False),
                taken_date=derived.taken_date, place_city=derived.place_city,
                updated_at=now_iso())
     cols = ",".join(row)
@@ -115,7 +118,8 @@ def insert_photo(conn, *, path: str, folder_id: int | None, stat: tuple, meta: d
 
 
 def refresh_photo(conn, photo_id: int, *, stat: tuple, meta: dict, derive_fn,
-                  content_hash: str | None, path: str | None = None) -> dict:
+                  content_hash: str | None, path: str | None = None,
+                  fingerprint: str | None = None) -> dict:
     """A changed file: take its new metadata, keep the archive's edits.
 
     Returns the conflicts recorded: field -> what the file says now, for every
@@ -135,8 +139,8 @@ def refresh_photo(conn, photo_id: int, *, stat: tuple, meta: dict, derive_fn,
         row.pop(fld, None)
     size, mtime_ns, inode, sidecar_mtime_ns = stat
     row.update(size=size, mtime_ns=mtime_ns, inode=inode, sidecar_mtime_ns=sidecar_mtime_ns,
-               content_hash=content_hash, embedded=json.dumps(meta, ensure_ascii=False),
-               conflicts=json.dumps(conflicts, ensure_ascii=False), missing_since=None,
+               content_hash=content_hash, fingerprint=fingerprint,
+               embedded=json.dumps(meta, ensure_ascii=False), conflicts=json.dumps(conflicts, ensure_ascii=False), missing_since=None,
                updated_at=now_iso())
     if path is not None:
         row["path"] = path
@@ -206,10 +210,11 @@ def set_content_hashes(conn, pairs: Iterable[tuple[int, str]]) -> None:
 
 
 def file_states(conn) -> Iterator[tuple]:
-    """(id, path, size, mtime_ns, inode, sidecar_mtime_ns, content_hash, missing) of every photo."""
+    """(id, path, size, mtime_ns, inode, sidecar_mtime_ns, content_hash, missing, fingerprint)
+    of every photo."""
     yield from conn.execute(
         "SELECT id, path, size, mtime_ns, inode, sidecar_mtime_ns, content_hash, "
-        "missing_since IS NOT NULL FROM photos")
+        "missing_since IS NOT NULL, fingerprint FROM photos")
 
 
 def unhashed(conn) -> list[tuple[int, str]]:

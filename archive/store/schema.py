@@ -334,5 +334,11 @@ _V8 = [
        BEGIN UPDATE meta SET value = value + 1 WHERE key = 'order:creator'; END""",
 ]
 
-MIGRATIONS: list[list[Step]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
+# Version 9: a photo's fingerprint (size, first and last 64 KiB: archive/hashing.py), which
+# import identifies it by; content_hash, the whole file's hash, may follow later.
+_V9 = [
+    add_columns("photos", {"fingerprint": str}),
+]
+
+MIGRATIONS: list[list[Step]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -439,14 +439,16 @@ def test_cancel_midway_then_carry_on(tmp_path, photo_folder):
     cancel = threading.Event()
 
     def progress(done, total, message):
-        # The person presses Cancel once the first thumbnails are in.
+        # The person presses Cancel once the first thumbnail is in.  Progress is
+        # throttled, but the first outcome is always reported, so this cancels on
+        # every run, however fast the machine.
         if done >= 1:
             cancel.set()
 
     with pytest.raises(Cancelled) as caught:
         make_thumbnails(db, good, processes=2, cancel=cancel, progress=progress)
     first = caught.value.report
-    assert 0 < first.made < 12
+    assert first.made == 1                           # the cancel is honoured at once
     with ThumbnailStore(db) as store:
         assert store.count() == first.made           # what was done is committed
     rest = make_thumbnails(db, good, processes=2)
