@@ -430,21 +430,13 @@ def run(fn: Callable, chunks: Iterable, *, processes: Optional[int] = None, init
 
 
 def shutdown() -> None:
-    """Stop the workers (at exit; the window may call it when it closes), and the
-    fork server, so that no process outlives this one and the workers' CPU time is
-    accounted to it (they are reaped by the fork server, which is reaped here)."""
+    """Stop the workers (at exit; the window may call it when it closes).  The fork
+    server itself ends by itself when this process does."""
     global _POOL
     with _POOL_LOCK:
         workers, _POOL = _POOL, None
     if workers is not None:
         workers.shutdown()
-        if workers.method == "forkserver":
-            try:
-                from multiprocessing import forkserver
-
-                forkserver._forkserver._stop()
-            except (AttributeError, OSError, ChildProcessError):
-                pass
 
 
 atexit.register(shutdown)
