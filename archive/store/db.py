@@ -132,7 +132,8 @@ def _migrate(conn: sqlite3.Connection, directory: Path) -> None:
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:     # an interrupt may come just after COMMIT
+            conn.execute("ROLLBACK")
         raise
 
 

@@ -90,9 +90,10 @@ def cmd_import(args) -> int:
     from desktop.commands import cancel_flag, open_desk
 
     progress = TerminalProgress()
+    cancel = cancel_flag()     # before opening: a Ctrl-C during a migration cancels too
     with open_desk(args, create=True) as desk:
         report = desk.import_paths(args.paths, thumbnails=not args.no_thumbnails,
-                                   progress=progress, cancel=cancel_flag(), processes=args.jobs)
+                                   progress=progress, cancel=cancel, processes=args.jobs)
     progress.finish_line()
     return _print_report(report, args)
 
@@ -101,8 +102,9 @@ def cmd_sync(args) -> int:
     from desktop.commands import cancel_flag, open_desk
 
     progress = TerminalProgress()
+    cancel = cancel_flag()     # before opening: a Ctrl-C during a migration cancels too
     with open_desk(args) as desk:
-        report = desk.sync(thumbnails=not args.no_thumbnails, progress=progress, cancel=cancel_flag(),
+        report = desk.sync(thumbnails=not args.no_thumbnails, progress=progress, cancel=cancel,
                            processes=args.jobs)
     progress.finish_line()
     return _print_report(report, args)

@@ -112,9 +112,10 @@ def cmd_show(args) -> int:
 
 
 def cmd_match(args) -> int:
+    cancel = cancel_flag()     # before opening: a Ctrl-C during a migration cancels too
     with open_desk(args) as desk:
         article_id = desk.resolve_article(args.article)
-        result = desk.match(article_id, cancel=cancel_flag())
+        result = desk.match(article_id, cancel=cancel)
         accepted = desk.accept(article_id)[0] if args.accept else []
         settled = {p["caption_index"] for p in accepted}
         for pair in result.pairs:
