@@ -353,6 +353,34 @@ def prepare_later(conn) -> None:
     later(conn, "prepare", prepare)
 
 
+def pending(conn) -> bool:
+    """Has this archive background work queued (a preparation) that has not run yet?"""
+    path = archive_key(conn)[1]
+    with _LATER_LOCK:
+        return bool(path and _TASKS.get(path))
+
+
+def run_pending(conn) -> int:
+    """Run now, on the calling thread, the background work queued for this archive,
+    and write what waits to be kept: a command that is about to exit calls this,
+    since the keeper is a daemon thread that would die with the process.  Returns
+    how many tasks ran."""
+    path = archive_key(conn)[1]
+    if not path:
+        return 0
+    with _LATER_LOCK:
+        named = _TASKS.pop(path, {})
+    was = getattr(_KEEPING, "active", False)
+    _KEEPING.active = True          # what the tasks make is kept, not queued again
+    try:
+        keep_now()
+        _run_tasks(path, list(named.values()))
+        keep_now()
+    finally:
+        _KEEPING.active = was
+    return len(named)
+
+
 def _start_keeper() -> None:
     with _LATER_LOCK:
         if not _KEEPER or not _KEEPER[0].is_alive():

@@ -86,6 +86,23 @@ def _print_report(report, args) -> int:
     return 1 if report.failed else 0
 
 
+def _finish_background(desk, cancel) -> None:
+    """A big archive is prepared for search after an import or a sync; the window does
+    it in the background, a command before it exits (else the next start rebuilds)."""
+    import threading
+
+    if cancel.is_set() or not desk.background_pending():
+        return
+    err("preparing the archive for search (Ctrl-C leaves it for later) ...")
+    work = threading.Thread(target=desk.finish_background, name="prepare", daemon=True)
+    work.start()
+    while work.is_alive():
+        if cancel.wait(0.1):            # each write of it is a transaction: stopping is safe
+            cancel.clear()              # the import itself finished: its report stands
+            err("left for later: the next search of this archive prepares it")
+            return
+
+
 def cmd_import(args) -> int:
     from desktop.commands import cancel_flag, open_desk
 
@@ -94,6 +111,7 @@ def cmd_import(args) -> int:
     with open_desk(args, create=True) as desk:
         report = desk.import_paths(args.paths, thumbnails=not args.no_thumbnails,
                                    progress=progress, cancel=cancel, processes=args.jobs)
+        _finish_background(desk, cancel)
     progress.finish_line()
     return _print_report(report, args)
 
@@ -106,6 +124,7 @@ def cmd_sync(args) -> int:
     with open_desk(args) as desk:
         report = desk.sync(thumbnails=not args.no_thumbnails, progress=progress, cancel=cancel,
                            processes=args.jobs)
+        _finish_background(desk, cancel)
     progress.finish_line()
     return _print_report(report, args)
 
