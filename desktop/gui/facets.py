@@ -22,6 +22,17 @@ TOP = 20
 COUNT_DELAY_MS = 25
 
 
+
+def _label(kind: str, name: str) -> str:
+    """What a facet value is called in the list: a folder by its last two parts (the
+    whole path is in the tooltip), a rule id or clearance with spaces for underscores."""
+    if kind == "folder":
+        parts = [p for p in name.replace("\\", "/").split("/") if p]
+        return name if len(parts) <= 2 else "…/" + "/".join(parts[-2:])
+    if kind in ("rules", "clearance"):
+        return name.replace("_", " ")
+    return name
+
 class _Signals(QObject):
     done = Signal(str, object)      # query, facets dict (or an error text)
     more = Signal(str, str, object)  # query, kind, every value of the kind (or an error text)
@@ -157,7 +168,7 @@ class FacetPanel(QWidget):
     def _fill(self, group, kind: str, values, complete: bool = False) -> None:
         shown = values if complete else values[:TOP]
         for v in shown:
-            item = QTreeWidgetItem([v.name.replace("_", " "), f"{v.count:,}"])
+            item = QTreeWidgetItem([_label(kind, v.name), f"{v.count:,}"])
             item.setData(0, TermRole, v.term)
             item.setTextAlignment(1, Qt.AlignRight | Qt.AlignVCenter)
             item.setToolTip(0, f"{v.name}: {v.count:,}\nClick: narrow to {v.term}\nCtrl- or Alt-click: exclude it")

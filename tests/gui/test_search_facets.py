@@ -166,3 +166,15 @@ def test_long_facets_show_the_top_20_and_more(qtbot, big_context):
     years = panel.items("year")
     assert years and sum(c for _n, c, _t in years) == GENERATED
     panel.shutdown()
+
+
+def test_a_folder_is_listed_by_its_last_parts_with_the_whole_path_in_its_tooltip(desk_views, context):
+    _sheet, facets, _bar = desk_views
+    [(path, count, term)] = facets.items("folder")
+    assert count == 10 and path.count("/") > 2
+    group = next(facets.tree.topLevelItem(i) for i in range(facets.tree.topLevelItemCount())
+                 if facets.tree.topLevelItem(i).text(0) == "Folders")
+    item = group.child(0)
+    parts = [p for p in path.split("/") if p]
+    assert item.text(0) == "…/" + "/".join(parts[-2:])
+    assert item.toolTip(0).startswith(path + ":")
