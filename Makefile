@@ -32,6 +32,8 @@ screenshots: $(STAMP)
 dist: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dist]'
 	$(BIN)/pyinstaller --noconfirm build.spec
+	d=$$(mktemp -d) && QT_QPA_PLATFORM=offscreen dist/picturedesk/picturedesk demo --archive $$d/demo --smoke-test; \
+		status=$$?; rm -rf $$d; exit $$status
 	du -sh dist/picturedesk
 
 clean:

@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     return run(args)
 
 
-def open_window(archive_dir=None, on=None) -> int:
+def open_window(archive_dir=None, on=None, quit_when_shown: bool = False) -> int:
     """Open the Picture Desk window (Qt is imported only now)."""
     import os
 
@@ -71,7 +71,7 @@ def open_window(archive_dir=None, on=None) -> int:
         print(f"picturedesk: the window needs PySide6 and Qt's system libraries: {exc}", file=sys.stderr)
         return 2
     try:
-        return run(archive_dir, on=on)
+        return run(archive_dir, on=on, quit_when_shown=quit_when_shown)
     except PictureDeskError as exc:
         print(f"picturedesk: {exc}", file=sys.stderr)
         return exc.exit_code

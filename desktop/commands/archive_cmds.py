@@ -45,6 +45,8 @@ def register(sub, archive_option) -> None:
                    help="where to build it (default: the user data dir's demo)")
     p.add_argument("--no-window", action="store_true", help="only build it and print what is in it")
     p.add_argument("--json", action="store_true", help="print what is in it as JSON (no window)")
+    p.add_argument("--smoke-test", action="store_true",
+                   help="open the window, close it once its first photos are painted (checks an install)")
     p.set_defaults(handler=cmd_demo)
 
 
@@ -214,4 +216,4 @@ def cmd_demo(args) -> int:
     from desktop.cli import open_window
 
     err(f"opening the window on {summary['archive']}")
-    return open_window(summary["archive"], on=dt.date(2022, 12, 19))
+    return open_window(summary["archive"], on=dt.date(2022, 12, 19), quit_when_shown=args.smoke_test)

@@ -56,7 +56,10 @@ def close_window(window) -> None:
         desk.close()
 
 
-def run(archive_dir=None, *, on: _dt.date | None = None) -> int:
+def run(archive_dir=None, *, on: _dt.date | None = None, quit_when_shown: bool = False) -> int:
+    """Show the window and run until it closes.  ``quit_when_shown`` (``demo
+    --smoke-test``, to check an installed bundle) closes it once the sheet has painted
+    its first rows, printing what it shows; exit 1 if that takes over 60 s."""
     from archive.errors import PictureDeskError
 
     try:
@@ -67,6 +70,40 @@ def run(archive_dir=None, *, on: _dt.date | None = None) -> int:
         QMessageBox.critical(None, "Picture Desk cannot open the archive", str(exc))
         raise
     window.show()
+    if quit_when_shown:
+        _quit_when_shown(app, window)
     code = app.exec()
     close_window(window)
     return code
+
+
+def _quit_when_shown(app, window, limit_s: float = 60.0) -> None:
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    clock = QElapsedTimer()
+    clock.start()
+    timer = QTimer(window)
+
+    def look() -> None:
+        try:
+            model = window.sheet.model
+            first = model.row(0) if model.total else None
+            if first is not None:
+                window.sheet.view.viewport().grab()     # painted, not only read
+        except Exception as exc:        # a smoke test reports what broke, once
+            timer.stop()
+            print(f"the window failed: {exc!r}", file=sys.stderr, flush=True)
+            app.exit(1)
+            return
+        if first is not None:
+            print(f"window shown in {clock.elapsed() / 1000:.2f} s: {model.total} photos, "
+                  f"the first {first.name}", flush=True)
+            timer.stop()
+            app.exit(0)
+        elif clock.elapsed() > limit_s * 1000:
+            print(f"the window showed no photos within {limit_s:.0f} s", file=sys.stderr, flush=True)
+            timer.stop()
+            app.exit(1)
+
+    timer.timeout.connect(look)
+    timer.start(50)
