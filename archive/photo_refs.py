@@ -13,7 +13,7 @@ def resolve_photo(archive, ref: str | int) -> int:
     conn = archive.conn
     text = str(ref)
     if text.isdigit():
-        if store.exists(conn, int(text)):
+        if int(text) < 2 ** 63 and store.exists(conn, int(text)):
             return int(text)
         if not os.path.exists(text):
             raise NotFound(f"no photo with id {text} in the archive")

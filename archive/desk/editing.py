@@ -160,12 +160,27 @@ def recorded_pairing(conn, article_id: int, label: str, action, extra_photos=())
     return result, entry_
 
 
+def _check_text(changes: dict) -> None:
+    """Refuse text that is not Unicode (a terminal in another encoding passes bytes a
+    Python string keeps as surrogates), naming the field, before anything is written."""
+    for field, value in changes.items():
+        for text in (value if isinstance(value, (list, tuple)) else [value]):
+            if isinstance(text, str):
+                try:
+                    text.encode("utf-8")
+                except UnicodeEncodeError:
+                    shown = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                    raise UsageError(f"{field}: the text is not valid UTF-8 (\"{shown}\"); set the terminal's "
+                                     "encoding to UTF-8") from None
+
+
 def edit(conn, photo_ids: Iterable[int], changes: dict, *, expected: Optional[dict] = None,
          licence=UNCHANGED, label: str = "edit") -> HistoryEntry:
     """Set ``changes`` (field -> value) on every photo, and the hand-assigned licence
     (an id, or None to remove it) unless UNCHANGED.  ``expected``: field -> the value
     the person saw (one value for every photo, or photo id -> {field: value})."""
     check_fields(changes)
+    _check_text(changes)
     ids = list(dict.fromkeys(int(p) for p in photo_ids))
     if not ids:
         raise UsageError("no photos to edit")

@@ -20,6 +20,19 @@ from archive.errors import PictureDeskError
 _CANCEL = threading.Event()
 
 
+def worker_count(text: str) -> int:
+    """argparse type of --jobs: a whole number of at least 1."""
+    import argparse
+
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def cancel_flag() -> threading.Event:
     """The flag long commands pass to the core as ``cancel``.  The first Ctrl-C sets
     it (the job stops at its next safe point, keeping every finished batch); a

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from desktop.commands import worker_count
 from desktop.commands.output import err, print_json
 from desktop.terminal import TerminalProgress
 
@@ -14,14 +15,14 @@ def register(sub, archive_option) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--no-thumbnails", action="store_true", help="skip making thumbnails")
     p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
-    p.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: every core)")
+    p.add_argument("--jobs", type=worker_count, metavar="N", help="worker processes (default: every core)")
     p.set_defaults(handler=cmd_import)
 
     p = sub.add_parser("sync", help="rescan every known folder: new, changed, moved, missing")
     archive_option(p)
     p.add_argument("--no-thumbnails", action="store_true", help="skip making thumbnails")
     p.add_argument("--json", action="store_true", help="print the report as JSON on stdout")
-    p.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: every core)")
+    p.add_argument("--jobs", type=worker_count, metavar="N", help="worker processes (default: every core)")
     p.set_defaults(handler=cmd_sync)
 
     p = sub.add_parser("show", help="print one photo's record")

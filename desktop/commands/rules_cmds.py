@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from desktop.commands import cancel_flag, open_desk
+from desktop.commands import cancel_flag, open_desk, worker_count
 from desktop.commands.output import err, print_json
 
 # edit's options: (flag, field, help), made from the application API's list of editable
@@ -25,7 +25,7 @@ def register(sub, archive_option) -> None:
     p.add_argument("--profile", metavar="NAME",
                    help="rule profile (name or .toml path); it becomes the archive's profile")
     p.add_argument("--on", metavar="DATE", help="publication date for licences and embargoes (default today)")
-    p.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: every core, at most 4)")
+    p.add_argument("--jobs", type=worker_count, metavar="N", help="worker processes (default: every core, at most 4)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_check)
 
@@ -135,9 +135,6 @@ def cmd_check(args) -> int:
     from desktop.terminal import TerminalProgress
 
     on = parse_date(args.on, "--on")
-    if args.jobs is not None and args.jobs < 1:
-        from archive.errors import UsageError
-        raise UsageError("--jobs must be at least 1")
     if args.profile:
         from archive.rules import load_profile
         load_profile(args.profile)          # a bad profile is reported before the archive is opened
