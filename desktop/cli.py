@@ -48,8 +48,14 @@ def main(argv: list[str] | None = None) -> int:
         # No command: the window, on the archive --archive or $PICTUREDESK_ARCHIVE names.
         return open_window(args.archive)
     from desktop.commands import run
+    from desktop.commands.output import PrintableStream
 
-    return run(args)
+    out, error = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = PrintableStream(out), PrintableStream(error)
+    try:
+        return run(args)
+    finally:
+        sys.stdout, sys.stderr = out, error
 
 
 def open_window(archive_dir=None, on=None, quit_when_shown: bool = False) -> int:

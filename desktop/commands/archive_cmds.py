@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from desktop.commands import worker_count
-from desktop.commands.output import err, print_json
+from desktop.commands.output import err, print_json, printable
 from desktop.terminal import TerminalProgress
 
 
@@ -69,13 +69,13 @@ def _print_report(report, args) -> int:
         err(f"added {report.added}, updated {report.updated}, moved {report.moved}, "
             f"missing {report.missing}, unchanged {report.unchanged}, failed {len(report.failed)}")
         for path, reason in report.failed:
-            err(f"  failed: {path}: {reason}")
+            err(f"  failed: {printable(path)}: {printable(reason)}")
         skipped = data["skipped"]
         if skipped["total"]:
             kinds = ", ".join(f"{kind} {n}" for kind, n in skipped["by_type"].items())
             err(f"skipped {skipped['total']} ({kinds}): not photos Picture Desk reads")
         for photo_id, path, fld in report.conflicts:
-            err(f"  kept your edit of {fld} for photo {photo_id} ({path}); the file now says otherwise")
+            err(f"  kept your edit of {fld} for photo {photo_id} ({printable(path)}); the file now says otherwise")
         if report.thumbnails:
             t = report.thumbnails
             err(f"thumbnails: made {t.get('made', 0)}, skipped {t.get('skipped', 0)}, "
@@ -83,7 +83,7 @@ def _print_report(report, args) -> int:
         if report.warnings:
             err(f"warnings: {len(report.warnings)}")
             for path, message in report.warnings[:WARNINGS_SHOWN]:
-                err(f"  warning: {path}: {message}")
+                err(f"  warning: {printable(path)}: {printable(message)}")
             if len(report.warnings) > WARNINGS_SHOWN:
                 err(f"  ... and {len(report.warnings) - WARNINGS_SHOWN} more (--json lists them all)")
     return 1 if report.failed else 0
