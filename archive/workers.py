@@ -85,10 +85,15 @@ def start_method() -> str:
 _STATES: "OrderedDict[str, object]" = OrderedDict()
 
 
-def _warm_worker() -> None:
-    """A worker's start: the imports (already done when forked from the warm fork
-    server) and what each process must open for itself, before the first task."""
+def _warm_worker(lifeline=None) -> None:
+    """A worker's start: a watch on the process that made the pool (it exits when
+    that one is gone, however it ended), the imports (already done when forked from
+    the warm fork server) and what each process must open for itself, before the
+    first task."""
     import importlib
+
+    if lifeline is not None:
+        threading.Thread(target=_exit_with_parent, args=(lifeline,), name="lifeline", daemon=True).start()
 
     for name in WARM_MODULES:
         try:
@@ -103,6 +108,18 @@ def _warm_worker() -> None:
                 "gps": {"lat": 50.45, "lon": 30.52, "alt": None}})
     except Exception:
         pass
+
+
+def _exit_with_parent(lifeline) -> None:
+    """Wait on the read end of a pipe only the pool's process writes to: it ends (EOF)
+    when that process closes it or dies, even by SIGKILL, and the worker goes with
+    it.  Without this a worker outlives a killed parent for ever, blocked on its task
+    queue (whose both ends every worker holds), and keeps the fork server alive."""
+    try:
+        lifeline.recv_bytes()
+    except (EOFError, OSError):
+        pass
+    os._exit(0)
 
 
 def _ready() -> int:
@@ -145,6 +162,7 @@ class WorkerPool:
         self._started: Optional[threading.Thread] = None
         self._ready = threading.Event()     # every worker has started (and warmed up)
         self.generation = 0     # how many times workers were (re)started: 1 after the first start
+        self._lifeline = None   # the pipe whose end workers watch (see _exit_with_parent)
 
     def _context(self):
         import multiprocessing
@@ -163,8 +181,11 @@ class WorkerPool:
             if ex is None or getattr(ex, "_broken", False) or getattr(ex, "_shutdown_thread", False):
                 if ex is not None:
                     ex.shutdown(wait=False, cancel_futures=True)
-                ex = self._executor = ProcessPoolExecutor(self.size, mp_context=self._context(),
-                                                          initializer=_warm_worker)
+                ctx = self._context()
+                if self._lifeline is None:
+                    self._lifeline = ctx.Pipe(duplex=False)        # (read end, write end)
+                ex = self._executor = ProcessPoolExecutor(self.size, mp_context=ctx, initializer=_warm_worker,
+                                                          initargs=(self._lifeline[0],))
                 self.generation += 1
             return ex
 
@@ -209,8 +230,12 @@ class WorkerPool:
     def shutdown(self) -> None:
         with self._lock:
             ex, self._executor = self._executor, None
+            lifeline, self._lifeline = self._lifeline, None
         if ex is not None:
             ex.shutdown(wait=True, cancel_futures=True)
+        if lifeline is not None:        # after the workers have gone: none is cut off mid-task
+            for end in lifeline:
+                end.close()
 
     def job(self, init: Optional[Callable] = None, arg=None) -> "Job":
         return Job(self, init, arg)

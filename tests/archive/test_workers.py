@@ -202,3 +202,43 @@ def test_a_script_without_a_main_guard_imports_once(tmp_path):
                           cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["script ran", "14"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_workers_exit_when_the_process_that_made_them_is_killed(tmp_path):
+    """SIGKILL gives the parent no chance to stop its pool: each worker watches a pipe
+    only the parent writes to and goes when it ends (issue 18: workers lived on)."""
+    import signal
+    import time
+
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import sys, time\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from archive import workers\n"
+        "from tests.archive.test_workers import square_all\n"
+        "p = workers.pool(2)\n"
+        "p.start()\n"
+        "print(' '.join(str(pid) for pid in p.pids()), flush=True)\n"
+        "time.sleep(120)\n")
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        pids = [int(p) for p in parent.stdout.readline().split()]
+        assert len(pids) == 2
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=30)
+
+        def alive(pid):
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return False
+            with open(f"/proc/{pid}/status") as f:           # a zombie waiting to be reaped is gone
+                return "zombie" not in f.read()
+
+        deadline = time.monotonic() + 20
+        while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(alive(pid) for pid in pids)
+    finally:
+        parent.kill()
