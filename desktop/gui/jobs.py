@@ -39,6 +39,9 @@ class Job(QRunnable):
         self._own = own_connection
         self._cancel = threading.Event()
         self._last = 0.0
+        # Set once run() has emitted its last signal: whoever begins to wait after a quick
+        # job has ended (a signal emitted before the connection is never seen) asks this.
+        self.done = threading.Event()
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -76,6 +79,7 @@ class Job(QRunnable):
             if desk is not None and self._own:
                 desk.close()
             self.signals.ended.emit()
+            self.done.set()
 
 
 class JobRunner(QObject):

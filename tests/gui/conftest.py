@@ -66,3 +66,13 @@ def _delete_now(widget) -> None:
     widget.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.DeferredDelete)
     QCoreApplication.processEvents()
+
+
+def wait_job(qtbot, job, timeout: int = 60000) -> None:
+    """Wait until ``job`` has ended and the window has taken its signals.  Not
+    ``waitSignal(job.signals.ended)``: a quick job may end (its signal emitted from the
+    pool thread) before that connection is made, and then it is never seen."""
+    from PySide6.QtCore import QCoreApplication
+
+    qtbot.waitUntil(job.done.is_set, timeout=timeout)
+    QCoreApplication.processEvents()        # the queued signals, posted before done was set

@@ -11,7 +11,7 @@ from PIL import Image
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from tests.gui.conftest import DEMO_DAY
+from tests.gui.conftest import DEMO_DAY, wait_job
 
 # The shared corpus beside the repository (a worktree may sit one level deeper).
 CORPUS = next((p / "shared" / "corpus" / "real" for p in Path(__file__).resolve().parents
@@ -67,8 +67,7 @@ def test_import_a_folder_through_the_job_with_progress_in_the_status_bar(window,
     status = window.status_widget
     assert status.isVisible() and status.cancel.isVisible()            # progress with Cancel
     assert status.label.text().startswith("Importing")
-    with qtbot.waitSignal(job.signals.finished, timeout=60000):
-        pass
+    wait_job(qtbot, job, 60000)
     assert seen["progress"] and seen["progress"][-1][0] > 0
     qtbot.waitUntil(lambda: window.sheet.model.total == expected, timeout=10000)
     assert window.statusBar().currentMessage().startswith("Import done. Added")
@@ -83,8 +82,7 @@ def test_a_bad_file_and_skipped_files_appear_in_the_report(window, qtbot, tmp_pa
     (folder / "layout.psd").write_bytes(b"8BPS")
     (folder / "notes.pdf").write_bytes(b"%PDF-1.4")
     job = window.import_paths([folder])
-    with qtbot.waitSignal(job.signals.ended, timeout=60000):
-        pass
+    wait_job(qtbot, job, 60000)
     qtbot.waitUntil(lambda: getattr(window, "report_dialog", None) is not None
                     and window.report_dialog.isVisible(), timeout=5000)
     text = window.report_dialog.text.toPlainText()
@@ -101,8 +99,7 @@ def test_cancel_an_import_with_the_status_bar_button(window, qtbot, tmp_path):
     job = window.import_paths([folder])
     qtbot.mouseClick(window.status_widget.cancel, Qt.LeftButton)          # Cancel
     assert job.is_cancelled
-    with qtbot.waitSignal(job.signals.ended, timeout=60000):
-        pass
+    wait_job(qtbot, job, 60000)
     assert "cancelled" in window.statusBar().currentMessage()
     _wait_idle(window, qtbot)
     desk = window.context.desk
@@ -113,8 +110,7 @@ def test_cancel_an_import_with_the_status_bar_button(window, qtbot, tmp_path):
     for pid in list(_ids(desk).values())[:20]:
         assert desk.record(pid, on=DEMO_DAY)["path"]
     job = window.import_paths([folder])
-    with qtbot.waitSignal(job.signals.ended, timeout=120000):
-        pass
+    wait_job(qtbot, job, 120000)
     assert desk.photo_count() == 310
 
 
@@ -132,8 +128,7 @@ def test_drop_folders_on_the_window_to_import_them(window, qtbot, tmp_path):
 def test_rescan_finds_a_missing_file(window, qtbot, tmp_path):
     folder = _jpegs(tmp_path / "feed", 3)
     job = window.import_paths([folder])
-    with qtbot.waitSignal(job.signals.ended, timeout=60000):
-        pass
+    wait_job(qtbot, job, 60000)
     (folder / "feed_0001.jpg").unlink()
     seen = _watch_jobs(window)
     window.actions_by_name["sync"].trigger()                      # File -> Rescan folders
@@ -294,8 +289,7 @@ def test_the_folders_dialog_lists_what_rescan_reads(window, qtbot, tmp_path):
 
     folder = _jpegs(tmp_path / "agency", 2)
     job = window.import_paths([folder])
-    with qtbot.waitSignal(job.signals.ended, timeout=60000):
-        pass
+    wait_job(qtbot, job, 60000)
     window.actions_by_name["folders"].trigger()                       # File -> Folders…
     dialog = window.folders_dialog
     assert isinstance(dialog, FoldersDialog) and dialog.isVisible()
@@ -315,8 +309,7 @@ def test_a_job_that_fails_says_so_in_a_message(window, qtbot, monkeypatch):
 
     monkeypatch.setattr(type(window.context.desk), "sync", broken)
     job = window.rescan()
-    with qtbot.waitSignal(job.signals.ended, timeout=30000):
-        pass
+    wait_job(qtbot, job, 30000)
     qtbot.waitUntil(lambda: getattr(window, "failure_box", None) is not None
                     and window.failure_box.isVisible(), timeout=5000)
     assert "not connected" in window.failure_box.text()

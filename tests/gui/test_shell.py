@@ -16,7 +16,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDateEdit, QFileDialog, QToolBar
 
-from tests.gui.conftest import DEMO_DAY, _delete_now
+from tests.gui.conftest import DEMO_DAY, _delete_now, wait_job
 
 REPO = Path(__file__).resolve().parents[2]
 NO_SHORTCUT = {"About Picture Desk"}          # reachable from the Help menu; nobody needs a key for it
@@ -158,8 +158,7 @@ def test_an_empty_archive_shows_the_welcome_view_and_add_folder_imports(qtbot, t
         win.context.jobs.started.connect(started.append)
         qtbot.mouseClick(win.welcome.add_button, Qt.LeftButton)
         assert started and started[0].title.startswith("Importing")
-        with qtbot.waitSignal(started[0].signals.ended, timeout=60000):
-            pass
+        wait_job(qtbot, started[0], 60000)
         qtbot.waitUntil(lambda: win.centre.currentWidget() is win.sheet, timeout=10000)
         qtbot.waitUntil(lambda: win.sheet.model.total == 4, timeout=10000)
     finally:
