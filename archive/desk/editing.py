@@ -160,6 +160,22 @@ def recorded_pairing(conn, article_id: int, label: str, action, extra_photos=())
     return result, entry_
 
 
+def _check_country_code(changes: dict) -> dict:
+    """A country code must be one (ISO 3166 alpha-2, as IPTC asks; the archive keeps it
+    upper case); empty clears it."""
+    code = changes.get("country_code")
+    if code is None or not str(code).strip():
+        return changes
+    from archive.gazetteer import default_gazetteer
+
+    text = str(code).strip().upper()
+    if text not in default_gazetteer().country_codes():
+        raise UsageError(f"country_code: {str(code).strip()!r} is not an ISO 3166 country code "
+                         "(two letters, e.g. UA, GB, US)")
+    changes["country_code"] = text
+    return changes
+
+
 def _check_text(changes: dict) -> None:
     """Refuse text that is not Unicode (a terminal in another encoding passes bytes a
     Python string keeps as surrogates), naming the field, before anything is written."""
@@ -181,6 +197,7 @@ def edit(conn, photo_ids: Iterable[int], changes: dict, *, expected: Optional[di
     the person saw (one value for every photo, or photo id -> {field: value})."""
     check_fields(changes)
     _check_text(changes)
+    changes = _check_country_code(dict(changes))
     ids = list(dict.fromkeys(int(p) for p in photo_ids))
     if not ids:
         raise UsageError("no photos to edit")

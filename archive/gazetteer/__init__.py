@@ -233,6 +233,11 @@ class Gazetteer:
         rows = self._query("SELECT keys FROM place_keys WHERE place_id = ?", (place.id,))
         return set(rows[0][0].split("\n")) if rows else set()
 
+    def country_codes(self) -> frozenset[str]:
+        """Every ISO 3166 alpha-2 code the gazetteer knows (252, with XK for Kosovo)."""
+        self._db()
+        return frozenset(self._countries)
+
     def country_for(self, name_or_code: str) -> Place | None:
         """The country a code ("UA", "UKR"), a country name or a place name is in."""
         key = normalise_place_name(name_or_code or "")

@@ -29,3 +29,13 @@ def test_jobs_below_one_is_a_usage_error(demo_dir, tmp_path):
             result = run_cli(*command, "--jobs", jobs, archive_dir=demo_dir / "archive")
             assert result.returncode == 2, (command, jobs, result.stderr)
             assert "argument --jobs" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_country_code_must_be_iso_3166(demo_dir):
+    archive_dir = demo_dir / "archive"
+    result = run_cli("edit", "1", "--country-code", "ZZZZ", archive_dir=archive_dir)
+    assert result.returncode == 2 and "'ZZZZ' is not an ISO 3166 country code" in result.stderr
+    assert run_cli("edit", "1", "--country-code", "ua", archive_dir=archive_dir).returncode == 0
+    assert json.loads(run_cli("show", "1", "--json", archive_dir=archive_dir).stdout)["country_code"] == "UA"
+    assert run_cli("edit", "1", "--country-code", "", archive_dir=archive_dir).returncode == 0
+    assert json.loads(run_cli("show", "1", "--json", archive_dir=archive_dir).stdout)["country_code"] is None
