@@ -19,7 +19,7 @@ from archive.derive import derive
 from archive.errors import NotFound, UsageError
 from archive.metadata.model import EDITABLE_FIELDS
 from archive.store import photos as store
-from archive.store.articles import transaction
+from archive.store.db import transaction
 
 EDITABLE = EDITABLE_FIELDS + ("credit_line",)
 LIST_FIELDS = store.LIST_FIELDS

@@ -72,7 +72,7 @@ from archive.jobs import check_cancel, no_progress
 from archive.licences import (COSTS, CREATOR_KINDS, Lease, Licence, clearance, licence_for,
                               parse_creator_cover, parse_date, quota_period)
 from archive.store import licences as store
-from archive.store.articles import transaction
+from archive.store.db import transaction
 
 CHUNK = 500               # photos per worker task
 WRITE_BATCH = 2000        # photos per write transaction

@@ -25,7 +25,7 @@ from archive.errors import PictureDeskError, UsageError
 from archive.jobs import check_cancel, no_progress
 from archive.scan import ScanResult, scan_folder, stat_file
 from archive.store import photos as store
-from archive.store.articles import transaction
+from archive.store.db import Batches, rollback, transaction
 from archive.store.bitmaps import prune_changes
 
 BATCH = 500            # rows per write transaction
@@ -136,31 +136,6 @@ def _run_parallel(fn, items, processes):
 
 # -- parent side -------------------------------------------------------------
 
-class _Batch:
-    """Writes in transactions of BATCH rows; a failure or kill loses one open batch at most."""
-
-    def __init__(self, conn):
-        self.conn = conn
-        self.pending = 0
-
-    def begin_if_needed(self):
-        if self.pending == 0:
-            self.conn.execute("BEGIN IMMEDIATE")
-
-    def done_one(self):
-        self.pending += 1
-        if self.pending >= BATCH:
-            self.commit()
-
-    def commit(self):
-        if self.pending:
-            self.conn.execute("COMMIT")
-            self.pending = 0
-
-    def rollback(self):
-        if self.pending or self.conn.in_transaction:
-            self.conn.execute("ROLLBACK")
-            self.pending = 0
 
 
 def import_paths(archive, paths, *, thumbnails: bool = True, progress=None, cancel=None,
@@ -180,10 +155,9 @@ def import_paths(archive, paths, *, thumbnails: bool = True, progress=None, canc
     folder_roots = [p for p in resolved if os.path.isdir(p)]
     single_files = [p for p in resolved if not os.path.isdir(p)]
     conn = archive.conn
-    conn.execute("BEGIN IMMEDIATE")
-    for root in folder_roots:
-        store.folder_id(conn, root, create=True)
-    conn.execute("COMMIT")
+    with transaction(conn):
+        for root in folder_roots:
+            store.folder_id(conn, root, create=True)
     return _sync(archive, folder_roots, single_files, full=False, thumbnails=thumbnails,
                  progress=progress, cancel=cancel, processes=processes,
                  content_hashes=content_hashes or thumbnails)
@@ -271,7 +245,7 @@ def _sync(archive, roots, single_files, *, full, thumbnails, progress, cancel, p
     from archive.derive import derive
 
     moved_ids = set()
-    batch = _Batch(conn)
+    batch = Batches(conn, BATCH)
     total = len(to_read)
     done = 0
     progress(0, total, "reading metadata")
@@ -312,9 +286,8 @@ def _sync(archive, roots, single_files, *, full, thumbnails, progress, cancel, p
 
         gone = [row[0] for path, row in vanished.items() if row[0] not in moved_ids and not row[7]]
         if gone:
-            conn.execute("BEGIN IMMEDIATE")
-            store.mark_missing(conn, gone)
-            conn.execute("COMMIT")
+            with transaction(conn):
+                store.mark_missing(conn, gone)
         report.missing = len(gone)
 
         if content_hashes:
@@ -353,8 +326,7 @@ def hash_contents(archive, *, progress=None, cancel=None, processes: int | None 
     try:
         return _hash_pending(archive, progress, cancel, processes)
     except BaseException as exc:
-        if archive.conn.in_transaction:
-            archive.conn.execute("ROLLBACK")
+        rollback(archive.conn)
         _raise_for_storage(archive, exc)
         raise
 
@@ -366,7 +338,7 @@ def _hash_pending(archive, progress, cancel, processes) -> int:
         return 0
     progress(0, len(pending), "hashing")
     done = hashed = 0
-    batch = _Batch(conn)
+    batch = Batches(conn, BATCH)
     for results in _run_parallel(_hash_chunk, pending, processes):
         good = [(i, h) for i, h, err in results if err is None]
         if good:
@@ -417,7 +389,5 @@ def _record_thumbnails(archive, items) -> None:
     with ThumbnailStore(str(archive.thumbs_path)) as thumbs:
         absent = set(thumbs.missing([(pid, digest) for pid, _path, digest, _o in items]))
     made = [(digest, pid) for pid, _path, digest, _o in items if pid not in absent]
-    conn = archive.conn
-    conn.execute("BEGIN IMMEDIATE")
-    store.set_thumb_hashes(conn, made)
-    conn.execute("COMMIT")
+    with transaction(archive.conn):
+        store.set_thumb_hashes(archive.conn, made)

@@ -142,11 +142,10 @@ def canonical_agency(name: str) -> str:
     if known:
         return known
     if _CHAIN.search(name):
-        from archive.articles.credit import parse_credit  # credit imports this module
-
-        members = parse_credit(name).agencies
+        members = [m.strip() for m in _CHAIN.split(name) if m and m.strip()]
         if members:
-            return members[-1]
+            last = members[-1]
+            return lookup_agency(last) or tidy_name(last)
     return tidy_name(name)
 
 

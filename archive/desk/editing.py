@@ -20,7 +20,7 @@ from archive.desk.types import MULTIPLE, EditConflict, FieldChange, HistoryEntry
 from archive.store import articles as article_store
 from archive.store import history as history_store
 from archive.store import licences as licence_store
-from archive.store.articles import transaction
+from archive.store.db import transaction
 
 LICENCE = "licence"          # the pseudo-field of a hand-assigned licence
 PAIR = "pair:"               # pseudo-fields "pair:ARTICLE:CAPTION": a caption's pairing

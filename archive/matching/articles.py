@@ -12,6 +12,7 @@ import os
 from archive.errors import NotFound, UsageError
 from archive.store import articles as store
 from archive.store import candidates as candidate_store
+from archive.store.db import transaction
 
 
 def add_article(archive, path, *, title: str | None = None, date=None) -> dict:
@@ -22,7 +23,7 @@ def add_article(archive, path, *, title: str | None = None, date=None) -> dict:
     captions = [{"index": c.index, "text": c.text, "credit_line": c.credit_line,
                  "credit": c.credit.to_dict(), "paragraph": c.paragraph} for c in article.captions]
     conn = archive.conn
-    with store.transaction(conn):
+    with transaction(conn):
         article_id = store.insert_article(
             conn, title=article.title, date=article.date,
             source_path=os.path.abspath(article.source_path), format=article.format,
@@ -72,6 +73,6 @@ def article_detail(archive, article_id: int) -> dict:
 
 def remove_article(archive, article_id: int) -> None:
     conn = archive.conn
-    with store.transaction(conn):
+    with transaction(conn):
         if not store.delete_article(conn, article_id):
             raise NotFound(f"no article with id {article_id} in the archive")

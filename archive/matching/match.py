@@ -18,6 +18,7 @@ from archive.matching.facts import CaptionFacts, PhotoFacts, PlaceLookup, captio
 from archive.matching.score import Score, score
 from archive.store import articles as article_store
 from archive.store import candidates as candidate_store
+from archive.store.db import transaction
 
 RUNNERS_UP = 4           # candidates listed beside the chosen photo
 
@@ -161,7 +162,7 @@ def match_article(archive, article_id: int, *, settings: MatchSettings = MatchSe
     results = match_captions(conn, open_captions, parse_date(article["date"]),
                              settings=settings, taken=taken, progress=progress, cancel=cancel)
     if save and results:
-        with article_store.transaction(conn):
+        with transaction(conn):
             article_store.save_proposals(conn, article_id, [
                 {"caption_index": r.caption_index, "photo_id": r.photo_id, "score": r.score,
                  "status": r.status, "reasons": r.reasons, "candidates": r.candidates}

@@ -24,6 +24,7 @@ from archive.matching.score import Score, score
 from archive.store import articles as store
 from archive.store import candidates as candidate_store
 from archive.store import photos as photo_store
+from archive.store.db import transaction
 
 
 def accept(archive, article_id: int, *, statuses: tuple[str, ...] = ("auto",)) -> list[dict]:
@@ -35,7 +36,7 @@ def accept(archive, article_id: int, *, statuses: tuple[str, ...] = ("auto",)) -
     for pair in store.get_pairs(conn, article_id):
         if pair["decision"] is None and pair["photo_id"] is not None and pair["status"] in statuses:
             _apply(archive, pair["photo_id"], captions[pair["caption_index"]])
-            with store.transaction(conn):
+            with transaction(conn):
                 store.set_decision(conn, article_id, pair["caption_index"], "accepted")
             accepted.append(_pair_dict(conn, article_id, pair["caption_index"]))
     return accepted
@@ -61,7 +62,7 @@ def confirm(archive, article_id: int, caption_index: int, photo_id: int | None =
     for other in store.get_pairs(conn, article_id):
         if other["photo_id"] == photo_id and other["caption_index"] != caption_index \
                 and other["decision"] != "rejected":
-            with store.transaction(conn):
+            with transaction(conn):
                 store.set_decision(conn, article_id, other["caption_index"], None, photo_id=None,
                                    keep_photo=False, status="none", score=0.0,
                                    reasons=[f"photo #{photo_id} was paired with caption {caption_index} "
@@ -69,7 +70,7 @@ def confirm(archive, article_id: int, caption_index: int, photo_id: int | None =
     found = score_pair(conn, caption, parse_date(article["date"]), photo_id)
     status = pair["status"] if pair and pair["photo_id"] == photo_id else verdict(found, None).status
     _apply(archive, photo_id, caption)
-    with store.transaction(conn):
+    with transaction(conn):
         store.set_decision(conn, article_id, caption_index, "confirmed", photo_id=photo_id,
                            keep_photo=False, reasons=found.reasons, score=found.value, status=status)
     return _pair_dict(conn, article_id, caption_index)
@@ -91,7 +92,7 @@ def reject(archive, article_id: int, caption_index: int) -> dict:
         raise UsageError(f"caption {caption_index} of article {article_id} has no photo to reject")
     if pair["decision"] in ("accepted", "confirmed"):
         _restore(archive, pair["photo_id"], caption)
-    with store.transaction(conn):
+    with transaction(conn):
         store.set_decision(conn, article_id, caption_index, "rejected")
     return _pair_dict(conn, article_id, caption_index)
 
@@ -106,7 +107,7 @@ def reset(archive, article_id: int, caption_index: int) -> dict:
         raise UsageError(f"caption {caption_index} of article {article_id} has not been matched yet")
     if pair["decision"] in ("accepted", "confirmed") and pair["photo_id"] is not None:
         _restore(archive, pair["photo_id"], caption)
-    with store.transaction(conn):
+    with transaction(conn):
         store.set_decision(conn, article_id, caption_index, None)
     return _pair_dict(conn, article_id, caption_index)
 

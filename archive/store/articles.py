@@ -13,36 +13,13 @@ mode, so each statement alone is atomic; :func:`transaction` groups several).
 from __future__ import annotations
 
 import json
-from contextlib import contextmanager
-from typing import Iterable, Iterator
+from typing import Iterable
 
 from archive.store.photos import now_iso
 
 DECISIONS = ("accepted", "confirmed", "rejected")
 
 
-@contextmanager
-def transaction(conn) -> Iterator[None]:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error.  Inside a transaction
-    already open it is a savepoint, so an action made of several steps (an edit and
-    its licence, an accepted pairing) commits or rolls back as one."""
-    if conn.in_transaction:
-        conn.execute("SAVEPOINT nested")
-        try:
-            yield
-        except BaseException:
-            conn.execute("ROLLBACK TO nested")
-            conn.execute("RELEASE nested")
-            raise
-        conn.execute("RELEASE nested")
-        return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 # ---------------------------------------------------------------- articles

@@ -9,7 +9,9 @@ with a rowid bound is wrong before 3.42 and contentless-delete needs 3.43.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import sqlean as sqlite3
 
@@ -146,3 +148,62 @@ def _sqlite_reason(exc: Exception) -> str:
     if "readonly" in text or "read-only" in text:
         return "the archive is read-only"
     return text
+
+
+@contextmanager
+def transaction(conn) -> Iterator[None]:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error.  Inside a transaction
+    already open it is a savepoint, so an action made of several steps (an edit and
+    its licence, an accepted pairing) commits or rolls back as one."""
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT nested")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK TO nested")
+            conn.execute("RELEASE nested")
+            raise
+        conn.execute("RELEASE nested")
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def rollback(conn) -> None:
+    """Roll back what is open (after an error or a cancel), if anything is."""
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+
+
+class Batches:
+    """Writes in transactions of ``size`` rows (an import's): a failure or a kill
+    loses one open batch at most."""
+
+    def __init__(self, conn, size: int):
+        self.conn = conn
+        self.size = size
+        self.pending = 0
+
+    def begin_if_needed(self):
+        if self.pending == 0:
+            self.conn.execute("BEGIN IMMEDIATE")
+
+    def done_one(self):
+        self.pending += 1
+        if self.pending >= self.size:
+            self.commit()
+
+    def commit(self):
+        if self.pending:
+            self.conn.execute("COMMIT")
+            self.pending = 0
+
+    def rollback(self):
+        if self.pending or self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+            self.pending = 0

@@ -16,7 +16,7 @@ Four things live here, each a few plain functions over a connection:
 
 What makes a photo stale is decided by the schema (triggers of version 4, see
 schema.py); :func:`mark_stale` is there for a writer that wants to say so.
-Callers own transactions (:func:`archive.store.articles.transaction`).
+Callers own transactions (:func:`archive.store.db.transaction`).
 """
 
 from __future__ import annotations

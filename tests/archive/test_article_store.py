@@ -8,6 +8,7 @@ from archive.errors import NotFound, UsageError
 from archive.matching import add_article, article_detail, list_articles, resolve_article
 from archive.matching.articles import remove_article
 from archive.store import articles as store
+from archive.store.db import transaction
 
 CAPTIONS = [
     {"index": 0, "text": "Workers install a Christmas tree in central Kyiv, Ukraine, on Saturday.",
@@ -20,7 +21,7 @@ CAPTIONS = [
 
 
 def _add(conn, title="Winter"):
-    with store.transaction(conn):
+    with transaction(conn):
         return store.insert_article(conn, title=title, date="2022-12-19", source_path="/tmp/a.txt",
                                     format="text", body="...", captions=CAPTIONS)
 
@@ -99,7 +100,7 @@ def test_decisions_repair_and_undo(archive):
 def test_a_failed_transaction_leaves_nothing(archive):
     conn = archive.conn
     with pytest.raises(RuntimeError):
-        with store.transaction(conn):
+        with transaction(conn):
             store.insert_article(conn, title="half", date=None, source_path=None, format="text",
                                  body="", captions=CAPTIONS)
             raise RuntimeError("power cut")

@@ -24,6 +24,7 @@ from archive.records import photo_record
 from archive.store.search import search
 from archive.sync import import_paths, sync_archive
 from tests.archive.test_licensing_store import DESK, KYIV, ON, import_desk
+from archive.store.db import transaction
 
 TODAY = dt.date.today()
 
@@ -349,7 +350,7 @@ def test_selecting_photos_by_query_article_and_id(desk):
     from archive.store import articles as article_store
 
     conn = archive.conn
-    with article_store.transaction(conn):
+    with transaction(conn):
         aid = article_store.insert_article(conn, title="Kyiv", date="2022-12-19", source_path=None, format="txt",
                                            body="", captions=[{"index": 0, "text": "a"}, {"index": 1, "text": "b"}])
         article_store.save_proposals(conn, aid, [

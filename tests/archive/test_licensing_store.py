@@ -19,6 +19,7 @@ from archive.demo.photos import PhotoSpec, write_photo
 from archive.records import photo_record
 from archive.store import articles as article_store
 from archive.sync import import_paths
+from archive.store.db import transaction
 
 KYIV = dt.timezone(dt.timedelta(hours=2))
 UTC = dt.timezone.utc
@@ -270,7 +271,7 @@ def test_licence_assigned_by_hand_covers_the_photo(desk):
 def _use(archive, photo_ids, date):
     """An article of ``date`` whose captions are settled with ``photo_ids``."""
     conn = archive.conn
-    with article_store.transaction(conn):
+    with transaction(conn):
         aid = article_store.insert_article(
             conn, title="Story", date=date, source_path=None, format="txt", body="",
             captions=[{"index": i, "text": f"Caption {i}."} for i in range(len(photo_ids))])
