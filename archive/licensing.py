@@ -1,6 +1,6 @@
 """The desk's licences and leases, and house-style checks kept current in the archive.
 
-The rules (:mod:`archive.rules`) and the licence model (:mod:`archive.licences`)
+The rules (:mod:`archive.rules`) and the licence model (:mod:`archive.licence_model` and :mod:`archive.clearance`)
 are pure; this module joins them to the archive.  Its parts:
 
 - licences and leases: add, list, show, remove, and a licence assigned to a
@@ -22,7 +22,7 @@ A photo's stored results are *current for a date D* when its
 ``checked_epoch`` equals the archive's epoch and D lies in its clearance's span
 (``clearance_from`` to ``clearance_until``: the days on which no licence, lease,
 embargo, "no archive" grace or quota period of the photo starts or ends, so the
-verdict is the same on each of them; see :class:`archive.licences.Clearance`).
+verdict is the same on each of them; see :class:`archive.clearance.Clearance`).
 What makes them stale is recorded where the change happens, by the schema
 (version 4 triggers), so no writer has to remember to say so:
 
@@ -69,8 +69,8 @@ from typing import Iterable, Optional, Sequence
 
 from archive.errors import NotFound, UsageError
 from archive.jobs import check_cancel, no_progress
-from archive.licences import (COSTS, CREATOR_KINDS, Lease, Licence, clearance, licence_for,
-                              parse_creator_cover, parse_date, quota_period)
+from archive.licence_model import COSTS, CREATOR_KINDS, Lease, Licence, parse_creator_cover, parse_date
+from archive.clearance import clearance, licence_for, quota_period
 from archive.store import licences as store
 from archive.store.db import transaction
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from archive.licences import Lease, Licence  # noqa: E402
+from archive.licence_model import Lease, Licence  # noqa: E402
 from archive.rules import Engine, Licensing, load_profile  # noqa: E402
 
 PEOPLE = ["Brendan Hoffman", "Laura Boushnak", "Tom\u00e1s Munita", "Efrem Lukatsky", "Gleb Garanich",

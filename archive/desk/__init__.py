@@ -29,7 +29,7 @@ from archive.desk.results import SORTS, results as _results
 from archive.desk.types import (MULTIPLE, Badge, DraftCheck, EditConflict, FacetValue, FieldChange,
                                 GridRow, HistoryEntry, Results, Staleness)
 from archive.errors import NotFound, UsageError
-from archive.licences import parse_date
+from archive.licence_model import parse_date
 
 __all__ = ["Desk", "open_desk", "MULTIPLE", "Badge", "DraftCheck", "EditConflict", "FacetValue",
            "FieldChange", "GridRow", "HistoryEntry", "Results", "Staleness", "SORTS"]

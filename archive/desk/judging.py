@@ -14,7 +14,8 @@ import datetime as _dt
 from typing import Optional
 
 from archive.desk.types import DraftCheck, DraftViolation
-from archive.licences import Lease, Licence, clearance
+from archive.licence_model import Lease, Licence
+from archive.clearance import clearance
 from archive.store import licences as store
 
 

@@ -11,7 +11,7 @@ Public API::
 
 Rule ids are DESIGN.md's (:data:`RULE_IDS`).  The families live one per
 module: :mod:`.credit`, :mod:`.caption`, :mod:`.style`, :mod:`.licence` (the
-licence rules are judged by :func:`archive.licences.clearance`).
+licence rules are judged by :func:`archive.clearance.clearance`).
 """
 
 from archive.rules.base import SEVERITIES, Violation

@@ -9,7 +9,7 @@ worker pool (archive/workers.py); each worker receives the profile with the
 job's tasks and builds its own caches once per job.
 
 Licence rules need the desk's licences and leases, which live in the store.
-Pass them as a :class:`Licensing` (or a ready :class:`~archive.licences.Clearance`
+Pass them as a :class:`Licensing` (or a ready :class:`~archive.clearance.Clearance`
 for one photo); without either, licence rules are not judged, since a check
 that knows no licences would call every photo unlicensed.
 """
@@ -92,8 +92,8 @@ def check_facts(facts: PhotoFacts, profile: Profile, on: date, clearance=None) -
 
 
 def _licence_violations(facts: PhotoFacts, profile: Profile, on: date, clearance, others) -> list[Violation]:
-    from archive.licences import Clearance
-    from archive.licences import clearance as judge
+    from archive.clearance import Clearance
+    from archive.clearance import clearance as judge
 
     if isinstance(clearance, Clearance):
         return list(clearance.violations)

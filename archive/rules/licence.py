@@ -1,6 +1,6 @@
 """Licence rules and the reading of restriction text in a photo's own metadata.
 
-The rules themselves are judged by :func:`archive.licences.clearance` (which
+The rules themselves are judged by :func:`archive.clearance.clearance` (which
 knows the desk's licences and leases); this module declares them for profiles
 and reads what agencies write in the instructions and usage terms:
 

@@ -2,7 +2,7 @@
 
 Four things live here, each a few plain functions over a connection:
 
-- licences and leases as rows (dicts in the shape ``archive.licences.Licence``
+- licences and leases as rows (dicts in the shape ``archive.licence_model.Licence``
   and ``Lease`` read back with ``from_dict``);
 - ``check_state``: the epoch that stored checks are current for, the watermark
   of the last whole run, the archive's rule profile and its fingerprint, and the

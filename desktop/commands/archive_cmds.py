@@ -133,7 +133,7 @@ def cmd_sync(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from archive.licences import parse_date
+    from archive.licence_model import parse_date
     from desktop.commands import open_desk
 
     on = parse_date(args.on, "--on")

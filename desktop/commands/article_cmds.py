@@ -53,7 +53,7 @@ def register(sub, archive_option) -> None:
 
 
 def cmd_add(args) -> int:
-    from archive.licences import parse_date
+    from archive.licence_model import parse_date
 
     parse_date(args.date, "--date")
     with open_desk(args, create=True) as desk:

@@ -131,7 +131,7 @@ def register(sub, archive_option) -> None:
 # ---------------------------------------------------------------- check
 
 def cmd_check(args) -> int:
-    from archive.licences import parse_date
+    from archive.licence_model import parse_date
     from desktop.terminal import TerminalProgress
 
     on = parse_date(args.on, "--on")

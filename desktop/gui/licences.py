@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBo
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from archive.errors import PictureDeskError
-from archive.licences import COSTS, KINDS
+from archive.licence_model import COSTS, KINDS
 
 PHOTOS_LISTED = 200          # the covered photos the dialog names (the count is exact)
 

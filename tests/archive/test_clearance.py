@@ -14,9 +14,8 @@ import pytest
 
 from tests.archive.photo_records import factory
 from archive.errors import UsageError
-from archive.licences import (
-    KINDS, Clearance, CreatorCover, Lease, Licence, Quota, clearance, licence_for, parse_creator_cover,
-    parse_quota)
+from archive.licence_model import KINDS, CreatorCover, Lease, Licence, Quota, parse_creator_cover, parse_quota
+from archive.clearance import Clearance, clearance, licence_for
 
 ON = date(2022, 12, 19)
 

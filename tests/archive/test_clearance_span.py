@@ -9,7 +9,8 @@ import random
 from datetime import date, timedelta
 
 from tests.archive.photo_records import factory
-from archive.licences import Lease, Licence, clearance
+from archive.licence_model import Lease, Licence
+from archive.clearance import clearance
 
 ON = date(2022, 12, 19)
 DAY = timedelta(days=1)

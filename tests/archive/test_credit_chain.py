@@ -12,7 +12,8 @@ import pytest
 
 from archive.articles.credit import parse_credit
 from archive.derive import agency_of
-from archive.licences import Licence, licence_for
+from archive.licence_model import Licence
+from archive.clearance import licence_for
 from archive.matching.facts import PhotoFacts, caption_facts
 from archive.matching.match import place_lookup
 from archive.matching.score import agency_part, score

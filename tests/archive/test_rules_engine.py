@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 
 from archive.jobs import Cancelled
-from archive.licences import Lease, Licence
+from archive.licence_model import Lease, Licence
 from archive.rules import Engine, Licensing, check_photo
 
 ON = date(2022, 12, 19)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.archive.photo_records import factory
-from archive.licences import Lease, Licence
+from archive.licence_model import Lease, Licence
 from archive.rules import Licensing, check_photo, load_profile
 from archive.rules.profile import shipped_dir
 
@@ -298,7 +298,7 @@ def test_corbis_is_restricted_for_a_finnish_desk(tmp_path):
 
 
 def test_pa_editorial_only_is_a_reason_not_a_violation(guardian):
-    from archive.licences import clearance
+    from archive.clearance import clearance
 
     r = real_record("grid_pa.jpg", **DESK["grid_pa.jpg"])
     c = clearance(r, DESK_LICENCES, [], DESK_ON["grid_pa.jpg"], profile=guardian)

@@ -10,7 +10,8 @@ from dataclasses import replace
 from datetime import date
 
 
-from archive.licences import Licence, clearance
+from archive.licence_model import Licence
+from archive.clearance import clearance
 from archive.rules import Engine, Licensing, check_photo, load_profile
 from archive.rules.base import Memo
 from archive.rules.profile import shipped_dir
