@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from archive.errors import NotFound
-from archive.licensing import clearance_record
+from archive.checking import clearance_record
 from archive.photo_refs import resolve_photo  # noqa: F401  (the place callers knew it by)
 from archive.store import photos as store
 from archive.store.licences import stored_violations

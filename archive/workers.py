@@ -54,7 +54,7 @@ __all__ = ["BrokenProcessPool", "Job", "WorkerPool", "cpu_count", "pool", "run",
 
 # Imported once by the fork server (and by every spawned worker at start).
 WARM_MODULES = ("archive.metadata", "archive.derive", "archive.hashing", "archive.sync",
-                "archive.thumbnails", "archive.previews", "archive.rules.engine", "archive.licensing")
+                "archive.thumbnails", "archive.previews", "archive.rules.engine", "archive.checking")
 PAYLOAD_INLINE = 64 * 1024      # a job's set-up larger than this goes through a temporary file
 JOBS_KEPT = 4                   # set-ups a worker keeps (jobs that run at the same time, and the last)
 

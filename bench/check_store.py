@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from archive import licensing  # noqa: E402
+from archive import checking, licence_book  # noqa: E402
 from archive.derive import fold  # noqa: E402
 from archive.store import open_archive  # noqa: E402
 from archive.store.sortkey import base_key, taken_seconds  # noqa: E402
@@ -125,16 +125,16 @@ def build(path: Path, n: int) -> None:
                              "VALUES (?,?,?,?,?,?)", (aid, idx, rng.randrange(1, n + 1), 0.9, "auto", "accepted"))
         conn.execute("COMMIT")
         for lic in LICENCES:
-            licensing.add_licence(archive, **lic)
+            licence_book.add_licence(archive, **lic)
         for pid in rng.sample(range(1, n + 1), min(300, n)):
-            licensing.add_lease(archive, pid, allow=rng.random() < 0.5, valid_from="2022-12-01",
+            licence_book.add_lease(archive, pid, allow=rng.random() < 0.5, valid_from="2022-12-01",
                                 note="bench")
         conn.execute("ANALYZE")
 
 
 def timed_refresh(archive, label: str, n: int, **kw):
     t, c = time.perf_counter(), cpu()
-    r = licensing.keep_current(archive, **kw)
+    r = checking.keep_current(archive, **kw)
     wall, used = time.perf_counter() - t, cpu() - c
     judged = r.checked + r.rejudged
     rate = f"{judged / wall:8,.0f} photos/s ({judged / used:6,.0f} per CPU-second)" if judged else "nothing stale"
@@ -165,7 +165,7 @@ def part_one(n: int, jobs: int, rebuild: bool) -> None:
         edit_photo(archive, 5, {"caption": "Workers install a Christmas tree in central Kyiv on Monday."})
         timed_refresh(archive, "one photo edited", n, on=ON + dt.timedelta(days=1), processes=jobs)
         t = time.perf_counter()
-        report = licensing.check_photos(archive, None, on=ON + dt.timedelta(days=1), processes=jobs)
+        report = checking.check_photos(archive, None, on=ON + dt.timedelta(days=1), processes=jobs)
         print(f"{'check report (stored violations read)':<44} {len(report.violations):>9,} violations "
               f"{(time.perf_counter() - t) * 1000:>7,.0f} ms; {report.errors:,} errors")
         rows = conn.execute("SELECT rule_status, count(*) FROM photos GROUP BY 1 ORDER BY 1").fetchall()
@@ -206,16 +206,16 @@ def part_two(jobs: int, rebuild: bool, repeat: int = 30) -> None:
         conn.execute("DROP INDEX IF EXISTS photos_checked")
         conn.execute("DROP INDEX IF EXISTS photos_licence_resolved")
         conn.execute("CREATE INDEX IF NOT EXISTS photos_unchecked ON photos(sort_key) WHERE checked_epoch IS NULL")
-        if not licensing.list_licences(archive):
+        if not licence_book.list_licences(archive):
             # bench/search.py's photos have no credit line: give each the one a desk would.
             conn.execute("UPDATE photos SET credit_line = 'Photograph: ' || json_extract(creator, '$[0]') "
                          "|| '/' || credit WHERE credit_line IS NULL")
             for lic in LICENCES:
-                licensing.add_licence(archive, **lic)
+                licence_book.add_licence(archive, **lic)
         total = conn.execute("SELECT count(*) FROM photos").fetchone()[0]
         print(f"\n{total:,} photos (bench/search.py's archive), judged for today ({today})")
         timed_refresh(archive, "judge & store every photo for today", total, on=today, processes=jobs)
-        _, med, p95 = timed(lambda: licensing.keep_current_for_query(archive, "is:cleared"), repeat)
+        _, med, p95 = timed(lambda: checking.keep_current_for_query(archive, "is:cleared"), repeat)
         print(f"{'stale check before a search (nothing stale)':<44} median {med:6.2f} ms, p95 {p95:6.2f} ms")
         page, med, p95 = timed(lambda: search(conn, "is:cleared", limit=50, count=False), repeat)
         print(f"{'is:cleared first page of 50':<44} median {med:6.2f} ms, p95 {p95:6.2f} ms")

@@ -112,7 +112,7 @@ class Desk:
             raise UsageError("the page size must be at least 1")
         day = _day(on)
         if bring_checks_current:
-            from archive.licensing import keep_current_for_query
+            from archive.checking import keep_current_for_query
 
             keep_current_for_query(self.archive, query, facets=facets, today=day, progress=progress,
                                    cancel=cancel)
@@ -307,21 +307,21 @@ class Desk:
     def bring_checks_current(self, *, on=None, photo_ids=None, profile=None, progress=None, cancel=None,
                              processes=None):
         """Judge and store what is stale for the publication date (a job)."""
-        from archive.licensing import keep_current
+        from archive.checking import keep_current
 
         return keep_current(self.archive, _day(on), photo_ids=photo_ids, profile=profile,
                             processes=processes, progress=progress, cancel=cancel)
 
     def check(self, photo_ids=None, *, on=None, profile=None, progress=None, cancel=None, processes=None):
         """Check photos (None: every photo) and return their violations (a job)."""
-        from archive.licensing import check_photos
+        from archive.checking import check_photos
 
         return check_photos(self.archive, photo_ids, on=_day(on), profile=profile, processes=processes,
                             progress=progress, cancel=cancel)
 
     def select(self, *, query=None, photos=(), article=None, on=None, progress=None, cancel=None):
         """The photo ids a query, a list of ids/paths and an article name (None: all)."""
-        from archive.licensing import select_photos
+        from archive.checking import select_photos
 
         return select_photos(self.archive, query=query, photos=photos, article=article, today=on,
                              progress=progress, cancel=cancel)
@@ -334,7 +334,7 @@ class Desk:
         return [name for name, _ in list_profiles()]
 
     def profile_name(self) -> str:
-        from archive.licensing import archive_profile
+        from archive.checking import archive_profile
 
         return archive_profile(self.archive)
 
@@ -420,39 +420,39 @@ class Desk:
     # ------------------------------------------------------------ licences and leases
 
     def licences(self) -> list[dict]:
-        from archive.licensing import list_licences
+        from archive.licence_book import list_licences
 
         return list_licences(self.archive)
 
     def licence(self, licence_id, *, on=None) -> dict:
-        from archive.licensing import get_licence
+        from archive.licence_book import get_licence
 
         return get_licence(self.archive, licence_id, on=on)
 
     def add_licence(self, **terms) -> dict:
-        from archive.licensing import add_licence
+        from archive.licence_book import add_licence
 
         return add_licence(self.archive, **terms)
 
     def update_licence(self, licence_id, **terms) -> dict:
-        from archive.licensing import update_licence
+        from archive.licence_book import update_licence
 
         return update_licence(self.archive, licence_id, **terms)
 
     def remove_licence(self, licence_id) -> dict:
-        from archive.licensing import remove_licence
+        from archive.licence_book import remove_licence
 
         return remove_licence(self.archive, licence_id)
 
     def licence_photos(self, licence_id, limit: int = 500) -> list[int]:
         """Photos the licence covers (as last checked) or that are assigned to it, newest first."""
-        from archive.licensing import licence_ref
+        from archive.licence_book import licence_ref
         from archive.store import licences as store
 
         return store.photos_covered(self.conn, licence_ref(self.archive, licence_id), limit)
 
     def licence_ref(self, value) -> Optional[int]:
-        from archive.licensing import licence_ref
+        from archive.licence_book import licence_ref
 
         return licence_ref(self.archive, value)
 
@@ -462,18 +462,18 @@ class Desk:
         return editing.edit(self.conn, photo_ids, {}, licence=lid, label="assign a licence")
 
     def add_lease(self, photo_id: int, *, allow: bool, valid_from=None, valid_until=None, note=None) -> dict:
-        from archive.licensing import add_lease
+        from archive.licence_book import add_lease
 
         return add_lease(self.archive, int(photo_id), allow=allow, valid_from=valid_from,
                          valid_until=valid_until, note=note)
 
     def leases(self, photo_id: Optional[int] = None) -> list[dict]:
-        from archive.licensing import list_leases
+        from archive.licence_book import list_leases
 
         return list_leases(self.archive, photo_id)
 
     def remove_lease(self, lease_id) -> dict:
-        from archive.licensing import remove_lease
+        from archive.licence_book import remove_lease
 
         return remove_lease(self.archive, lease_id)
 

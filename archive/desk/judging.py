@@ -53,7 +53,8 @@ class Judge:
         self._records: dict[int, tuple] = {}
 
     def _context(self):
-        from archive.licensing import _quota_uses, archive_profile
+        from archive.checking import archive_profile
+        from archive.licence_book import quota_uses
         from archive.rules import load_profile
         from archive.rules.facts import default_gazetteer
         from archive.store.bitmaps import generation
@@ -67,7 +68,7 @@ class Judge:
                 self.by_id = {lic.id: lic for lic in self.licences}
                 self.gaz = default_gazetteer()
             self._uses = {}
-            self._quota = _quota_uses
+            self._quota = quota_uses
             self._records.clear()
             self._key = key
         return self

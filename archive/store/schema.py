@@ -228,7 +228,7 @@ _V3 = [
 ]
 
 
-# Version 4: keeping stored checks current (archive/licensing.py).  The schema itself
+# Version 4: keeping stored checks current (archive/checking.py).  The schema itself
 # marks what goes stale, so no writer of photos, licences or leases has to remember:
 # a change to a field the rules read clears the photo's checked_epoch (NULL = to be
 # checked; a partial index finds those at once), a lease clears its photo's, and any

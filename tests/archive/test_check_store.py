@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from archive import licensing
+from archive import checking, licence_book
 from archive.demo.photos import PhotoSpec, write_photo
 from archive.edit import edit_photo, revert_fields
 from archive.jobs import Cancelled
@@ -61,7 +61,7 @@ def names(archive, ids) -> set[str]:
 
 def test_check_stores_violations_status_clearance_and_facets(desk):
     archive, ids = desk
-    report = licensing.check_photos(archive, on=ON)
+    report = checking.check_photos(archive, on=ON)
     assert report.photos == 5 and report.refresh.checked == 5
     found = {(Path(v["path"]).name, v["rule"], v["severity"]) for v in report.violations}
     assert found == {("reuters_kiev.jpg", "style.spelling", "warning"),
@@ -88,7 +88,7 @@ def test_check_stores_violations_status_clearance_and_facets(desk):
 
 def test_search_answers_from_the_stored_columns(desk):
     archive, ids = desk
-    licensing.keep_current(archive)                          # today: every licence but NYT's and PA's open
+    checking.keep_current(archive)                          # today: every licence but NYT's and PA's open
     flagged = search(archive.conn, "is:flagged")
     assert names(archive, flagged.photo_ids) == {"pa_leeds.jpg", "nyt_kyiv.jpg"}   # both licences ended
     cleared = search(archive.conn, "is:cleared")
@@ -101,36 +101,36 @@ def test_search_answers_from_the_stored_columns(desk):
     assert {v[0]: v[1] for v in page.facets["licence"]}["no licence"] == 2
     # Judged for another day, a photo is "cleared" today only if that verdict holds
     # today too (no licence, lease or embargo of it starts or ends in between).
-    licensing.keep_current(archive, ON)
+    checking.keep_current(archive, ON)
     today = dt.date.today().isoformat()
     holding = {pid for pid, in archive.conn.execute(
         "SELECT id FROM photos WHERE clearance_from <= ? AND clearance_until >= ?", (today, today))}
     assert ids["guardian_turner.jpg"] in holding and ids["nyt_kyiv.jpg"] not in holding   # NYT's ended 2023
     assert set(search(archive.conn, "is:cleared").photo_ids) <= holding
-    assert licensing.keep_current_for_query(archive, "is:cleared").rejudged == 5 - len(holding)
+    assert checking.keep_current_for_query(archive, "is:cleared").rejudged == 5 - len(holding)
     assert search(archive.conn, "is:cleared").total == 3
-    assert licensing.keep_current_for_query(archive, "kyiv") is None             # reads no stored check
+    assert checking.keep_current_for_query(archive, "kyiv") is None             # reads no stored check
 
 
 # ---------------------------------------------------------------- staying current
 
 def test_nothing_stale_means_nothing_done(desk):
     archive, _ = desk
-    assert licensing.keep_current(archive, ON).checked == 5
-    again = licensing.keep_current(archive, ON)
+    assert checking.keep_current(archive, ON).checked == 5
+    again = checking.keep_current(archive, ON)
     assert (again.checked, again.rejudged) == (0, 0)
     before = archive.conn.execute("SELECT value FROM meta WHERE key='generation'").fetchone()
-    licensing.keep_current(archive, ON)
+    checking.keep_current(archive, ON)
     assert archive.conn.execute("SELECT value FROM meta WHERE key='generation'").fetchone() == before
 
 
 def test_an_edit_rechecks_that_photo_only(desk):
     archive, ids = desk
-    licensing.keep_current(archive, ON)
+    checking.keep_current(archive, ON)
     pid = ids["reuters_kiev.jpg"]
     fixed = "People shelter in a metro station during an air raid alert in Kyiv, Ukraine, on Monday."
     edit_photo(archive, pid, {"caption": fixed})
-    r = licensing.keep_current(archive, ON)
+    r = checking.keep_current(archive, ON)
     assert (r.checked, r.rejudged) == (1, 0)
     assert stored(archive)[pid][0] == "ok"
     assert ("rules", "style.spelling (warning)") not in facets(archive) and facet_counts_agree(archive)
@@ -140,38 +140,38 @@ def test_an_edit_rechecks_that_photo_only(desk):
     assert [v["rule"] for v in record["violations"]] == ["caption.weekday_mismatch"]
     assert record["violations"][0]["fix"] == fixed
     revert_fields(archive, pid, ["caption"])
-    assert licensing.keep_current(archive, ON).checked == 1
+    assert checking.keep_current(archive, ON).checked == 1
     assert stored(archive)[pid][0] == "warning"
 
 
 def test_a_new_licence_rechecks_everything_and_a_removed_one_too(desk):
     archive, ids = desk
-    licensing.keep_current(archive, ON)
-    added = licensing.add_licence(archive, licensor="PA", valid_from="2022-12-01")
-    r = licensing.keep_current(archive, ON)
+    checking.keep_current(archive, ON)
+    added = licence_book.add_licence(archive, licensor="PA", valid_from="2022-12-01")
+    r = checking.keep_current(archive, ON)
     assert (r.checked, r.rejudged) == (5, 0)
     assert stored(archive)[ids["pa_leeds.jpg"]] == ("ok", "cleared", "2022-12-19", added["id"])
-    licensing.remove_licence(archive, added["id"])
-    assert licensing.keep_current(archive, ON).checked == 5
+    licence_book.remove_licence(archive, added["id"])
+    assert checking.keep_current(archive, ON).checked == 5
     assert stored(archive)[ids["pa_leeds.jpg"]][1] == "not_cleared"
     assert facet_counts_agree(archive)
 
 
 def test_a_lease_rechecks_its_photo(desk):
     archive, ids = desk
-    licensing.keep_current(archive, ON)
-    lease = licensing.add_lease(archive, ids["nyt_kyiv.jpg"], allow=False, note="withdrawn by the NYT")
-    assert licensing.keep_current(archive, ON).checked == 1
+    checking.keep_current(archive, ON)
+    lease = licence_book.add_lease(archive, ids["nyt_kyiv.jpg"], allow=False, note="withdrawn by the NYT")
+    assert checking.keep_current(archive, ON).checked == 1
     assert stored(archive)[ids["nyt_kyiv.jpg"]][:2] == ("error", "not_cleared")
-    licensing.remove_lease(archive, lease["id"])
-    assert licensing.keep_current(archive, ON).checked == 1
+    licence_book.remove_lease(archive, lease["id"])
+    assert checking.keep_current(archive, ON).checked == 1
     assert stored(archive)[ids["nyt_kyiv.jpg"]][:2] == ("ok", "cleared")
 
 
 def test_a_new_day_rejudges_only_the_clearances_it_changes(desk):
     archive, ids = desk
-    licensing.keep_current(archive, ON)
-    r = licensing.keep_current(archive, ON + dt.timedelta(days=1))
+    checking.keep_current(archive, ON)
+    r = checking.keep_current(archive, ON + dt.timedelta(days=1))
     assert (r.checked, r.rejudged) == (0, 1)            # only the embargo's day is over
     s = stored(archive)
     assert s[ids["reuters_kiev.jpg"]] == ("warning", "cleared", "2022-12-19", 2)   # still holds on the 20th
@@ -192,38 +192,38 @@ def test_a_verdict_written_within_the_watermark_narrows_it(desk):
 
     archive, ids = desk
     day = dt.date(2022, 12, 21)
-    assert licensing.keep_current(archive, day).checked == 5
+    assert checking.keep_current(archive, day).checked == 5
     assert store.watermark(archive.conn)["until"] == "2022-12-31"
     pid = ids["reuters_kiev.jpg"]
     edit_photo(archive, pid, {"instructions": "EMBARGOED UNTIL 00:01 GMT 24 December 2022"})
-    assert licensing.keep_current(archive, day).checked == 1
+    assert checking.keep_current(archive, day).checked == 1
     assert stored(archive)[pid][1] == "not_cleared"
     assert store.watermark(archive.conn)["until"] == "2022-12-23"
-    r = licensing.keep_current(archive, dt.date(2022, 12, 24))
+    r = checking.keep_current(archive, dt.date(2022, 12, 24))
     assert (r.checked, r.rejudged) == (0, 1)
     assert stored(archive)[pid][1:3] == ("conditional", "2022-12-24")
 
 
 def test_one_photo_judged_for_another_day_is_found_again(desk):
     archive, ids = desk
-    licensing.keep_current(archive, ON)
-    licensing.clearance_record(archive, ids["pa_leeds.jpg"], on=dt.date(2022, 12, 18))
-    r = licensing.keep_current(archive, ON)
+    checking.keep_current(archive, ON)
+    checking.clearance_record(archive, ids["pa_leeds.jpg"], on=dt.date(2022, 12, 18))
+    r = checking.keep_current(archive, ON)
     assert (r.checked, r.rejudged) == (0, 1)
     assert stored(archive)[ids["pa_leeds.jpg"]][2] == "2022-12-19"
-    assert licensing.keep_current(archive, ON).rejudged == 0
+    assert checking.keep_current(archive, ON).rejudged == 0
 
 
 def test_another_profile_rechecks_everything_and_becomes_the_archives(desk):
     archive, ids = desk
-    licensing.keep_current(archive, ON)
-    assert licensing.archive_profile(archive) == "guardian"
-    r = licensing.keep_current(archive, ON, profile="ap")
-    assert r.checked == 5 and licensing.archive_profile(archive) == "ap"
-    ap_rules = {v["rule"] for v in licensing.check_photos(archive, on=ON).violations}
+    checking.keep_current(archive, ON)
+    assert checking.archive_profile(archive) == "guardian"
+    r = checking.keep_current(archive, ON, profile="ap")
+    assert r.checked == 5 and checking.archive_profile(archive) == "ap"
+    ap_rules = {v["rule"] for v in checking.check_photos(archive, on=ON).violations}
     assert "credit.format" in ap_rules                           # "Photograph: ..." is not AP style
-    assert licensing.keep_current(archive, ON).checked == 0      # ap stays the archive's profile
-    assert licensing.keep_current(archive, ON, profile="guardian").checked == 5
+    assert checking.keep_current(archive, ON).checked == 0      # ap stays the archive's profile
+    assert checking.keep_current(archive, ON, profile="guardian").checked == 5
 
 
 def test_editing_the_desks_own_profile_rechecks(desk, tmp_path, monkeypatch):
@@ -234,17 +234,17 @@ def test_editing_the_desks_own_profile_rechecks(desk, tmp_path, monkeypatch):
     rules.mkdir(parents=True)
     own = rules / "desk.toml"
     own.write_text('extends = "guardian"\n')
-    assert licensing.keep_current(archive, ON, profile="desk").checked == 5
-    assert licensing.keep_current(archive, ON).checked == 0
+    assert checking.keep_current(archive, ON, profile="desk").checked == 5
+    assert checking.keep_current(archive, ON).checked == 0
     time.sleep(0.01)
     own.write_text('extends = "guardian"\n[rules."style.spelling"]\nenabled = false\n')
-    assert licensing.keep_current(archive, ON).checked == 5
+    assert checking.keep_current(archive, ON).checked == 5
     assert stored(archive)[ids["reuters_kiev.jpg"]][0] == "ok"
 
 
 def test_a_file_changed_on_disk_is_rechecked_after_sync(desk, tmp_path):
     archive, ids = desk
-    licensing.keep_current(archive, ON)
+    checking.keep_current(archive, ON)
     spec = DESK[0][0]
     changed = PhotoSpec(spec.name, creator=spec.creator, credit=spec.credit, source=spec.source,
                         caption=spec.caption, city=spec.city, country=spec.country, taken=spec.taken,
@@ -252,7 +252,7 @@ def test_a_file_changed_on_disk_is_rechecked_after_sync(desk, tmp_path):
     time.sleep(0.01)
     write_photo(tmp_path / "photos", changed, seed=77)
     assert sync_archive(archive, thumbnails=False).updated == 1
-    r = licensing.keep_current(archive, ON)
+    r = checking.keep_current(archive, ON)
     assert (r.checked, r.rejudged) == (1, 0)
     assert stored(archive)[ids["nyt_kyiv.jpg"]][:2] == ("error", "not_cleared")
 
@@ -270,10 +270,10 @@ def test_a_photo_changed_while_being_checked_stays_stale(desk, monkeypatch):
         return real(conn, results, **kw)
 
     monkeypatch.setattr(store, "write_results", edit_first)
-    r = licensing.keep_current(archive, ON)
+    r = checking.keep_current(archive, ON)
     assert (r.checked, r.skipped) == (4, 1)
     monkeypatch.setattr(store, "write_results", real)
-    assert licensing.keep_current(archive, ON).checked == 1
+    assert checking.keep_current(archive, ON).checked == 1
 
 
 @pytest.mark.parametrize("change", ["add", "remove"])
@@ -283,7 +283,7 @@ def test_a_lease_changed_while_being_checked_leaves_its_photo_stale(desk, monkey
 
     pid = ids["nyt_kyiv.jpg"]
     if change == "remove":
-        lease = licensing.add_lease(archive, pid, allow=False, note="held for legal")
+        lease = licence_book.add_lease(archive, pid, allow=False, note="held for legal")
     real = store.write_results
 
     def lease_meanwhile(conn, results, **kw):
@@ -295,18 +295,18 @@ def test_a_lease_changed_while_being_checked_leaves_its_photo_stale(desk, monkey
         return real(conn, results, **kw)
 
     monkeypatch.setattr(store, "write_results", lease_meanwhile)
-    r = licensing.keep_current(archive, ON)
+    r = checking.keep_current(archive, ON)
     assert r.skipped == 1
     monkeypatch.setattr(store, "write_results", real)
-    assert licensing.keep_current(archive, ON).checked == 1
+    assert checking.keep_current(archive, ON).checked == 1
     status = stored(archive)[pid][1]
     assert status == ("not_cleared" if change == "add" else "cleared")
 
 
 def test_cancel_keeps_what_was_written_and_the_next_run_finishes(desk, monkeypatch):
     archive, _ = desk
-    monkeypatch.setattr(licensing, "CHUNK", 2)
-    monkeypatch.setattr(licensing, "WRITE_BATCH", 2)
+    monkeypatch.setattr(checking, "CHUNK", 2)
+    monkeypatch.setattr(checking, "WRITE_BATCH", 2)
     cancel = threading.Event()
 
     def progress(done, total, message):
@@ -314,10 +314,10 @@ def test_cancel_keeps_what_was_written_and_the_next_run_finishes(desk, monkeypat
             cancel.set()
 
     with pytest.raises(Cancelled):
-        licensing.keep_current(archive, ON, progress=progress, cancel=cancel)
+        checking.keep_current(archive, ON, progress=progress, cancel=cancel)
     assert archive.conn.execute("SELECT count(*) FROM photos WHERE checked_epoch IS NOT NULL").fetchone()[0] == 2
     assert not archive.conn.in_transaction
-    assert licensing.keep_current(archive, ON).checked == 3
+    assert checking.keep_current(archive, ON).checked == 3
     assert facet_counts_agree(archive)
 
 
@@ -332,14 +332,14 @@ def test_worker_processes_store_what_one_process_stores(archive, tmp_path, monke
             city="Kyiv", country="Ukraine", taken=dt.datetime(2022, 12, 19, 10, i, tzinfo=KYIV), size=(64, 48)),
             seed=i)
     import_paths(archive, [folder], thumbnails=False)
-    licensing.add_licence(archive, licensor="Reuters")
-    licensing.add_licence(archive, licensor="Getty Images", aliases=["AFP"], valid_until="2022-12-18")
-    one = licensing.check_photos(archive, on=ON, processes=1)
+    licence_book.add_licence(archive, licensor="Reuters")
+    licence_book.add_licence(archive, licensor="Getty Images", aliases=["AFP"], valid_until="2022-12-18")
+    one = checking.check_photos(archive, on=ON, processes=1)
     expected = (stored(archive), one.violations, facets(archive))
-    licensing.add_licence(archive, licensor="Nobody")           # everything stale again
-    monkeypatch.setattr(licensing, "POOL_THRESHOLD", 0)
-    monkeypatch.setattr(licensing, "CHUNK", 7)
-    pooled = licensing.check_photos(archive, on=ON, processes=2)
+    licence_book.add_licence(archive, licensor="Nobody")           # everything stale again
+    monkeypatch.setattr(checking, "POOL_THRESHOLD", 0)
+    monkeypatch.setattr(checking, "CHUNK", 7)
+    pooled = checking.check_photos(archive, on=ON, processes=2)
     assert pooled.refresh.checked == 40
     assert (stored(archive), pooled.violations, facets(archive)) == expected
     assert facet_counts_agree(archive)
@@ -356,13 +356,13 @@ def test_selecting_photos_by_query_article_and_id(desk):
         article_store.save_proposals(conn, aid, [
             {"caption_index": 0, "photo_id": ids["afp_embargo.jpg"], "score": 0.9, "status": "auto"},
             {"caption_index": 1, "photo_id": ids["pa_leeds.jpg"], "score": 0.4, "status": "suggested"}])
-    assert names(archive, licensing.select_photos(archive, article=aid)) == {"afp_embargo.jpg", "pa_leeds.jpg"}
-    assert names(archive, licensing.select_photos(archive, query="place:Kyiv")) == {
+    assert names(archive, checking.select_photos(archive, article=aid)) == {"afp_embargo.jpg", "pa_leeds.jpg"}
+    assert names(archive, checking.select_photos(archive, query="place:Kyiv")) == {
         "nyt_kyiv.jpg", "reuters_kiev.jpg", "afp_embargo.jpg"}
-    both = licensing.select_photos(archive, photos=[str(ids["guardian_turner.jpg"])], query="place:Leeds")
+    both = checking.select_photos(archive, photos=[str(ids["guardian_turner.jpg"])], query="place:Leeds")
     assert names(archive, both) == {"guardian_turner.jpg", "pa_leeds.jpg"}
-    assert licensing.select_photos(archive) is None
-    report = licensing.check_photos(archive, licensing.select_photos(archive, article=aid), on=ON)
+    assert checking.select_photos(archive) is None
+    report = checking.check_photos(archive, checking.select_photos(archive, article=aid), on=ON)
     assert report.photos == 2 and report.refresh.checked == 2
     assert {v["rule"] for v in report.violations} == {"licence.restricted", "licence.expired"}
 
@@ -390,8 +390,8 @@ def agency_desk(archive, tmp_path, corpus_dir):
         shutil.copy(corpus_dir / name, folder / name)
     import_paths(archive, [folder], thumbnails=False)
     ids = {Path(p).name: i for i, p in archive.conn.execute("SELECT id, path FROM photos")}
-    licensing.add_licence(archive, licensor="PA", aliases=["Press Association", "PA Wire"], valid_from="2014-01-01")
-    licensing.add_licence(archive, licensor="Corbis", valid_from="2015-01-01", valid_until="2016-12-31")
+    licence_book.add_licence(archive, licensor="PA", aliases=["Press Association", "PA Wire"], valid_from="2014-01-01")
+    licence_book.add_licence(archive, licensor="Corbis", valid_from="2015-01-01", valid_until="2016-12-31")
     return archive, ids
 
 
@@ -399,7 +399,7 @@ def agency_desk(archive, tmp_path, corpus_dir):
 def test_real_agency_photos_with_the_desks_caption_are_clean(agency_desk, name):
     archive, ids = agency_desk
     edit_photo(archive, ids[name], dict(CORPUS_DESK[name]))
-    report = licensing.check_photos(archive, [ids[name]], on=CORPUS_ON[name])
+    report = checking.check_photos(archive, [ids[name]], on=CORPUS_ON[name])
     assert report.violations == []
     record = photo_record(archive, ids[name], on=CORPUS_ON[name])
     assert record["clearance"]["status"] == "cleared" and record["violations"] == []
@@ -411,9 +411,9 @@ def test_real_agency_captions_as_sent_raise_no_error(agency_desk, name):
     # text, only given the desk's credit line: no false alarm.
     archive, ids = agency_desk
     edit_photo(archive, ids[name], {"credit_line": CORPUS_DESK[name]["credit_line"]})
-    report = licensing.check_photos(archive, [ids[name]], on=CORPUS_ON[name])
+    report = checking.check_photos(archive, [ids[name]], on=CORPUS_ON[name])
     assert [v for v in report.violations if v["severity"] == "error"] == []
-    _, c = licensing.clearance_record(archive, ids[name], on=CORPUS_ON[name])
+    _, c = checking.clearance_record(archive, ids[name], on=CORPUS_ON[name])
     assert c["status"] == "cleared"
     if name == "grid_pa.jpg":
         assert any("editorial use only" in r for r in c["reasons"])
@@ -423,8 +423,8 @@ def test_real_pa_photo_without_a_pa_licence_and_a_finnish_desk_for_corbis(agency
     archive, ids = agency_desk
     for name in CORPUS_DESK:
         edit_photo(archive, ids[name], dict(CORPUS_DESK[name]))
-    licensing.remove_licence(archive, 1)
-    rules = {v["rule"] for v in licensing.check_photos(archive, [ids["grid_pa.jpg"]],
+    licence_book.remove_licence(archive, 1)
+    rules = {v["rule"] for v in checking.check_photos(archive, [ids["grid_pa.jpg"]],
                                                        on=CORPUS_ON["grid_pa.jpg"]).violations}
     assert rules == {"licence.missing"}
     # Corbis's usage terms exclude customers in Finland.
@@ -433,7 +433,7 @@ def test_real_pa_photo_without_a_pa_licence_and_a_finnish_desk_for_corbis(agency
     (config / "picturedesk" / "rules").mkdir(parents=True)
     (config / "picturedesk" / "rules" / "hs.toml").write_text(
         'extends = "guardian"\n[rules."licence.restricted"]\nterritory = "FI"\n')
-    report = licensing.check_photos(archive, [ids["grid_corbis.jpg"]], on=CORPUS_ON["grid_corbis.jpg"],
+    report = checking.check_photos(archive, [ids["grid_corbis.jpg"]], on=CORPUS_ON["grid_corbis.jpg"],
                                     profile="hs")
     (v,) = report.violations
     assert v["rule"] == "licence.restricted" and "FI" in v["message"]

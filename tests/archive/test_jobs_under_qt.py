@@ -22,7 +22,7 @@ pytest.importorskip("pytestqt")
 
 from PySide6.QtCore import QRunnable, QThreadPool, QTimer  # noqa: E402
 
-from archive import licensing, workers  # noqa: E402
+from archive import checking, licence_book, workers  # noqa: E402
 from archive.demo.photos import PhotoSpec, write_photo  # noqa: E402
 from archive.store import open_archive  # noqa: E402
 from archive.sync import import_paths  # noqa: E402
@@ -67,15 +67,15 @@ def cpu_ticks(pids):
 def violations_in_process(archive_dir):
     """The check's answer worked out in this process, without workers: the reference."""
     with open_archive(archive_dir) as archive:
-        licensing.add_licence(archive, licensor="Nobody")           # every check stale again
-        return sorted(map(repr, licensing.check_photos(archive, on=ON, processes=1).violations))
+        licence_book.add_licence(archive, licensor="Nobody")           # every check stale again
+        return sorted(map(repr, checking.check_photos(archive, on=ON, processes=1).violations))
 
 
 def test_import_and_check_run_while_qt_is_busy(qtbot, tmp_path, monkeypatch):
     make_photos(tmp_path / "in")
     archive_dir = tmp_path / "archive"
-    monkeypatch.setattr(licensing, "POOL_THRESHOLD", 0)             # the check uses the pool too
-    monkeypatch.setattr(licensing, "CHUNK", 16)
+    monkeypatch.setattr(checking, "POOL_THRESHOLD", 0)             # the check uses the pool too
+    monkeypatch.setattr(checking, "CHUNK", 16)
     workers.shutdown()              # the workers start from inside the Qt job, with Qt threads running
 
     pool = QThreadPool()
@@ -113,8 +113,8 @@ def test_import_and_check_run_while_qt_is_busy(qtbot, tmp_path, monkeypatch):
                 outcome["import"] = import_paths(archive, [tmp_path / "in"], thumbnails=False, processes=2)
                 assert workers.pool(2).pids() == outcome["pids"]     # the same warm workers
                 outcome["cpu_import"] = cpu_ticks(outcome["pids"])
-                licensing.add_licence(archive, licensor="Reuters")
-                outcome["check"] = licensing.check_photos(archive, on=ON, processes=2)
+                licence_book.add_licence(archive, licensor="Reuters")
+                outcome["check"] = checking.check_photos(archive, on=ON, processes=2)
         except BaseException as exc:  # reported on the test's thread
             outcome["error"] = exc
         finally:

@@ -12,7 +12,7 @@ import datetime as dt
 
 import pytest
 
-from archive import licensing
+from archive import checking, licence_book
 from archive.edit import edit_photo
 from archive.errors import NotFound, UsageError
 from archive.demo.photos import PhotoSpec, write_photo
@@ -75,7 +75,7 @@ def import_desk(archive, folder, *, licences=True) -> dict[str, int]:
         edit_photo(archive, ids[spec.name], {"credit_line": credit_line})
     if licences:
         for lic in LICENCES:
-            licensing.add_licence(archive, **lic)
+            licence_book.add_licence(archive, **lic)
     return ids
 
 
@@ -95,7 +95,7 @@ def desk(archive, tmp_path):
 # ---------------------------------------------------------------- licences
 
 def test_licence_round_trip(archive):
-    added = licensing.add_licence(
+    added = licence_book.add_licence(
         archive, licensor="Getty Images", aliases=["AFP", "Getty Images Europe"], valid_from="2022-01-01",
         valid_until="2022-12-31", kind="subscription", cost="pay", quota="100/month",
         creators=[], territories=["gb", "Ireland"], media=["Print", "online"], reference="GI-2022-17",
@@ -107,23 +107,23 @@ def test_licence_round_trip(archive):
         "cost": "pay", "quota": "100/month", "valid_from": "2022-01-01", "valid_until": "2022-12-31",
         "territories": ["GB", "IE"], "media": ["print", "web"], "reference": "GI-2022-17",
         "restrictions": "No use in France."}
-    staff = licensing.add_licence(archive, licensor="The Guardian", kind="staff",
+    staff = licence_book.add_licence(archive, licensor="The Guardian", kind="staff",
                                   creators=["Graham Turner", "Christopher Thomond@2020-01-01..2022-06-30"])
     assert staff["cost"] == "free" and staff["creators"] == [
         "Graham Turner", "Christopher Thomond@2020-01-01..2022-06-30"]
-    assert [r["id"] for r in licensing.list_licences(archive)] == [1, 2]
-    shown = licensing.get_licence(archive, "1", on=dt.date(2022, 12, 19))
+    assert [r["id"] for r in licence_book.list_licences(archive)] == [1, 2]
+    shown = licence_book.get_licence(archive, "1", on=dt.date(2022, 12, 19))
     assert shown["photos"] == {"covered": 0, "assigned": 0}
     assert shown["quota_used"] == {"used": 0, "of": 100, "period": "month", "from": "2022-12-01",
                                    "until": "2022-12-31"}
-    removed = licensing.remove_licence(archive, 1)
+    removed = licence_book.remove_licence(archive, 1)
     assert removed["licensor"] == "Getty Images" and removed["unassigned"] == 0
-    assert [r["id"] for r in licensing.list_licences(archive)] == [2]
+    assert [r["id"] for r in licence_book.list_licences(archive)] == [2]
 
 
 def test_kind_sets_the_default_cost(archive):
-    assert licensing.add_licence(archive, licensor="Agency", kind="single use")["cost"] == "pay"
-    assert licensing.add_licence(archive, licensor="Flickr", kind="creative-commons")["cost"] == "conditional"
+    assert licence_book.add_licence(archive, licensor="Agency", kind="single use")["cost"] == "pay"
+    assert licence_book.add_licence(archive, licensor="Flickr", kind="creative-commons")["cost"] == "conditional"
 
 
 @pytest.mark.parametrize("kwargs,message", [
@@ -146,17 +146,17 @@ def test_bad_licence_is_refused_and_nothing_is_written(archive, kwargs, message)
     before = snapshot(archive.conn)
     args = dict(licensor="Reuters") | kwargs
     with pytest.raises(UsageError, match=message):
-        licensing.add_licence(archive, **args)
+        licence_book.add_licence(archive, **args)
     assert snapshot(archive.conn) == before
 
 
 def test_unknown_licence_ids(archive):
     with pytest.raises(NotFound, match="no licence with id 7"):
-        licensing.get_licence(archive, 7)
+        licence_book.get_licence(archive, 7)
     with pytest.raises(NotFound, match="no licence with id 7"):
-        licensing.remove_licence(archive, "7")
+        licence_book.remove_licence(archive, "7")
     with pytest.raises(UsageError, match='licence "seven": not an id'):
-        licensing.remove_licence(archive, "seven")
+        licence_book.remove_licence(archive, "seven")
 
 
 # ---------------------------------------------------------------- leases
@@ -164,31 +164,31 @@ def test_unknown_licence_ids(archive):
 def test_lease_round_trip(desk):
     archive, ids = desk
     pid = ids["pa_leeds.jpg"]
-    lease = licensing.add_lease(archive, pid, allow=True, valid_from="2022-12-01", valid_until="2022-12-31",
+    lease = licence_book.add_lease(archive, pid, allow=True, valid_from="2022-12-01", valid_until="2022-12-31",
                                 note="bought from PA for the Leeds story")
     assert {k: lease[k] for k in ("id", "photo_id", "allow", "valid_from", "valid_until", "note")} == {
         "id": 1, "photo_id": pid, "allow": True, "valid_from": "2022-12-01", "valid_until": "2022-12-31",
         "note": "bought from PA for the Leeds story"}
     assert lease["path"].endswith("pa_leeds.jpg")
-    licensing.add_lease(archive, ids["nyt_kyiv.jpg"], allow=False)
-    assert [le["id"] for le in licensing.list_leases(archive)] == [1, 2]
-    assert [le["id"] for le in licensing.list_leases(archive, pid)] == [1]
-    assert licensing.remove_lease(archive, 1)["photo_id"] == pid
-    assert [le["id"] for le in licensing.list_leases(archive)] == [2]
+    licence_book.add_lease(archive, ids["nyt_kyiv.jpg"], allow=False)
+    assert [le["id"] for le in licence_book.list_leases(archive)] == [1, 2]
+    assert [le["id"] for le in licence_book.list_leases(archive, pid)] == [1]
+    assert licence_book.remove_lease(archive, 1)["photo_id"] == pid
+    assert [le["id"] for le in licence_book.list_leases(archive)] == [2]
     with pytest.raises(NotFound, match="no lease with id 1"):
-        licensing.remove_lease(archive, 1)
+        licence_book.remove_lease(archive, 1)
 
 
 def test_bad_lease_is_refused_and_nothing_is_written(desk):
     archive, ids = desk
     before = snapshot(archive.conn)
     with pytest.raises(NotFound, match="no photo with id 999"):
-        licensing.add_lease(archive, 999, allow=True)
+        licence_book.add_lease(archive, 999, allow=True)
     with pytest.raises(UsageError, match="is before from"):
-        licensing.add_lease(archive, ids["pa_leeds.jpg"], allow=True, valid_from="2022-12-31",
+        licence_book.add_lease(archive, ids["pa_leeds.jpg"], allow=True, valid_from="2022-12-31",
                             valid_until="2022-12-01")
     with pytest.raises(UsageError, match='valid from "31/12/2022": not a date'):
-        licensing.add_lease(archive, ids["pa_leeds.jpg"], allow=False, valid_from="31/12/2022")
+        licence_book.add_lease(archive, ids["pa_leeds.jpg"], allow=False, valid_from="31/12/2022")
     assert snapshot(archive.conn) == before
 
 
@@ -198,7 +198,7 @@ def test_clearance_of_each_photo_for_a_date(desk):
     archive, ids = desk
 
     def status(name, on=ON):
-        return licensing.clearance_record(archive, ids[name], on=on)
+        return checking.clearance_record(archive, ids[name], on=on)
 
     lic, c = status("nyt_kyiv.jpg")
     assert c["status"] == "cleared" and c["on"] == "2022-12-19" and c["cost"] == "free"
@@ -234,36 +234,36 @@ def test_photo_record_shows_the_stored_verdict_for_its_date(desk):
 def test_leases_override_the_licence_and_deny_wins(desk):
     archive, ids = desk
     pa, nyt = ids["pa_leeds.jpg"], ids["nyt_kyiv.jpg"]
-    licensing.add_lease(archive, pa, allow=True, valid_from="2022-12-19", valid_until="2022-12-19",
+    licence_book.add_lease(archive, pa, allow=True, valid_from="2022-12-19", valid_until="2022-12-19",
                         note="one-off from PA")
-    assert licensing.clearance_record(archive, pa, on=ON)[1]["status"] == "cleared"
-    assert licensing.clearance_record(archive, pa, on=dt.date(2022, 12, 20))[1]["status"] == "not_cleared"
-    licensing.add_lease(archive, pa, allow=False, note="the family asked us not to")
-    _, c = licensing.clearance_record(archive, pa, on=ON)
+    assert checking.clearance_record(archive, pa, on=ON)[1]["status"] == "cleared"
+    assert checking.clearance_record(archive, pa, on=dt.date(2022, 12, 20))[1]["status"] == "not_cleared"
+    licence_book.add_lease(archive, pa, allow=False, note="the family asked us not to")
+    _, c = checking.clearance_record(archive, pa, on=ON)
     assert c["status"] == "not_cleared" and any("denies use" in r for r in c["reasons"])
-    licensing.add_lease(archive, nyt, allow=False, valid_from="2022-12-20")
-    assert licensing.clearance_record(archive, nyt, on=ON)[1]["status"] == "cleared"
-    assert licensing.clearance_record(archive, nyt, on=dt.date(2022, 12, 20))[1]["status"] == "not_cleared"
+    licence_book.add_lease(archive, nyt, allow=False, valid_from="2022-12-20")
+    assert checking.clearance_record(archive, nyt, on=ON)[1]["status"] == "cleared"
+    assert checking.clearance_record(archive, nyt, on=dt.date(2022, 12, 20))[1]["status"] == "not_cleared"
 
 
 def test_licence_assigned_by_hand_covers_the_photo(desk):
     archive, ids = desk
     pa = ids["pa_leeds.jpg"]
-    reuters = licensing.assign_licence(archive, pa, 2)
+    reuters = licence_book.assign_licence(archive, pa, 2)
     assert reuters["licensor"] == "Reuters"
-    lic, c = licensing.clearance_record(archive, pa, on=ON)
+    lic, c = checking.clearance_record(archive, pa, on=ON)
     assert lic["id"] == 2 and c["status"] == "cleared" and "assigned to the photo by hand" in c["reasons"][0]
-    assert licensing.get_licence(archive, 2, on=ON)["photos"] == {"covered": 1, "assigned": 1}
+    assert licence_book.get_licence(archive, 2, on=ON)["photos"] == {"covered": 1, "assigned": 1}
     # Removing the licence removes the assignment with it.
-    assert licensing.remove_licence(archive, 2)["unassigned"] == 1
-    assert licensing.clearance_record(archive, pa, on=ON)[1]["status"] == "not_cleared"
+    assert licence_book.remove_licence(archive, 2)["unassigned"] == 1
+    assert checking.clearance_record(archive, pa, on=ON)[1]["status"] == "not_cleared"
     before = snapshot(archive.conn)
     with pytest.raises(NotFound, match="no licence with id 2"):
-        licensing.assign_licence(archive, pa, 2)
+        licence_book.assign_licence(archive, pa, 2)
     assert snapshot(archive.conn) == before
-    licensing.assign_licence(archive, pa, 5)
-    licensing.assign_licence(archive, pa, "none")
-    assert licensing.clearance_record(archive, pa, on=ON)[0]["id"] == 4
+    licence_book.assign_licence(archive, pa, 5)
+    licence_book.assign_licence(archive, pa, "none")
+    assert checking.clearance_record(archive, pa, on=ON)[0]["id"] == 4
 
 
 # ---------------------------------------------------------------- quotas
@@ -312,4 +312,4 @@ def test_quota_counts_settled_pairings_in_the_period(desk, tmp_path):
     assert over(reuters, on=dt.date(2023, 1, 3)) == []
     _use(archive, [reuters], "2022-11-30")
     assert len(over(reuters)) == 1
-    assert licensing.get_licence(archive, 2, on=ON)["quota_used"]["used"] == 2
+    assert licence_book.get_licence(archive, 2, on=ON)["quota_used"]["used"] == 2

@@ -55,7 +55,8 @@ def _build(root, n=48, seed=3, licences=True):
     with open_archive(root / "archive") as archive:
         import_paths(archive, folders, thumbnails=False)
         if licences:
-            from archive.licensing import add_licence, keep_current
+            from archive.checking import keep_current
+            from archive.licence_book import add_licence
 
             add_licence(archive, licensor="Reuters", valid_from="2020-01-01", valid_until="2030-12-31", cost="free")
             add_licence(archive, licensor="AFP", valid_from="2020-01-01", valid_until="2021-12-31")
