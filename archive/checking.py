@@ -65,6 +65,7 @@ from typing import Optional, Sequence
 from archive.jobs import check_cancel, no_progress
 from archive.clearance import clearance
 from archive.licence_model import parse_date
+from archive.store import check_state
 from archive.store import licences as store
 from archive.store.db import transaction
 
@@ -81,7 +82,7 @@ def archive_profile(archive) -> str:
     """The name (or path) of the rule profile the archive's stored checks follow."""
     from archive.rules import DEFAULT_PROFILE
 
-    return store.get_state(archive.conn, "profile") or DEFAULT_PROFILE
+    return check_state.get_state(archive.conn, "profile") or DEFAULT_PROFILE
 
 
 def _fingerprint(profile) -> str:
@@ -125,7 +126,7 @@ def _use_profile(archive, name: Optional[str]):
     stored = archive_profile(archive)
     wanted = name or stored
     if wanted == stored:
-        seen = store.get_state(conn, "profile_stamp")
+        seen = check_state.get_state(conn, "profile_stamp")
         if seen is not None:
             seen = json.loads(seen)
             if _stamp(wanted, seen.get("chain", [])) == seen.get("stamp"):
@@ -135,11 +136,11 @@ def _use_profile(archive, name: Optional[str]):
     chain = [str(p) for p in profile.chain]
     stamp = json.dumps({"chain": chain, "stamp": _stamp(wanted, chain)})
     with transaction(conn):
-        if wanted != stored or store.get_state(conn, "profile_fingerprint") != fingerprint:
-            store.set_state(conn, "profile", wanted)
-            store.set_state(conn, "profile_fingerprint", fingerprint)
-            store.bump_epoch(conn)
-        store.set_state(conn, "profile_stamp", stamp)
+        if wanted != stored or check_state.get_state(conn, "profile_fingerprint") != fingerprint:
+            check_state.set_state(conn, "profile", wanted)
+            check_state.set_state(conn, "profile_fingerprint", fingerprint)
+            check_state.bump_epoch(conn)
+        check_state.set_state(conn, "profile_stamp", stamp)
     return profile, wanted
 
 
@@ -189,8 +190,8 @@ def _judge(kind: str, ctx: _Context, conn, ids: Sequence[int]) -> list:
     from archive.rules.facts import PhotoFacts, default_gazetteer
 
     gaz = default_gazetteer()
-    records = store.check_records(conn, ids)
-    kept = store.stored_violations(conn, ids, rules_only=True) if kind == "dates" else {}
+    records = check_state.check_records(conn, ids)
+    kept = check_state.stored_violations(conn, ids, rules_only=True) if kind == "dates" else {}
     on_text = ctx.on.isoformat()
     out = []
     for record in records:
@@ -207,7 +208,7 @@ def _judge(kind: str, ctx: _Context, conn, ids: Sequence[int]) -> list:
         status = worst(v[1] for v in violations if v[1] in ("error", "warning")) or "ok"
         lic = ctx.by_id.get(c.licence_id)
         covering = lic if lic is not None and lic.valid_on(ctx.on) else None
-        out.append(store.CheckResult(
+        out.append(check_state.CheckResult(
             photo_id=pid, sort_key=record["sort_key"], updated_at=record["_updated_at"], violations=violations,
             rule_status=status, licence_resolved=covering.id if covering else None,
             licensor=covering.licensor if covering else None, clearance_status=c.status, clearance_on=on_text,
@@ -270,18 +271,18 @@ def keep_current(archive, on=None, *, photo_ids: Optional[Sequence[int]] = None,
     report = Refresh(on, name)
     licences = licences_in(conn)
     uses, own = note_quota(conn, licences, on)
-    epoch = store.epoch(conn)
+    epoch = check_state.epoch(conn)
     on_text = on.isoformat()
-    wm = store.watermark(conn)
-    at_mark = store.covers(wm, epoch, on_text)
+    wm = check_state.watermark(conn)
+    at_mark = check_state.covers(wm, epoch, on_text)
     if photo_ids is not None:
-        full, dates = store.stale_among(conn, photo_ids, epoch, on_text)
+        full, dates = check_state.stale_among(conn, photo_ids, epoch, on_text)
     elif at_mark:
-        if not store.any_unchecked(conn):
+        if not check_state.any_unchecked(conn):
             return report                      # the fast path: a few index probes
-        full, dates = store.unchecked_ids(conn), []
+        full, dates = check_state.unchecked_ids(conn), []
     else:
-        full, dates = store.scan_stale(conn, epoch, on_text)
+        full, dates = check_state.scan_stale(conn, epoch, on_text)
     total = len(full) + len(dates)
     if not total:
         _after(conn, report, photo_ids, wm, at_mark, epoch, None)
@@ -305,7 +306,7 @@ def keep_current(archive, on=None, *, photo_ids: Optional[Sequence[int]] = None,
             lo, hi = max(r.clearance_from for r in results), min(r.clearance_until for r in results)
             span[:] = [max(span[0], lo), min(span[1], hi)] if span else [lo, hi]
         with transaction(conn):
-            stats = store.write_results(conn, results, epoch_=epoch, profile=name)
+            stats = check_state.write_results(conn, results, epoch_=epoch, profile=name)
         report.skipped += stats.skipped
         if kind == "full":
             report.checked += stats.photos
@@ -344,13 +345,13 @@ def _after(conn, report: Refresh, photo_ids, wm: dict, at_mark: bool, epoch: int
     if at_mark:
         if span is not None:
             with transaction(conn):
-                store.narrow_watermark(conn, epoch, *span)
+                check_state.narrow_watermark(conn, epoch, *span)
     elif photo_ids is None:
         with transaction(conn):
-            store.set_watermark(conn, epoch, if_serial=wm.get("serial", 0))
+            check_state.set_watermark(conn, epoch, if_serial=wm.get("serial", 0))
     elif (report.checked or report.rejudged) and wm["complete"]:
         with transaction(conn):
-            store.break_watermark(conn)
+            check_state.break_watermark(conn)
 
 
 def _run(ctx: _Context, conn, tasks, total: int, processes: Optional[int]):
@@ -436,7 +437,7 @@ def select_photos(archive, *, query: Optional[str] = None, photos: Sequence = ()
     if article is not None:
         from archive.matching.articles import resolve_article
 
-        ids += store.paired_photo_ids(conn, resolve_article(archive, article))
+        ids += check_state.paired_photo_ids(conn, resolve_article(archive, article))
     if (query or "").strip():
         from archive.store.search import search
 
@@ -462,12 +463,12 @@ def check_photos(archive, photo_ids: Optional[Sequence[int]] = None, *, on=None,
                            progress=progress, cancel=cancel)
     conn = archive.conn
     if photo_ids is None:
-        rows = store.all_violations(conn)
-        count = store.photo_count(conn)
+        rows = check_state.all_violations(conn)
+        count = check_state.photo_count(conn)
     else:
         ids = list(dict.fromkeys(photo_ids))
-        stored = store.stored_violations(conn, ids)
-        paths = store.paths_of(conn, ids)
+        stored = check_state.stored_violations(conn, ids)
+        paths = check_state.paths_of(conn, ids)
         rows = [(pid, paths.get(pid), *v) for pid in ids for v in stored.get(pid, [])]
         count = len(ids)
     items = [{"photo_id": pid, "path": path, "rule": rule, "severity": sev, "message": msg, "fix": fix}
@@ -484,7 +485,7 @@ def clearance_record(archive, photo_id: int, *, on=None) -> tuple[Optional[dict]
     on = parse_date(on, "publication date") or _dt.date.today()
     keep_current(archive, on, photo_ids=[photo_id])
     conn = archive.conn
-    st = store.stored_check(conn, photo_id)
+    st = check_state.stored_check(conn, photo_id)
     if st is None or st["clearance"] is None:
         return None, None
     c = st["clearance"]

@@ -17,6 +17,7 @@ from typing import Iterable, Optional, Sequence
 from archive.errors import NotFound, UsageError
 from archive.clearance import licence_for, quota_period
 from archive.licence_model import COSTS, CREATOR_KINDS, Lease, Licence, parse_creator_cover, parse_date
+from archive.store import check_state
 from archive.store import licences as store
 from archive.store.db import transaction
 
@@ -176,7 +177,7 @@ def assign_licence(archive, photo_id: int, licence_id) -> Optional[dict]:
     """Assign a licence to a photo by hand (it then covers the photo before any
     other); ``None`` (or "none") removes the assignment.  Returns the licence."""
     conn = archive.conn
-    if not store.existing_ids(conn, [photo_id]):
+    if not check_state.existing_ids(conn, [photo_id]):
         raise NotFound(f"no photo with id {photo_id} in the archive")
     lid = licence_ref(archive, licence_id)
     with transaction(conn):
@@ -192,7 +193,7 @@ def add_lease(archive, photo_id: int, *, allow: bool, valid_from=None, valid_unt
     conn = archive.conn
     start, end = parse_date(valid_from, "valid from"), parse_date(valid_until, "valid until")
     Lease(None, photo_id, bool(allow), start, end, note)      # validates the span
-    if not store.existing_ids(conn, [photo_id]):
+    if not check_state.existing_ids(conn, [photo_id]):
         raise NotFound(f"no photo with id {photo_id} in the archive")
     with transaction(conn):
         lease_id = store.insert_lease(conn, photo_id, allow, iso(start), iso(end), note or None)
@@ -236,7 +237,7 @@ def quota_uses(conn, licences: Sequence[Licence], on: _dt.date, used=None) -> tu
         used = _settled(conn, spans)
     if not used:
         return {}, {}
-    records = {r["id"]: r for r in store.check_records(conn, sorted({pid for pid, _ in used}))}
+    records = {r["id"]: r for r in check_state.check_records(conn, sorted({pid for pid, _ in used}))}
     uses: dict = {}
     own: dict = {}
     for photo_id, day_text in used:
@@ -258,7 +259,7 @@ def quota_uses(conn, licences: Sequence[Licence], on: _dt.date, used=None) -> tu
 def _settled(conn, spans: dict) -> list:
     start = min(s for s, _ in spans.values())
     end = max(e for _, e in spans.values())
-    return [(pid, str(day)) for pid, day in store.settled_uses(conn, start.isoformat(), end.isoformat())]
+    return [(pid, str(day)) for pid, day in check_state.settled_uses(conn, start.isoformat(), end.isoformat())]
 
 
 def note_quota(conn, licences, on: _dt.date) -> tuple[dict, dict]:
@@ -271,13 +272,13 @@ def note_quota(conn, licences, on: _dt.date) -> tuple[dict, dict]:
     search with nothing changed does not count them again, and a new day in the same
     month re-judges nothing."""
     quota_ids = sorted(lic.id for lic in licences if lic.quota)
-    saved = store.get_state(conn, "quota")
+    saved = check_state.get_state(conn, "quota")
     if not quota_ids and saved is None:
         return {}, {}
     spans = {lic.id: quota_period(on, lic.quota.period) for lic in licences if lic.quota}
     used = _settled(conn, spans) if spans else []
-    stamps = store.photo_stamps(conn, sorted({pid for pid, _ in used}))
-    key = hashlib.blake2b(json.dumps([store.epoch(conn), quota_ids, used, sorted(stamps.items())]).encode(),
+    stamps = check_state.photo_stamps(conn, sorted({pid for pid, _ in used}))
+    key = hashlib.blake2b(json.dumps([check_state.epoch(conn), quota_ids, used, sorted(stamps.items())]).encode(),
                           digest_size=12).hexdigest()
     day = on.isoformat()
     periods = ",".join(f"{lid}:{spans[lid][0].isoformat()}" for lid in sorted(spans))
@@ -301,7 +302,7 @@ def note_quota(conn, licences, on: _dt.date) -> tuple[dict, dict]:
     while len(snaps) > 8:                       # the periods most recently judged
         snaps.pop(next(iter(snaps)))
     with transaction(conn):
-        store.mark_stale_for_licences(conn, moved, day)
-        store.mark_stale(conn, photos)
-        store.set_state(conn, "quota", json.dumps(snaps))
+        check_state.mark_stale_for_licences(conn, moved, day)
+        check_state.mark_stale(conn, photos)
+        check_state.set_state(conn, "quota", json.dumps(snaps))
     return uses, own

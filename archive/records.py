@@ -8,7 +8,7 @@ from archive.errors import NotFound
 from archive.checking import clearance_record
 from archive.photo_refs import resolve_photo  # noqa: F401  (the place callers knew it by)
 from archive.store import photos as store
-from archive.store.licences import stored_violations
+from archive.store.check_state import stored_violations
 
 
 def photo_record(archive, photo_id: int, *, on: _dt.date | None = None) -> dict:

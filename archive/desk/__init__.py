@@ -80,9 +80,9 @@ class Desk:
         self.close()
 
     def photo_count(self) -> int:
-        from archive.store import licences as store
+        from archive.store import check_state
 
-        return store.photo_count(self.conn)
+        return check_state.photo_count(self.conn)
 
     def folders(self) -> list[str]:
         from archive.store import photos as store
@@ -150,12 +150,12 @@ class Desk:
 
     def checks_state(self, on=None) -> Staleness:
         """Whether the stored checks hold for the publication date (cheap: index probes)."""
-        from archive.store import licences as store
+        from archive.store import check_state
 
         day = _day(on).isoformat()
         conn = self.conn
-        covered = store.covers(store.watermark(conn), store.epoch(conn), day)
-        stale = len(store.unchecked_ids(conn)) if covered else -1
+        covered = check_state.covers(check_state.watermark(conn), check_state.epoch(conn), day)
+        stale = len(check_state.unchecked_ids(conn)) if covered else -1
         return Staleness(day, stale, covered and stale == 0)
 
     # ------------------------------------------------------------ one photo
@@ -170,6 +170,7 @@ class Desk:
         came from), ``checks_current`` and ``pairs``.  Never writes: when the stored
         check does not hold for ``on`` it is judged again in memory."""
         from archive.store import articles as article_store
+        from archive.store import check_state
         from archive.store import licences as store
         from archive.store import photos as photo_store
 
@@ -182,8 +183,8 @@ class Desk:
         record.pop("sort_key", None)
         record["origins"] = dict(embedded_all.get("origins") or {})
         record["file_values"] = {k: embedded_all.get(k) for k in editing.EDITABLE if k in embedded_all}
-        st = store.stored_check(conn, int(photo_id))
-        current = (st is not None and st["checked_epoch"] == store.epoch(conn) and st["clearance"] is not None
+        st = check_state.stored_check(conn, int(photo_id))
+        current = (st is not None and st["checked_epoch"] == check_state.epoch(conn) and st["clearance"] is not None
                    and self._holds(int(photo_id), day))
         if current:
             c = st["clearance"]
@@ -191,7 +192,7 @@ class Desk:
                                    "reasons": list(c.get("reasons") or []), "licence_id": c.get("licence_id")}
             record["licence"] = self._judge._context().licence_dict(c.get("licence_id"), day)
             record["violations"] = [{"rule": r, "severity": s, "message": m, "fix": f, "field": fl}
-                                    for r, s, m, f, fl in store.stored_violations(conn, [int(photo_id)])
+                                    for r, s, m, f, fl in check_state.stored_violations(conn, [int(photo_id)])
                                     .get(int(photo_id), [])]
         else:
             violations, c = self._judge.judge(int(photo_id), day)

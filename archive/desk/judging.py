@@ -16,6 +16,7 @@ from typing import Optional
 from archive.desk.types import DraftCheck, DraftViolation
 from archive.licence_model import Lease, Licence
 from archive.clearance import clearance
+from archive.store import check_state
 from archive.store import licences as store
 
 
@@ -60,7 +61,7 @@ class Judge:
         from archive.store.bitmaps import generation
 
         conn = self.archive.conn
-        key = (generation(conn), store.epoch(conn), archive_profile(self.archive))
+        key = (generation(conn), check_state.epoch(conn), archive_profile(self.archive))
         if key != self._key:
             if self._key is None or key[2] != self._key[2] or key[1] != self._key[1]:
                 self.profile = load_profile(key[2])
@@ -82,7 +83,7 @@ class Judge:
         hit = self._records.get(photo_id)
         if hit is None:
             conn = self.archive.conn
-            rows = store.check_records(conn, [photo_id])
+            rows = check_state.check_records(conn, [photo_id])
             if not rows:
                 from archive.errors import NotFound
 

@@ -13,7 +13,7 @@ from typing import Optional
 
 from archive.desk.types import Badge, FacetValue, GridRow, Results
 from archive.store import grid as grid_store
-from archive.store import licences as check_store
+from archive.store import check_state as check_store
 
 SORTS = ("taken", "imported", "name", "creator")
 _FACET_TERMS = {"creator": "by", "place": "place", "agency": "agency", "licence": "licence",

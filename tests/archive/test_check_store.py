@@ -188,17 +188,17 @@ def test_a_verdict_written_within_the_watermark_narrows_it(desk):
     31st.  Then one photo gets an embargo lifting on the 24th; re-judged alone, it
     must narrow the archive's watermark, or a check on the 24th would take its old
     verdict as current."""
-    from archive.store import licences as store
+    from archive.store import check_state
 
     archive, ids = desk
     day = dt.date(2022, 12, 21)
     assert checking.keep_current(archive, day).checked == 5
-    assert store.watermark(archive.conn)["until"] == "2022-12-31"
+    assert check_state.watermark(archive.conn)["until"] == "2022-12-31"
     pid = ids["reuters_kiev.jpg"]
     edit_photo(archive, pid, {"instructions": "EMBARGOED UNTIL 00:01 GMT 24 December 2022"})
     assert checking.keep_current(archive, day).checked == 1
     assert stored(archive)[pid][1] == "not_cleared"
-    assert store.watermark(archive.conn)["until"] == "2022-12-23"
+    assert check_state.watermark(archive.conn)["until"] == "2022-12-23"
     r = checking.keep_current(archive, dt.date(2022, 12, 24))
     assert (r.checked, r.rejudged) == (0, 1)
     assert stored(archive)[pid][1:3] == ("conditional", "2022-12-24")
@@ -259,9 +259,9 @@ def test_a_file_changed_on_disk_is_rechecked_after_sync(desk, tmp_path):
 
 def test_a_photo_changed_while_being_checked_stays_stale(desk, monkeypatch):
     archive, ids = desk
-    from archive.store import licences as store
+    from archive.store import check_state
 
-    real = store.write_results
+    real = check_state.write_results
 
     def edit_first(conn, results, **kw):
         # Another window edits a caption after the check read the photo.
@@ -269,22 +269,23 @@ def test_a_photo_changed_while_being_checked_stays_stale(desk, monkeypatch):
                      (ids["nyt_kyiv.jpg"],))
         return real(conn, results, **kw)
 
-    monkeypatch.setattr(store, "write_results", edit_first)
+    monkeypatch.setattr(check_state, "write_results", edit_first)
     r = checking.keep_current(archive, ON)
     assert (r.checked, r.skipped) == (4, 1)
-    monkeypatch.setattr(store, "write_results", real)
+    monkeypatch.setattr(check_state, "write_results", real)
     assert checking.keep_current(archive, ON).checked == 1
 
 
 @pytest.mark.parametrize("change", ["add", "remove"])
 def test_a_lease_changed_while_being_checked_leaves_its_photo_stale(desk, monkeypatch, change):
     archive, ids = desk
+    from archive.store import check_state
     from archive.store import licences as store
 
     pid = ids["nyt_kyiv.jpg"]
     if change == "remove":
         lease = licence_book.add_lease(archive, pid, allow=False, note="held for legal")
-    real = store.write_results
+    real = check_state.write_results
 
     def lease_meanwhile(conn, results, **kw):
         # Another window adds (or lifts) a deny lease after the check read the leases.
@@ -294,10 +295,10 @@ def test_a_lease_changed_while_being_checked_leaves_its_photo_stale(desk, monkey
             store.delete_lease(conn, lease["id"])
         return real(conn, results, **kw)
 
-    monkeypatch.setattr(store, "write_results", lease_meanwhile)
+    monkeypatch.setattr(check_state, "write_results", lease_meanwhile)
     r = checking.keep_current(archive, ON)
     assert r.skipped == 1
-    monkeypatch.setattr(store, "write_results", real)
+    monkeypatch.setattr(check_state, "write_results", real)
     assert checking.keep_current(archive, ON).checked == 1
     status = stored(archive)[pid][1]
     assert status == ("not_cleared" if change == "add" else "cleared")
