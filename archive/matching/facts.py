@@ -21,7 +21,8 @@ from functools import cached_property, lru_cache
 
 from anyascii import anyascii
 
-from archive.matching.names import is_person
+from archive.capture_time import LocalCapture, local_capture
+from archive.people import credited_people, is_person
 
 # The field's name when the metadata does not say which container (EXIF, IPTC,
 # XMP, sidecar) the value came from.
@@ -87,61 +88,9 @@ def _clean_values(raw) -> list[str]:
 
 
 @lru_cache(maxsize=65536)
-def credited_people(value: str) -> tuple[str, ...]:
-    """People a copyright notice or credit names ("© 2022 Brendan Hoffman")."""
-    from archive.articles.credit import parse_credit
-
-    return tuple(n for n in parse_credit(value).creators if is_person(n))
-
-
 def stem(word: str) -> str:
     """A crude stem (the first five letters): "sheltered" meets "shelter", "sirens" "siren"."""
     return word[:5]
-
-
-@dataclass(frozen=True)
-class LocalCapture:
-    """The day (and time) of a capture in the local time of where it was made.
-
-    ``how``: "zone" (an instant shown in the place's time zone), "offset" (in
-    the offset the camera wrote, the place's zone unknown), "naive" (the
-    camera's clock, no offset written) or "date" (a date alone).
-    """
-
-    day: _dt.date
-    at: _dt.time | None
-    how: str
-
-
-@lru_cache(maxsize=256)
-def _zone(name: str):
-    from zoneinfo import ZoneInfo
-
-    try:
-        return ZoneInfo(name)
-    except (ValueError, OSError, KeyError):
-        return None
-
-
-def local_capture(taken_at: str, zone: str | None) -> LocalCapture | None:
-    """Captions speak local time: 00:40 on Monday in Kyiv is a Monday photo,
-    although it is 22:40 on Sunday in UTC.  A time at exactly midnight UTC is
-    how IPTC's Date Created without a Time Created is often padded: a date."""
-    try:
-        if len(taken_at) == 10:
-            return LocalCapture(_dt.date.fromisoformat(taken_at), None, "date")
-        moment = _dt.datetime.fromisoformat(taken_at)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        return LocalCapture(moment.date(), moment.time(), "naive")
-    if moment.time() == _dt.time(0, 0) and not moment.utcoffset():
-        return LocalCapture(moment.date(), None, "date")
-    tz = _zone(zone) if zone else None
-    if tz is not None:
-        moment = moment.astimezone(tz)
-        return LocalCapture(moment.date(), moment.time(), "zone")
-    return LocalCapture(moment.date(), moment.time(), "offset")
 
 
 class PlaceLookup:

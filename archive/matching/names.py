@@ -34,13 +34,6 @@ from anyascii import anyascii
 SAME, SPELLING, GIVEN_NAME, INITIAL, CLOSE = 1.0, 0.97, 0.9, 0.85, 0.8
 CLOSE_RATIO = 88          # rapidfuzz ratio of two skeletons that are a near miss
 
-# By-lines that name a role or an organisation, not a person.
-NOT_A_PERSON = frozenset({
-    "staff", "stringer", "str", "handout", "hand out", "ho", "pool", "anonymous", "unknown",
-    "na", "none", "photographer", "contributor", "freelance", "file", "afp", "reuters", "ap",
-    "epa", "getty images", "pa", "pa wire", "staff photographer", "ukrinform", "tass",
-})
-
 # Letters romanisations disagree on, folded to one spelling (applied in order,
 # on lower-case ASCII, to both sides of every comparison).
 _FOLDS = (
@@ -146,15 +139,6 @@ def romanisations(name: str) -> tuple[str, ...]:
 def skeletons(name: str) -> tuple[str, ...]:
     """The skeleton of every romanisation of ``name``."""
     return tuple(dict.fromkeys(s for s in (skeleton(r) for r in romanisations(name)) if s))
-
-
-@lru_cache(maxsize=65536)
-def is_person(name: str | None) -> bool:
-    """A by-line that names a person (not "Staff", "AFP", "Handout")."""
-    if not name or not name.strip():
-        return False
-    folded = " ".join(anyascii(name).lower().replace(".", " ").split())
-    return bool(folded) and folded not in NOT_A_PERSON and any(c.isalpha() for c in folded)
 
 
 def _words(text: str) -> list[str]:

@@ -11,7 +11,7 @@ because a desk that learns to ignore a rule ignores the real errors too:
   photo's GPS position or city.  The caption is flagged only when it names
   local places and none of them agrees.
 - Days: the capture time is read in the local time of the place (see
-  :mod:`archive.rules.when`).  Possessives ("ahead of Tuesday's vote") and
+  :mod:`archive.capture_time`).  Possessives ("ahead of Tuesday's vote") and
   future or bounding phrases ("until Friday", "next Monday") are not claims
   about the photo.  "Sunday night" also accepts a photo made in the small
   hours of Monday, and "the night into Monday" one made on Sunday evening

@@ -30,9 +30,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
+from archive.people import is_person
 from archive.rules.base import Memo, Param, RuleSpec, Violation, milder
 from archive.rules.facts import PhotoFacts, parse_credit, same_agency
-from archive.rules.names import compare, fold, is_person, shouting, squash
+from archive.rules.names import compare, fold, shouting, squash
 
 RULES = {
     "credit.missing": RuleSpec(

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Optional
 
+from archive.capture_time import LocalCapture, local_capture, needs_zone, parse_timestamp
+from archive.people import credited_people, is_person
 from archive.rules.base import Memo
-from archive.rules.names import fold, is_person, squash
-from archive.rules.when import LocalCapture, local_capture, needs_zone, parse_timestamp
+from archive.rules.names import fold, squash
 
 LABELS = {
     "creator": "By-line", "credit": "IPTC Credit", "source": "IPTC Source",
@@ -372,6 +373,11 @@ class _Credits:
             if is_person(name) and fold(name) not in seen:
                 seen.add(fold(name))
                 creators.append(name)
+        for raw in facts.values("copyright"):       # as the matcher reads it (archive/people.py)
+            for name in credited_people(raw):
+                if fold(name) not in seen:
+                    seen.add(fold(name))
+                    creators.append(name)
         self.creators = tuple(creators)
         people = {fold(n) for n in creators}
         sources = []

@@ -28,14 +28,6 @@ _NON_WORD = re.compile(r"[^0-9a-z ]+")
 _SPACES = re.compile(r"\s+")
 _APOSTROPHES = {0x2019: "'", 0x2018: "'", 0x02BC: "'", 0x0060: "'", 0x00B4: "'"}
 
-# By-lines agencies fill with a role or a house name rather than a person.
-NOT_A_PERSON = frozenset({
-    "staff", "stringer", "str", "handout", "hand out", "ho", "pool", "anonymous", "unknown",
-    "n/a", "na", "none", "-", "photographer", "contributor", "freelance", "file", "afp",
-    "reuters", "ap", "epa", "getty images", "pa", "pa wire", "str/afp",
-})
-
-
 def squash(s: str) -> str:
     return _SPACES.sub(" ", s).strip()
 
@@ -80,11 +72,6 @@ def compare(credit_name: str, meta_name: str, close_at: int = 85) -> tuple[str, 
     if score >= close_at or fuzz.token_sort_ratio(fa, fb) >= 97:
         return "close", score
     return "different", score
-
-
-def is_person(name: str) -> bool:
-    f = fold(name)
-    return bool(f) and f not in NOT_A_PERSON and name.strip().lower() not in NOT_A_PERSON
 
 
 def shouting(name: str) -> bool:
