@@ -23,6 +23,7 @@ from anyascii import anyascii
 
 from archive.capture_time import LocalCapture, local_capture
 from archive.people import credited_people, is_person
+from archive.place_lookup import PlaceLookup
 
 # The field's name when the metadata does not say which container (EXIF, IPTC,
 # XMP, sidecar) the value came from.
@@ -91,32 +92,6 @@ def _clean_values(raw) -> list[str]:
 def stem(word: str) -> str:
     """A crude stem (the first five letters): "sheltered" meets "shelter", "sirens" "siren"."""
     return word[:5]
-
-
-class PlaceLookup:
-    """The gazetteer behind small caches (the same few places recur)."""
-
-    def __init__(self, gazetteer):
-        self.g = gazetteer
-        self.best = lru_cache(maxsize=16384)(self._best)
-        self.same_place = lru_cache(maxsize=65536)(self._same)
-        self._reverse = lru_cache(maxsize=16384)(gazetteer.reverse)
-        self.country_for = lru_cache(maxsize=4096)(self._country)
-
-    def _best(self, name: str):
-        return self.g.best(name) if name and name.strip() else None
-
-    def _same(self, a: str, b: str) -> bool:
-        return bool(a and b and self.g.same_place(a, b))
-
-    def _country(self, name: str):
-        return self.g.country_for(name) if name and name.strip() else None
-
-    def reverse(self, lat: float, lon: float):
-        return self._reverse(round(lat, 3), round(lon, 3))   # ~100 m: finer than any caption
-
-    def find_in_text(self, text: str):
-        return self.g.find_in_text(text)
 
 
 # ---------------------------------------------------------------- captions

@@ -21,6 +21,7 @@ from typing import Optional
 
 from archive.capture_time import LocalCapture, local_capture, needs_zone, parse_timestamp
 from archive.people import credited_people, is_person
+from archive.place_lookup import PlaceLookup
 from archive.rules.base import Memo
 from archive.rules.names import fold, squash
 
@@ -108,51 +109,22 @@ def credit_parts(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 # ---------------------------------------------------------------- places
 
-class CachedGazetteer:
-    """The gazetteer behind small caches: a desk's photos come from a few
-    hundred places, so lookups by name and by rounded position repeat."""
-
-    def __init__(self, gazetteer):
-        self.g = gazetteer
-        self.best = lru_cache(maxsize=16384)(self._best)
-        self.same_place = lru_cache(maxsize=65536)(self._same)
-        self.find_in_text = lru_cache(maxsize=8192)(self._find)
-        self._reverse = lru_cache(maxsize=16384)(self._rev)
-
-    def _best(self, name: str):
-        return self.g.best(name) if name and name.strip() else None
-
-    def _same(self, a: str, b: str) -> bool:
-        return bool(self.g.same_place(a, b))
-
-    def _find(self, text: str):
-        return tuple(self.g.find_in_text(text))
-
-    def _rev(self, lat: float, lon: float):
-        return self.g.reverse(lat, lon)
-
-    def reverse(self, lat: float, lon: float):
-        # ~1 km: fine enough to tell a city and its district, coarse enough
-        # that a shoot's photos share one lookup.
-        return self._reverse(round(lat, 2), round(lon, 2))
-
-
 _DEFAULT_GAZ = None
 
 
-def default_gazetteer() -> CachedGazetteer:
+def default_gazetteer() -> PlaceLookup:
     global _DEFAULT_GAZ
     if _DEFAULT_GAZ is None:
         from archive.gazetteer import default_gazetteer as load
 
-        _DEFAULT_GAZ = CachedGazetteer(load())
+        _DEFAULT_GAZ = PlaceLookup(load())
     return _DEFAULT_GAZ
 
 
-def as_cached(gazetteer) -> CachedGazetteer:
+def as_cached(gazetteer) -> PlaceLookup:
     if gazetteer is None:
         return default_gazetteer()
-    return gazetteer if isinstance(gazetteer, CachedGazetteer) else CachedGazetteer(gazetteer)
+    return gazetteer if isinstance(gazetteer, PlaceLookup) else PlaceLookup(gazetteer)
 
 
 def km_between(lat1, lon1, lat2, lon2) -> float:
@@ -190,14 +162,14 @@ class Said:
 
 
 class PhotoFacts:
-    def __init__(self, record: dict, gazetteer: Optional[CachedGazetteer] = None):
+    def __init__(self, record: dict, gazetteer: Optional[PlaceLookup] = None):
         self.record = record
         self.embedded = record.get("embedded") or {}
         self._gaz = gazetteer
         self._values: dict = {}
 
     @property
-    def gazetteer(self) -> CachedGazetteer:
+    def gazetteer(self) -> PlaceLookup:
         if self._gaz is None:
             self._gaz = default_gazetteer()
         return self._gaz

@@ -221,10 +221,14 @@ def test_workers_exit_when_the_process_that_made_them_is_killed(tmp_path):
         "p.start()\n"
         "print(' '.join(str(pid) for pid in p.pids()), flush=True)\n"
         "time.sleep(120)\n")
-    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, cwd=tmp_path)
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, cwd=tmp_path)
     try:
-        pids = [int(p) for p in parent.stdout.readline().split()]
-        assert len(pids) == 2
+        line = parent.stdout.readline()
+        pids = [int(p) for p in line.split()]
+        if not pids:
+            parent.kill()
+            raise AssertionError(f"the parent printed no workers: {parent.stderr.read()}")
         parent.send_signal(signal.SIGKILL)
         parent.wait(timeout=30)
 
@@ -239,6 +243,7 @@ def test_workers_exit_when_the_process_that_made_them_is_killed(tmp_path):
         deadline = time.monotonic() + 20
         while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not any(alive(pid) for pid in pids)
+        assert not [pid for pid in pids if alive(pid)], pids
     finally:
         parent.kill()
+        parent.wait()
