@@ -30,6 +30,25 @@ def _sidecar_state(name: str, sidecars: dict[str, int]) -> int:
     return max(sidecars.get(stem.casefold() + ".xmp", 0), sidecars.get(name.casefold() + ".xmp", 0))
 
 
+NOT_UTF8 = "the name is not valid UTF-8 (the archive keeps names as UTF-8): rename it to import it"
+
+
+def storable(path: str) -> bool:
+    """Can the archive keep this path?  POSIX names are bytes; one that is not UTF-8
+    comes to Python with surrogates, which SQLite's UTF-8 text refuses."""
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown(path: str) -> str:
+    """A path as text that can be printed and stored: bytes that are not UTF-8 written
+    as escapes (\\xe9), the rest as it is."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def scan_folder(root: str, result: ScanResult, cancel=None) -> None:
     """Add every photo under ``root`` (recursively) to ``result``."""
     stack = [root]
@@ -49,10 +68,17 @@ def scan_folder(root: str, result: ScanResult, cancel=None) -> None:
             if name.startswith("."):
                 continue
             try:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(entry.path)
-                    continue
+                is_dir = entry.is_dir(follow_symlinks=False)
             except OSError:
+                continue
+            if not storable(name):
+                if is_dir or os.path.splitext(name)[1].lower() in SUPPORTED_EXTENSIONS:
+                    result.failed.append((shown(entry.path), NOT_UTF8))   # one name never stops a folder
+                else:
+                    _skip(entry, os.path.splitext(shown(name))[1].lower(), result)
+                continue
+            if is_dir:
+                stack.append(entry.path)
                 continue
             dot = name.rfind(".")
             ext = name[dot:].lower() if dot > 0 else ""

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from archive.errors import PictureDeskError, UsageError
 from archive.jobs import check_cancel, no_progress
-from archive.scan import ScanResult, scan_folder, stat_file
+from archive.scan import NOT_UTF8, ScanResult, scan_folder, shown, stat_file, storable
 from archive.store import photos as store
 from archive.store.db import Batches, rollback, transaction
 from archive.store.bitmaps import prune_changes
@@ -150,7 +150,9 @@ def import_paths(archive, paths, *, thumbnails: bool = True, progress=None, canc
     for p in paths:
         absolute = os.path.abspath(os.fspath(p))
         if not os.path.exists(absolute):
-            raise UsageError(f"{p}: no such file or folder")
+            raise UsageError(f"{shown(os.fspath(p))}: no such file or folder")
+        if not storable(absolute):
+            raise UsageError(f"{shown(absolute)}: {NOT_UTF8}")
         resolved.append(absolute)
     folder_roots = [p for p in resolved if os.path.isdir(p)]
     single_files = [p for p in resolved if not os.path.isdir(p)]
