@@ -148,15 +148,16 @@ def _scan_jpeg(src: Source) -> Blocks:
     if app13:
         take_irb(blocks, bytes(app13), iptc_standard=True)
     for guid, part in ext_parts.items():
+        # The size a header declares is believed only once the chunks that fill it are
+        # here: a 6 KB file claiming 4 GiB of extended XMP must not make us allocate it.
+        got = sum(len(chunk) for chunk in part["chunks"].values())
+        if got < part["size"] or part["size"] > MAX_BLOCK:
+            blocks.warnings.append("JPEG: extended XMP is incomplete or too large; ignored")
+            continue
         data = bytearray(part["size"])
-        got = 0
         for off, chunk in part["chunks"].items():
             data[off:off + len(chunk)] = chunk[: max(0, part["size"] - off)]
-            got += len(chunk)
-        if got >= part["size"]:
-            blocks.xmp_extended[guid] = bytes(data)
-        else:
-            blocks.warnings.append("JPEG: extended XMP is incomplete; ignored")
+        blocks.xmp_extended[guid] = bytes(data)
     if blocks.width is None and not seen_sos:
         blocks.truncated = "truncated JPEG: the file ends before the image header (no SOF segment)"
         blocks.warnings.append("JPEG: no image header (SOF) found; the file may be truncated")
@@ -232,6 +233,16 @@ def _scan_png(src: Source) -> Blocks:
     return blocks
 
 
+def _inflate(data: bytes) -> Optional[bytes]:
+    """zlib data, decompressed up to MAX_BLOCK; None if it would expand past it (a zlib
+    bomb: a few KB that inflate to gigabytes)."""
+    inflater = zlib.decompressobj()
+    out = inflater.decompress(data, MAX_BLOCK)
+    if inflater.unconsumed_tail:
+        return None
+    return out
+
+
 def _png_text(blocks: Blocks, ctype: bytes, data: bytes) -> None:
     key, _, rest = data.partition(b"\0")
     try:
@@ -240,13 +251,17 @@ def _png_text(blocks: Blocks, ctype: bytes, data: bytes) -> None:
             _lang, _, rest = rest[2:].partition(b"\0")
             _tkey, _, text = rest.partition(b"\0")
             if compressed:
-                text = zlib.decompress(text)
+                text = _inflate(text)
         elif ctype == b"zTXt":
-            text = zlib.decompress(rest[1:])
+            text = _inflate(rest[1:])
         else:
             text = rest
     except (IndexError, zlib.error):
         blocks.warnings.append(f"PNG: damaged {ctype.decode()} chunk {key.decode('latin-1')!r}")
+        return
+    if text is None:
+        blocks.warnings.append(f"PNG: {ctype.decode()} chunk {key.decode('latin-1')!r} expands past "
+                               f"{MAX_BLOCK // 2**20} MB; ignored")
         return
     if key == b"XML:com.adobe.xmp":
         blocks.xmp.append(text)

@@ -1,0 +1,62 @@
+"""A header's claims do not size our allocations (issue 18: a 6 KB JPEG whose
+extended XMP claimed 4 GiB took 4.1 GB; PNG text chunks that inflate to 2 GB)."""
+
+import io
+import struct
+import tracemalloc
+import zlib
+
+from PIL import Image
+
+from archive.metadata import read_metadata
+
+GUID = b"0123456789ABCDEF0123456789ABCDEF"
+
+
+def _jpeg_with_app1(payload: bytes) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (32, 24), (90, 20, 20)).save(buf, "JPEG")
+    jpeg = buf.getvalue()
+    segment = b"\xff\xe1" + struct.pack(">H", len(payload) + 2) + payload
+    return jpeg[:2] + segment + jpeg[2:]
+
+
+def _peak_mb(fn) -> float:
+    tracemalloc.start()
+    try:
+        fn()
+        return tracemalloc.get_traced_memory()[1] / 2**20
+    finally:
+        tracemalloc.stop()
+
+
+def test_extended_xmp_claiming_4_gib_is_ignored_with_a_warning(tmp_path):
+    claim = 4 * 2**30 - 1
+    chunk = b"http://ns.adobe.com/xmp/extension/\0" + GUID + struct.pack(">II", claim, 0) + b"<x:xmpmeta/>"
+    path = tmp_path / "claims.jpg"
+    path.write_bytes(_jpeg_with_app1(chunk))
+    assert path.stat().st_size < 8000
+    found = {}
+    peak = _peak_mb(lambda: found.setdefault("meta", read_metadata(path)))
+    assert peak < 50, peak
+    assert any("extended XMP" in w for w in found["meta"].warnings)
+
+
+def _png_with_chunk(ctype: bytes, data: bytes) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(buf, "PNG")
+    png = buf.getvalue()
+    chunk = struct.pack(">I", len(data)) + ctype + data + struct.pack(">I", zlib.crc32(ctype + data) & 0xFFFFFFFF)
+    return png[:33] + chunk + png[33:]          # after the signature and IHDR
+
+
+def test_a_zlib_bomb_in_a_png_text_chunk_is_not_inflated(tmp_path):
+    bomb = zlib.compress(b"\0" * (512 * 2**20), 9)          # 512 MB of zeros in about 500 KB
+    for ctype, data in ((b"zTXt", b"Comment\0\0" + bomb),
+                        (b"iTXt", b"XML:com.adobe.xmp\0\1\0\0\0" + bomb)):
+        path = tmp_path / f"bomb-{ctype.decode()}.png"
+        path.write_bytes(_png_with_chunk(ctype, data))
+        found = {}
+        peak = _peak_mb(lambda: found.setdefault("meta", read_metadata(path)))
+        assert peak < 120, (ctype, peak)
+        assert any("expands past" in w for w in found["meta"].warnings), found["meta"].warnings
