@@ -176,17 +176,10 @@ class _Context:
         return {k: v - mine.get(k, 0) for k, v in self.uses.items()}
 
 
-def _rules(facts, profile, on):
-    # The engine's family checks without licences: clearance is judged here, with
-    # the same facts, so that its verdict (not only its violations) can be stored.
-    from archive.rules import check_facts
-
-    return check_facts(facts, profile, on)
-
-
 def _judge(kind: str, ctx: _Context, conn, ids: Sequence[int]) -> list:
     from archive.rules import Violation
     from archive.rules.base import worst
+    from archive.rules.engine import judge_photo
     from archive.rules.facts import PhotoFacts, default_gazetteer
 
     gaz = default_gazetteer()
@@ -197,13 +190,13 @@ def _judge(kind: str, ctx: _Context, conn, ids: Sequence[int]) -> list:
     for record in records:
         pid = record["id"]
         facts = PhotoFacts(record, gaz)
-        if kind == "full":
-            rule_vs = _rules(facts, ctx.profile, ctx.on)
-        else:
+        leases = ctx.leases_by_photo.get(pid, [])
+        if kind == "full":          # the one way a photo is judged (archive.rules.engine)
+            rule_vs, c = judge_photo(facts, ctx.profile, ctx.on, ctx.licences, leases, ctx.uses_for(pid))
+        else:                       # only the date moved: the kept rule verdicts stand
             rule_vs = [Violation(*v) for v in kept.get(pid, [])]
-        c = clearance(record, ctx.licences, ctx.leases_by_photo.get(pid, []), ctx.on,
-                      uses_in_period=ctx.uses_for(pid), profile=ctx.profile, gazetteer=gaz,
-                      rule_violations=rule_vs, facts=facts)
+            c = clearance(record, ctx.licences, leases, ctx.on, uses_in_period=ctx.uses_for(pid),
+                          profile=ctx.profile, gazetteer=gaz, rule_violations=rule_vs, facts=facts)
         violations = [(v.rule, v.severity, v.message, v.fix, v.field) for v in (*rule_vs, *c.violations)]
         status = worst(v[1] for v in violations if v[1] in ("error", "warning")) or "ok"
         lic = ctx.by_id.get(c.licence_id)

@@ -83,25 +83,38 @@ def check_facts(facts: PhotoFacts, profile: Profile, on: date, clearance=None) -
     """The rule families over one photo's facts (made once by the caller, so that
     a clearance judged next can read the same ones); licence rules as for
     :func:`check_photo`."""
+    if isinstance(clearance, Licensing):
+        rule_vs, judged = judge_photo(facts, profile, on, clearance.licences,
+                                      clearance.leases_for(facts.record.get("id")), clearance.uses_in_period)
+        return rule_vs + list(judged.violations)
     out: list[Violation] = []
     for family in _FAMILIES:
         out.extend(family(facts, profile, on))
     if clearance is not None:
-        out.extend(_licence_violations(facts, profile, on, clearance, out))
+        out.extend(_licence_violations(clearance))
     return out
 
 
-def _licence_violations(facts: PhotoFacts, profile: Profile, on: date, clearance, others) -> list[Violation]:
+def judge_photo(facts: PhotoFacts, profile: Profile, on: date, licences, leases, uses_in_period=None):
+    """(rule violations, Clearance) of one photo for a publication date: the house
+    rules, then its clearance from the licences and leases, reading the same facts.
+    The one way a photo is judged, whether by ``check_photo`` and the engine or by
+    the check service that keeps an archive's checks current (archive/checking.py)."""
+    from archive.clearance import clearance
+
+    rule_vs: list[Violation] = []
+    for family in _FAMILIES:
+        rule_vs.extend(family(facts, profile, on))
+    judged = clearance(facts.record, licences, leases, on, uses_in_period=uses_in_period, profile=profile,
+                       gazetteer=facts._gaz, rule_violations=rule_vs, facts=facts)
+    return rule_vs, judged
+
+
+def _licence_violations(clearance) -> list[Violation]:
     from archive.clearance import Clearance
-    from archive.clearance import clearance as judge
 
     if isinstance(clearance, Clearance):
         return list(clearance.violations)
-    if isinstance(clearance, Licensing):
-        c = judge(facts.record, clearance.licences, clearance.leases_for(facts.record.get("id")), on,
-                  uses_in_period=clearance.uses_in_period, profile=profile, gazetteer=facts._gaz,
-                  rule_violations=others, facts=facts)
-        return list(c.violations)
     raise TypeError("clearance must be a Clearance or a Licensing")
 
 
