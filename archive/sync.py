@@ -178,6 +178,14 @@ def _under(path: str, roots: list[str]) -> bool:
 
 
 def _sync(archive, roots, single_files, *, full, thumbnails, progress, cancel, processes, content_hashes):
+    from archive.job_lock import one_job_at_a_time
+
+    with one_job_at_a_time(archive.directory, progress=progress, cancel=cancel):
+        return _sync_now(archive, roots, single_files, full=full, thumbnails=thumbnails, progress=progress,
+                         cancel=cancel, processes=processes, content_hashes=content_hashes)
+
+
+def _sync_now(archive, roots, single_files, *, full, thumbnails, progress, cancel, processes, content_hashes):
     progress = progress or no_progress
     conn = archive.conn
     report = SyncReport()
