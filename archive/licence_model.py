@@ -214,10 +214,12 @@ class Lease:
     note: Optional[str] = None
 
     def __post_init__(self):
-        object.__setattr__(self, "valid_from", parse_date(self.valid_from, f"lease {self.id} from"))
-        object.__setattr__(self, "valid_until", parse_date(self.valid_until, f"lease {self.id} until"))
+        # A lease being made has no id yet: messages name its photo instead.
+        name = f"lease {self.id}" if self.id is not None else f"the lease for photo #{self.photo_id}"
+        object.__setattr__(self, "valid_from", parse_date(self.valid_from, f"{name}: from"))
+        object.__setattr__(self, "valid_until", parse_date(self.valid_until, f"{name}: until"))
         if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
-            raise UsageError(f"lease {self.id}: until {self.valid_until} is before from {self.valid_from}")
+            raise UsageError(f"{name}: until {self.valid_until} is before from {self.valid_from}")
 
     def covers(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and \

@@ -39,3 +39,11 @@ def test_a_country_code_must_be_iso_3166(demo_dir):
     assert json.loads(run_cli("show", "1", "--json", archive_dir=archive_dir).stdout)["country_code"] == "UA"
     assert run_cli("edit", "1", "--country-code", "", archive_dir=archive_dir).returncode == 0
     assert json.loads(run_cli("show", "1", "--json", archive_dir=archive_dir).stdout)["country_code"] is None
+
+
+def test_a_lease_being_made_is_named_by_its_photo_not_none(demo_dir):
+    result = run_cli("lease", "add", "1", "--allow", "--from", "2023-01-05", "--until", "2023-01-01",
+                     archive_dir=demo_dir / "archive")
+    assert result.returncode == 2
+    assert "the lease for photo #1: until 2023-01-01 is before from 2023-01-05" in result.stderr
+    assert "None" not in result.stderr
