@@ -66,6 +66,21 @@ def _days(day: _dt.date) -> int:
     return (day - _EPOCH).days
 
 
+def _is_phrase(term) -> bool:
+    """A positive phrase of several words (a full-text read of their positions)."""
+    return isinstance(term, Text) and not term.negated and len(term.text.split()) > 1
+
+
+def _intersect(bitmaps):
+    """The photos every bitmap holds (smallest first, stopping when none is left)."""
+    found = None
+    for bm in sorted(bitmaps, key=len):
+        found = bm if found is None else found & bm
+        if not found:
+            break
+    return found
+
+
 class _Evaluator:
     """Each term of a query as a boolean mask over photo ids."""
 
@@ -100,7 +115,12 @@ class _Evaluator:
         mask over the whole archive (bitmaps intersected, the negated ones taken away,
         conditions on the photo row tested at those photos only), else a mask."""
         positives, negatives, tests, masks, mixed = [], [], [], [], []
-        for term in query.terms:
+        # Phrases last: each is a whole read of the full-text index (25-45 ms for
+        # common words at a million photos), and one that the other terms leave no
+        # photo for is not read at all.
+        for term in sorted(query.terms, key=_is_phrase):
+            if _is_phrase(term) and positives and not _intersect(positives):
+                continue
             test = self.column_test(term)
             if test is not None:
                 tests.append(test)
