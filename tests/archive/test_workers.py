@@ -237,8 +237,11 @@ def test_workers_exit_when_the_process_that_made_them_is_killed(tmp_path):
                 os.kill(pid, 0)
             except ProcessLookupError:
                 return False
-            with open(f"/proc/{pid}/status") as f:           # a zombie waiting to be reaped is gone
-                return "zombie" not in f.read()
+            try:
+                with open(f"/proc/{pid}/status") as f:       # a zombie waiting to be reaped is gone
+                    return "zombie" not in f.read()
+            except (ProcessLookupError, FileNotFoundError):  # it went while we looked
+                return False
 
         deadline = time.monotonic() + 20
         while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
