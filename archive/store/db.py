@@ -139,6 +139,13 @@ def _migrate(conn: sqlite3.Connection, directory: Path) -> None:
         raise
 
 
+def is_read_only(exc: BaseException) -> bool:
+    """Did a write fail because the archive's database cannot be written (a read-only
+    file, folder or disk)?  Reading it still works."""
+    return isinstance(exc, sqlite3.OperationalError) and (
+        "readonly" in str(exc) or "read-only" in str(exc))
+
+
 def _sqlite_reason(exc: Exception) -> str:
     text = str(exc)
     if "not a database" in text:

@@ -76,6 +76,14 @@ def run(args) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:
+        from archive.store.db import is_read_only
+
+        if not is_read_only(exc):
+            raise
+        print(f"picturedesk {name}: the archive cannot be written ({exc}): searching and showing "
+              "work, changes cannot be saved", file=sys.stderr)
+        return 2
     finally:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGINT, signal.default_int_handler)
