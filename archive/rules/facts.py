@@ -338,6 +338,8 @@ class _Credits:
         seen: set[str] = set()
         for raw in facts.values("creator"):
             name = raw
+            if not is_person(raw):      # "N/A", "STR/AFP": a role as a whole, not a name and its agency
+                continue
             if "/" in raw:
                 parts, _ = credit_parts(raw)
                 name = parts[0] if parts else raw.split("/")[0]

@@ -48,3 +48,11 @@ def test_roles_and_houses_are_not_people():
     for byline in ("Brendan Hoffman", "Сергій Супінський", "A. N. Other"):
         assert is_person(byline), byline
     assert "str/afp" in NOT_A_PERSON and "ukrinform" in NOT_A_PERSON
+
+
+def test_a_role_written_with_a_slash_names_no_one():
+    """"N/A" was read as the person "N" with the agency "A" by the rules."""
+    gaz = default_gazetteer()
+    for byline in ("N/A", "STR/AFP", "n/a"):
+        assert RuleFacts({"id": 1, "creator": [byline]}, gaz).creators == (), byline
+    assert RuleFacts({"id": 1, "creator": ["Brendan Hoffman/NYT"]}, gaz).creators == ("Brendan Hoffman",)
