@@ -175,7 +175,7 @@ def render_pdf(plan, path, *, progress=None, cancel=None) -> list[str]:
     finally:
         painter.end()
     del writer                                   # closes the file before it is renamed
-    progress(total * 2, total * 2, "PDF written")
+    progress(total * 2, total * 2, "drawing the pages")
     return notes
 
 

@@ -212,7 +212,7 @@ def gather(desk, *, article=None, query: Optional[str] = None, photo_ids: Option
             rule_errors=[{"rule": v["rule"], "message": v["message"], "fix": v.get("fix")}
                          for v in record.get("violations") or [] if v.get("severity") == "error"],
             caption_index=caption_of.get(pid)))
-    progress(len(ids), len(ids), "read the photos")
+    progress(len(ids), len(ids), "reading the photos")
     if art is not None:
         title = art.get("title") or f"Article {art['id']}"
     elif photo_ids is not None:
