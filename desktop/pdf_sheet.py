@@ -45,7 +45,15 @@ def ensure_app():
         if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
                 and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        _APP = app = QGuiApplication([sys.argv[0] if sys.argv else "picturedesk"])
+        argv = [sys.argv[0] if sys.argv else "picturedesk"]
+        if "PySide6.QtWidgets" in sys.modules:
+            # A process that uses widgets (a test run, a script) needs a QApplication:
+            # one made as a QGuiApplication here would make every later widget abort.
+            from PySide6.QtWidgets import QApplication
+
+            _APP = app = QApplication(argv)
+        else:
+            _APP = app = QGuiApplication(argv)
     return app
 
 

@@ -42,7 +42,8 @@ class SheetPhoto:
     quota: Optional[dict]                  # used, of, period, from, until (the licence's, for the period)
     conditions: list[str]                  # what a conditional or not-cleared photo is subject to / why
     reasons: list[str]                     # every reason the clearance gives
-    restrictions: list[str]                # licence restrictions, usage terms, leases in force
+    restrictions: list[str]                # licence restrictions, territories, media, usage terms, instructions
+    leases: list[str]                      # leases allowing or denying use on the publication date
     embargo: Optional[str]
     rule_errors: list[dict]                # rule, message, fix
     caption_index: Optional[int] = None    # the article caption it is paired with
@@ -57,6 +58,12 @@ class SheetPhoto:
         if not q:
             return None
         return f"{q['used']} of {q['of']} used this {q['period']} ({q['from']} to {q['until']})"
+
+    @property
+    def other_errors(self) -> list[dict]:
+        """Rule errors the conditions do not already say (a caption or credit error)."""
+        said = set(self.conditions)
+        return [e for e in self.rule_errors if e["message"] not in said]
 
     @property
     def taken_text(self) -> str:
@@ -117,7 +124,7 @@ def _embargo(record: dict, reasons: Sequence[str]) -> Optional[str]:
     return text if "embargo" in text.lower() else None
 
 
-def _restrictions(record: dict, licence_row: Optional[dict], on: str) -> list[str]:
+def _restrictions(record: dict, licence_row: Optional[dict]) -> list[str]:
     out = []
     if licence_row:
         if licence_row.get("restrictions"):
@@ -131,14 +138,19 @@ def _restrictions(record: dict, licence_row: Optional[dict], on: str) -> list[st
     instructions = record.get("instructions")
     if instructions and "embargo" not in instructions.lower():
         out.append(f"Instructions: {instructions}")
+    return out
+
+
+def _leases(record: dict, on: str) -> list[str]:
+    out = []
     for lease in record.get("leases") or []:
         lo, hi = lease.get("valid_from"), lease.get("valid_until")
         if (lo and lo > on) or (hi and hi < on):
             continue
         span = " ".join(x for x in (f"from {lo}" if lo else "", f"until {hi}" if hi else "") if x)
-        what = "Allowed" if lease.get("allow") else "Denied"
+        what = "Allows" if lease.get("allow") else "Denies"
         note = f": {lease['note']}" if lease.get("note") else ""
-        out.append(f"{what} by lease {lease['id']}{' ' + span if span else ''}{note}")
+        out.append(f"{what} use{' ' + span if span else ''} (lease {lease['id']}){note}")
     return out
 
 
@@ -147,7 +159,8 @@ def _conditions(status: str, reasons: Sequence[str]) -> list[str]:
     depends on, or why a photo is not cleared."""
     if status == "cleared":
         return []
-    rest = [r for r in reasons if not r.startswith("covered by licence") and not r.startswith("quota ")]
+    # The covering licence, its quota and its restrictions text are shown in their own fields.
+    rest = [r for r in reasons if not r.startswith(("covered by licence", "quota ", "licence restrictions:"))]
     return rest or list(reasons)
 
 
@@ -208,7 +221,7 @@ def gather(desk, *, article=None, query: Optional[str] = None, photo_ids: Option
             taken_at=record.get("taken_at"), place=_place(record),
             licence={k: lic.get(k) for k in ("id", "licensor", "kind", "reference", "valid_until")} if lic else None,
             cost=clearance.get("cost"), quota=quota, conditions=_conditions(status, reasons), reasons=reasons,
-            restrictions=_restrictions(record, row, day), embargo=_embargo(record, reasons),
+            restrictions=_restrictions(record, row), leases=_leases(record, day), embargo=_embargo(record, reasons),
             rule_errors=[{"rule": v["rule"], "message": v["message"], "fix": v.get("fix")}
                          for v in record.get("violations") or [] if v.get("severity") == "error"],
             caption_index=caption_of.get(pid)))
@@ -218,7 +231,7 @@ def gather(desk, *, article=None, query: Optional[str] = None, photo_ids: Option
     elif photo_ids is not None:
         title = f"Selection of {len(ids)} photo{'s' if len(ids) != 1 else ''}"
     else:
-        title = f"Search: {query}"
+        title = f"Search “{query}”"
     return Sheet(title=title, article=art, query=query if art is None and photo_ids is None else None,
                  on=day, profile=desk.profile_name(),
                  exported_at=_dt.datetime.now().astimezone().isoformat(timespec="seconds"),

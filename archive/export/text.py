@@ -15,7 +15,7 @@ CSV_COLUMNS = (
     "id", "file_name", "path", "section", "status", "publication_date", "caption_index", "caption",
     "credit_line", "creator", "agency", "source", "taken_at", "place", "licensor", "licence_kind",
     "licence_reference", "licence_valid_until", "cost", "quota_used", "quota_of", "quota_period",
-    "conditions", "restrictions", "embargo", "rule_errors",
+    "conditions", "restrictions", "embargo", "rule_errors", "leases",
 )
 JSON_FORMAT = "picturedesk.caption-sheet"
 JSON_VERSION = 1
@@ -42,6 +42,7 @@ def csv_row(sheet: Sheet, p: SheetPhoto) -> dict:
         "conditions": LIST_SEPARATOR.join(p.conditions), "restrictions": LIST_SEPARATOR.join(p.restrictions),
         "embargo": p.embargo or "",
         "rule_errors": LIST_SEPARATOR.join(f"{e['rule']}: {e['message']}" for e in p.rule_errors),
+        "leases": LIST_SEPARATOR.join(p.leases),
     }
 
 

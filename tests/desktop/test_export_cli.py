@@ -69,7 +69,8 @@ def test_pdf_from_a_process_without_a_display(built, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["sheet.pdf"]
 
 
-def test_pdf_on_letter_with_the_uncleared_marked(built, tmp_path):
+def test_pdf_on_letter_with_the_uncleared_marked(qapp, built, tmp_path):
+    # qapp: made in this process, the PDF writer would otherwise start a QGuiApplication
     target = tmp_path / "sheet.pdf"
     run_cli("export", "--article", built["article"], "-o", target, "--on", "2022-12-19", "--paper", "letter",
             "--include-uncleared", archive_dir=built["archive"], check=True)
