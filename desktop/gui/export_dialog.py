@@ -45,11 +45,11 @@ class ExportDialog(QDialog):
         self.from_selection.setEnabled(n > 0)
         self.from_article.setEnabled(self.articles.count() > 0)
         self.articles.setEnabled(self.articles.count() > 0)
-        first = next(b for b in (self.from_selection if n > 1 else None, self.from_article,
-                                 self.from_search, self.from_selection) if b is not None and b.isEnabled()) \
-            if any(b.isEnabled() for b in (self.from_article, self.from_search, self.from_selection)) else None
-        if article_id is not None and self.from_article.isEnabled():
-            first = self.from_article
+        # The article asked for, else several selected photos, else the first source there is.
+        order = [self.from_article] if article_id is not None else []
+        order += [self.from_selection] if n > 1 else []
+        order += [self.from_article, self.from_search, self.from_selection]
+        first = next((b for b in order if b.isEnabled()), None)
         if first is not None:
             first.setChecked(True)
 
@@ -84,6 +84,7 @@ class ExportDialog(QDialog):
         self.message.setWordWrap(True)
 
         source = QVBoxLayout()
+        source.setContentsMargins(0, 0, 0, 0)
         row = QHBoxLayout()
         row.addWidget(self.from_article)
         row.addWidget(self.articles, 1)

@@ -184,7 +184,7 @@ class MainWindow(QMainWindow):
     def export_sheet(self) -> None:
         from desktop.gui.export_dialog import ExportDialog
 
-        ExportDialog(self.context, self).open()
+        ExportDialog(self.context, self, article_id=self.articles.article_id).open()
 
     def _build_menus(self) -> None:
         names = self.actions_by_name
