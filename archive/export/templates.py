@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
+from archive.errors import UsageError
 from archive.export.sheet import Sheet
 
 HTML_TEMPLATE = "sheet.html"
@@ -54,6 +55,28 @@ def environment(dirs: Optional[list] = None):
     return env
 
 
+def _template(name: str, dirs=None):
+    """A template, or a UsageError naming the file and line of a template that is wrong
+    (a newsroom's own copy, most likely)."""
+    import jinja2
+
+    try:
+        return environment(dirs).get_template(name)
+    except jinja2.TemplateSyntaxError as exc:
+        raise UsageError(f"the caption-sheet template {exc.filename or name}, line {exc.lineno}: {exc.message}") from None
+    except jinja2.TemplateNotFound as exc:
+        raise UsageError(f"no caption-sheet template {exc.name} in {', '.join(map(str, dirs or search_dirs()))}") from None
+
+
+def _rendering(name: str, call):
+    import jinja2
+
+    try:
+        return call()
+    except jinja2.TemplateError as exc:
+        raise UsageError(f"the caption-sheet template {name} failed: {exc}") from None
+
+
 def data_uri(jpeg: Optional[bytes]) -> Optional[str]:
     if not jpeg:
         return None
@@ -61,10 +84,10 @@ def data_uri(jpeg: Optional[bytes]) -> Optional[str]:
 
 
 def render_html(sheet: Sheet, thumbnails: dict[int, bytes], *, paper: str = "a4", dirs=None) -> str:
-    template = environment(dirs).get_template(HTML_TEMPLATE)
+    template = _template(HTML_TEMPLATE, dirs)
     thumbs = {pid: data_uri(data) for pid, data in thumbnails.items()}
-    return template.render(sheet=sheet, counts=sheet.counts, body=sheet.body, left_out=sheet.left_out,
-                           thumbs=thumbs, paper=paper)
+    return _rendering(HTML_TEMPLATE, lambda: template.render(
+        sheet=sheet, counts=sheet.counts, body=sheet.body, left_out=sheet.left_out, thumbs=thumbs, paper=paper))
 
 
 @dataclass
@@ -88,7 +111,11 @@ class PdfPlan:
 
 
 def pdf_plan(sheet: Sheet, thumbnails: dict[int, bytes], *, paper: str = "a4", dirs=None) -> PdfPlan:
-    module = environment(dirs).get_template(PDF_TEMPLATE).module
+    template = _template(PDF_TEMPLATE, dirs)
+    return _rendering(PDF_TEMPLATE, lambda: _plan(template.module, sheet, thumbnails, paper))
+
+
+def _plan(module, sheet: Sheet, thumbnails: dict[int, bytes], paper: str) -> PdfPlan:
     counts = sheet.counts
     blocks = [Block(str(module.header(sheet, counts)), kind="header")]
     if sheet.include_uncleared and counts["not_cleared"]:

@@ -215,3 +215,16 @@ def test_a_newsroom_template_in_the_config_folder_wins(desk, built, tmp_path, mo
     monkeypatch.setattr(templates, "user_dir", lambda: own)
     export(desk, built, tmp_path / "own.html", "html")
     assert (tmp_path / "own.html").read_text(encoding="utf-8") == "<p>Our sheet: Winter across Europe 2</p>"
+
+
+def test_a_broken_template_is_named_with_its_line(desk, built, tmp_path, monkeypatch):
+    from archive.export import templates
+
+    own = tmp_path / "config" / "templates"
+    own.mkdir(parents=True)
+    (own / "sheet.html").write_text("<p>\n{% for p in body %}{{ p.caption }}\n", encoding="utf-8")
+    monkeypatch.setattr(templates, "user_dir", lambda: own)
+    with pytest.raises(UsageError, match=r"sheet\.html, line \d+") as err:
+        export(desk, built, tmp_path / "own.html", "html")
+    assert str(own / "sheet.html") in str(err.value)
+    assert not (tmp_path / "own.html").exists()
