@@ -66,6 +66,9 @@ def test_pdf_from_a_process_without_a_display(built, tmp_path):
         assert "김홍지" in flat
     else:                                       # the person is told, not left with boxes unexplained
         assert "no font on this computer has Korean letters" in done.stderr
+    if shutil.which("pdfimages"):                # the two thumbnails of the sheet are in the file
+        images = subprocess.run(["pdfimages", "-list", str(target)], capture_output=True, text=True).stdout
+        assert len([line for line in images.splitlines()[2:] if " image " in line]) == 2
     assert [p.name for p in tmp_path.iterdir()] == ["sheet.pdf"]
 
 
