@@ -524,6 +524,18 @@ class Desk:
 
         return make_missing_thumbnails(self.archive, progress=progress, cancel=cancel, processes=processes)
 
+    def export(self, target, *, format: str, article=None, query: Optional[str] = None, photo_ids=None, on=None,
+               paper: str = "a4", include_uncleared: bool = False, force: bool = False, renderers=None,
+               progress=None, cancel=None):
+        """Write the caption sheet of an article, a query or photo ids to ``target`` (a job).
+        ``format``: pdf, html, csv, json; a PDF needs ``renderers={"pdf": ...}`` from the
+        front end (Qt draws it).  Returns an :class:`archive.export.ExportResult`."""
+        from archive.export import export_sheet
+
+        return export_sheet(self, target, format=format, on=_day(on), article=article, query=query,
+                            photo_ids=photo_ids, paper=paper, include_uncleared=include_uncleared, force=force,
+                            renderers=renderers, progress=progress, cancel=cancel)
+
 
 def open_desk(directory=None, *, create: bool = True) -> Desk:
     return Desk.open(directory, create=create)

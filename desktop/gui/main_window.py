@@ -142,6 +142,8 @@ class MainWindow(QMainWindow):
           "The folders this archive reads, to add to or rescan")
         A("last_report", "Last import &report…", self.show_last_report, "Ctrl+Shift+R", None,
           "What the last import or rescan added, skipped and could not read")
+        A("export_sheet", "&Export caption sheet…", self.export_sheet, "Ctrl+E", None,
+          "The licensed caption sheet of an article, the search or the selection: PDF, HTML, CSV, JSON")
         A("open_archive", "&Open archive…", self.open_archive, "Ctrl+O", "archive", "Open another archive")
         A("open_demo", "Open the &demo", self.open_demo, "Ctrl+Shift+D", "demo", "Build and open the demo archive")
         A("settings", "&Settings…", self.open_settings, QKeySequence.Preferences, "settings")
@@ -179,11 +181,16 @@ class MainWindow(QMainWindow):
         A("shortcuts", "&Keyboard shortcuts", self.show_shortcuts, "F1", "keyboard")
         A("about", "&About Picture Desk", self.show_about, None, "about")
 
+    def export_sheet(self) -> None:
+        from desktop.gui.export_dialog import ExportDialog
+
+        ExportDialog(self.context, self, article_id=self.articles.article_id).open()
+
     def _build_menus(self) -> None:
         names = self.actions_by_name
         bar = self.menuBar()
         menus = (
-            ("&File", ["add_folder", "add_files", "sync", "folders", "last_report", None, "open_archive", "@recent",
+            ("&File", ["add_folder", "add_files", "sync", "folders", "last_report", None, "export_sheet", None, "open_archive", "@recent",
                        "open_demo", None, "settings", None, "quit"]),
             ("&Edit", ["undo", "redo", None, "select_all", "batch_edit", None, "find", "save_search"]),
             ("&View", ["@panels", None, "preview", "bigger", "smaller", None, "theme"]),
