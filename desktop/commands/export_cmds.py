@@ -46,7 +46,7 @@ def _format(args) -> str:
 def cmd_export(args) -> int:
     from archive.errors import UsageError
     from archive.export.target import check_target
-    from archive.licences import parse_date
+    from archive.licence_model import parse_date
     from desktop.terminal import TerminalProgress
 
     query = " ".join(args.query).strip()
