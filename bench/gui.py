@@ -45,7 +45,7 @@ from desktop.gui.context import DeskContext
 from desktop.gui.sheet import ContactSheet
 from desktop.gui.sheet_model import RowRole
 from PySide6.QtCore import QTimer
-ctx = DeskContext(Desk.open({path!r}, create=False))
+ctx = DeskContext(Desk.open({path!r}, create=False, mapped=False))
 sheet = ContactSheet(ctx)
 sheet.resize(1200, 900)
 sheet.show()
@@ -104,6 +104,21 @@ def rss_parts_mb() -> tuple[float, float]:
     return parts.get("RssAnon", 0.0), parts.get("RssFile", 0.0) + parts.get("RssShmem", 0.0)
 
 
+def rss_by_mapping_mb() -> dict[str, float]:
+    """Resident MB per mapped file (libraries, the archive's files) and for anonymous
+    memory, from /proc/self/smaps: where the RSS goes."""
+    out: dict[str, float] = {}
+    name = "[anonymous]"
+    with open("/proc/self/smaps") as f:
+        for line in f:
+            head = line.split(None, 5)
+            if head and "-" in head[0] and len(head) >= 5 and not head[0].endswith(":"):
+                name = head[5].strip() if len(head) > 5 and head[5].strip() else "[anonymous]"
+            elif line.startswith("Rss:"):
+                out[name] = out.get(name, 0.0) + int(line.split()[1]) / 1024
+    return out
+
+
 def give_thumbnails(path: Path, ids) -> None:
     from PIL import Image
 
@@ -122,6 +137,8 @@ def main() -> None:
     parser.add_argument("--photos", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--starts", type=int, default=5)
+    parser.add_argument("--profile-typing", action="store_true",
+                        help="print where the GUI thread spends the first page of each typed query")
     args = parser.parse_args()
     spec = importlib.util.spec_from_file_location("bench_search", HERE / "search.py")
     bench = importlib.util.module_from_spec(spec)
@@ -149,7 +166,7 @@ def main() -> None:
 
     app = make_app()
     base_rss = current_rss_mb()
-    desk = Desk.open(path, create=False)
+    desk = Desk.open(path, create=False, mapped=False)   # as the window opens it
     give_thumbnails(path, [r.id for r in desk.results("", limit=10_200).rows])
     ctx = DeskContext(desk)
     sheet = ContactSheet(ctx)
@@ -223,6 +240,22 @@ def main() -> None:
     # (c) typing a query drawn at random; time from the debounce to painted rows and to facets.
     names = [v.name for v in desk.results("", limit=1, facets=True).facets.get("creator", [])]
     first_pages, facet_times = [], []
+    profile = None
+    if args.profile_typing:
+        import cProfile
+
+        profile = cProfile.Profile()
+    from PySide6.QtCore import QEvent, QObject
+
+    class PaintWatch(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Paint:
+                paints.append(time.perf_counter())
+            return False
+
+    paints: list[float] = []
+    watch = PaintWatch()
+    sheet.view.viewport().installEventFilter(watch)
     for i in range(8):
         word = rng.choice(bench.WORDS)
         q = rng.choice([word, f'{word} by:"{rng.choice(names)}"', f"{word} OR {rng.choice(bench.WORDS)}",
@@ -231,11 +264,16 @@ def main() -> None:
         sheet.model.loaded.connect(lambda: done.setdefault("page", time.perf_counter()))
         facets.counted.connect(lambda: done.setdefault("facets", time.perf_counter()))
         bar.edit.setText(q)
+        if profile:
+            profile.enable()
         t0 = time.perf_counter()
+        paints.clear()
         bar.run()                                   # what the debounce timer calls
-        app.processEvents()
-        sheet.view.viewport().repaint()
+        while not paints and time.perf_counter() - t0 < 5:
+            app.processEvents()                     # until the viewport has painted the new result
         painted = time.perf_counter()
+        if profile:
+            profile.disable()
         while "facets" not in done and time.perf_counter() - t0 < 30:
             app.processEvents(QEventLoop.AllEvents, 5)
         sheet.model.loaded.disconnect()
@@ -245,6 +283,12 @@ def main() -> None:
     print(f"typing a query (first time): first page painted p50 {statistics.median(first_pages):.0f} ms, "
           f"max {max(first_pages):.0f} ms {verdict(max(first_pages), '50 ms')}; facets p50 "
           f"{statistics.median(facet_times):.0f} ms, max {max(facet_times):.0f} ms {verdict(max(facet_times), '200 ms')}")
+
+    sheet.view.viewport().removeEventFilter(watch)
+    if profile:
+        import pstats
+
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
 
     # (d) memory after scrolling through 10,000 rows with thumbnails.
     bar.set_query("")
@@ -268,6 +312,11 @@ def main() -> None:
           f"(anonymous {anon:.0f} MB, mapped archive files {mapped:.0f} MB; thumbnail cache "
           f"{sheet.loader.cached_bytes / 2**20:.0f} MB; process peak {peak:.0f} MB, "
           f"before the window opened {base_rss:.0f} MB) {verdict(now, '400 MB')}")
+    parts = rss_by_mapping_mb()
+    libs = sum(v for k, v in parts.items() if ".so" in k)
+    others = sorted(((v, k) for k, v in parts.items() if ".so" not in k), reverse=True)[:6]
+    print("  resident by mapping: libraries %.0f MB; " % libs
+          + "; ".join(f"{Path(k).name or k} {v:.0f} MB" for v, k in others))
     heartbeat.stop()
     sheet.shutdown()
     facets.shutdown()

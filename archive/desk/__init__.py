@@ -50,14 +50,18 @@ class Desk:
     # ------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, directory=None, *, create: bool = True) -> "Desk":
+    def open(cls, directory=None, *, create: bool = True, mapped: bool = True) -> "Desk":
+        """``mapped=False`` for a desk that stays open all day (the window's): its
+        reads do not pile up in resident memory (see ``archive.store.db.MAPPED_BYTES``)."""
         from archive.store import open_archive
 
-        return cls(open_archive(directory, create=create))
+        return cls(open_archive(directory, create=create, mapped=mapped))
 
-    def clone(self) -> "Desk":
-        """Another connection to the same archive, for a job on another thread."""
-        return Desk.open(self.directory, create=False)
+    def clone(self, *, mapped: Optional[bool] = None) -> "Desk":
+        """Another connection to the same archive, for a job on another thread: mapped
+        as this one unless said (a short job that scans much reads faster mapped)."""
+        return Desk.open(self.directory, create=False,
+                         mapped=self.archive.mapped if mapped is None else mapped)
 
     @property
     def directory(self) -> Path:

@@ -35,9 +35,10 @@ def default_archive_dir() -> Path:
 class Archive:
     """An open archive: its directory, its connection and its sqlite-utils view."""
 
-    def __init__(self, directory: Path, conn: sqlite3.Connection):
+    def __init__(self, directory: Path, conn: sqlite3.Connection, *, mapped: bool = True):
         self.directory = directory
         self.conn = conn
+        self.mapped = mapped
         self._db = None
 
     @property
@@ -71,7 +72,17 @@ class Archive:
         return self.conn.execute("PRAGMA user_version").fetchone()[0]
 
 
-def connect(db_path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+# A connection that maps the archive reads big scans (facet counts, checks, imports)
+# fastest, but every page it touches stays in the process's resident memory until
+# it closes: right for a job, wrong for the window's connections that live all day
+# (scrolling 10,000 rows left 118 MB of archive.db resident).  Those read through
+# a smaller page cache instead; the kernel's file cache serves them as fast.
+MAPPED_BYTES = 256 * 2**20
+MAPPED_CACHE_KIB = 65536
+UNMAPPED_CACHE_KIB = 16384
+
+
+def connect(db_path: Path, *, readonly: bool = False, mapped: bool = True) -> sqlite3.Connection:
     if readonly:
         conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30,
                                isolation_level=None, check_same_thread=False)
@@ -83,14 +94,16 @@ def connect(db_path: Path, *, readonly: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")   # WAL + NORMAL: consistent after power loss
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("PRAGMA cache_size = -65536")      # 64 MiB page cache
+    conn.execute(f"PRAGMA cache_size = -{MAPPED_CACHE_KIB if mapped else UNMAPPED_CACHE_KIB}")
     conn.execute("PRAGMA temp_store = MEMORY")
-    conn.execute("PRAGMA mmap_size = 268435456")
+    conn.execute(f"PRAGMA mmap_size = {MAPPED_BYTES if mapped else 0}")
     return conn
 
 
-def open_archive(directory: str | os.PathLike | None = None, *, create: bool = True) -> Archive:
-    """Open (and create or migrate) the archive in ``directory``.
+def open_archive(directory: str | os.PathLike | None = None, *, create: bool = True,
+                 mapped: bool = True) -> Archive:
+    """Open (and create or migrate) the archive in ``directory``; ``mapped=False`` for
+    a connection that lives as long as a window (see :data:`MAPPED_BYTES`).
 
     Raises ArchiveError naming the directory when it cannot be created, is not
     writable, is not a Picture Desk archive, or is newer than this program.
@@ -109,11 +122,11 @@ def open_archive(directory: str | os.PathLike | None = None, *, create: bool = T
     if not os.access(directory, os.W_OK):
         raise ArchiveError(f"{directory}: the archive directory is read-only")
     try:
-        conn = connect(db_path)
+        conn = connect(db_path, mapped=mapped)
         _migrate(conn, directory)
     except sqlite3.DatabaseError as exc:
         raise ArchiveError(f"{db_path}: cannot open the archive: {_sqlite_reason(exc)}") from None
-    return Archive(directory, conn)
+    return Archive(directory, conn, mapped=mapped)
 
 
 def _migrate(conn: sqlite3.Connection, directory: Path) -> None:

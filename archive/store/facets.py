@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from archive.store.bitmaps import cached, generation, ids_json, unpack
+from archive.store.bitmaps import archive_key, cached, generation, ids_json, unpack
 
 _KEY = "facet-pairs"
 KEEP_AFTER = 2_000          # photos changed since the stored pairs before a patched copy is stored
@@ -30,6 +30,7 @@ class Pairs:
         self.value_ids = value_ids
         self._offsets = offsets
         self._totals = None
+        self._per_photo = None
 
     @property
     def offsets(self) -> np.ndarray:
@@ -41,7 +42,10 @@ class Pairs:
 
     @property
     def per_photo(self) -> np.ndarray:
-        return np.diff(self.offsets)
+        """How many pairs each photo has (kept: every count of a big result repeats it)."""
+        if self._per_photo is None:
+            self._per_photo = np.diff(self.offsets).astype(np.int32)
+        return self._per_photo
 
     def __len__(self) -> int:
         return len(self.photo_ids)
@@ -100,7 +104,7 @@ class Pairs:
             return out
         # The pairs are in photo order: each photo's mark repeated over its pairs is the
         # mask of the result's pairs (faster than looking every pair's photo up).
-        return np.bincount(self.value_ids[np.repeat(member, np.diff(offsets))])
+        return np.bincount(self.value_ids[np.repeat(member, self.per_photo)])
 
 
 def _pairs(conn, gen: int | None = None, archive=None) -> Pairs:
@@ -264,6 +268,66 @@ def term_for(kind: str, name: str) -> str:
     return f"{_TERM_FIELD.get(kind, kind)}:{_quote(name)}"
 
 
+_KINDS: dict = {}     # archive -> (newest value id, how many, kind code per value id, kind names)
+
+
+def _value_kinds(conn, archive) -> tuple[np.ndarray, list[str]]:
+    """The kind of every facet value, as a small code per value id.  Values are only
+    ever added (an id names one kind for ever), so the table is read again only when
+    it grew: a count then picks each kind's values without a Python loop over them
+    (a real archive has tens of thousands of photographers and places)."""
+    newest, many = conn.execute("SELECT coalesce(max(id), 0), count(*) FROM facet_values").fetchone()
+    key = archive or archive_key(conn)
+    memo = _KINDS.get(key)
+    if memo is not None and memo[0] == newest and memo[1] == many:
+        return memo[2], memo[3]
+    names: list[str] = []
+    codes = np.full(newest + 1, -1, np.int16)
+    for vid, kind in conn.execute("SELECT id, kind FROM facet_values"):
+        try:
+            code = names.index(kind)
+        except ValueError:
+            names.append(kind)
+            code = len(names) - 1
+        codes[vid] = code
+    if len(_KINDS) > 16:
+        _KINDS.clear()
+    _KINDS[key] = (newest, many, codes, names)
+    return codes, names
+
+
+def _top_values(conn, counts: np.ndarray, kinds, top: int, archive) -> dict:
+    """Each kind's ``top`` values by count (ties by name), as [name, count, term]:
+    only the values that can be among them are named (read from the table)."""
+    codes, kind_names = _value_kinds(conn, archive)
+    nonzero = np.flatnonzero(counts)
+    nonzero = nonzero[nonzero < len(codes)]
+    of_kind = codes[nonzero]
+    wanted: dict[str, np.ndarray] = {}
+    for code, kind in enumerate(kind_names):
+        if kind not in kinds:
+            continue
+        vids = nonzero[of_kind == code]
+        if len(vids) > top:
+            c = counts[vids]
+            cutoff = np.partition(c, len(c) - top)[len(c) - top]    # the top-th largest count
+            vids = vids[c >= cutoff]                               # ties at the cut kept, named below
+        if len(vids):
+            wanted[kind] = vids
+    names: dict[int, str] = {}
+    every = np.concatenate(list(wanted.values())) if wanted else np.zeros(0, np.int64)
+    for start in range(0, len(every), 900):
+        chunk = [int(v) for v in every[start:start + 900]]
+        marks = ",".join("?" * len(chunk))
+        names.update(conn.execute(f"SELECT id, name FROM facet_values WHERE id IN ({marks})", chunk).fetchall())
+    out = {}
+    for kind, vids in wanted.items():
+        values = sorted(((names[int(v)], int(counts[v])) for v in vids if int(v) in names),
+                        key=lambda x: (-x[1], x[0]))[:top]
+        out[kind] = [[n, c, term_for(kind, n)] for n, c in values]
+    return out
+
+
 def count_facets(conn, mask, kinds, *, top: int = 20, gen: int | None = None, archive=None, ids=None) -> dict:
     """Exact counts of the ``top`` values of each kind among the photos in ``mask``
     (a boolean array over photo ids, or a bitmap), or of the photos ``ids`` (a few,
@@ -281,27 +345,12 @@ def count_facets(conn, mask, kinds, *, top: int = 20, gen: int | None = None, ar
         if not mask.any():
             return out
     pairs = _pairs(conn, gen, archive)
-    by_kind: dict[str, list] = {}
     if len(pairs):
         if ids is not None:
             counts = pairs.counts_of_ids(ids)
         else:
             counts = pairs.counts(mask, int(np.count_nonzero(mask)))
-        nonzero = np.flatnonzero(counts)
-        names = {}
-        # Values are few (thousands); read the names of those that occur.
-        for start in range(0, len(nonzero), 900):
-            chunk = [int(v) for v in nonzero[start:start + 900]]
-            marks = ",".join("?" * len(chunk))
-            for vid, kind, name in conn.execute(f"SELECT id, kind, name FROM facet_values WHERE id IN ({marks})",
-                                                chunk):
-                names[vid] = (kind, name)
-        for vid in nonzero:
-            kind, name = names.get(int(vid), (None, None))
-            if kind in out:
-                by_kind.setdefault(kind, []).append([name, int(counts[vid])])
-    for kind, values in by_kind.items():
-        out[kind] = [[n, c, term_for(kind, n)] for n, c in sorted(values, key=lambda x: (-x[1], x[0]))[:top]]
+        out.update(_top_values(conn, counts, [k for k in kinds if k in out], top, archive))
     if {"folder", "year", "month"} & set(kinds):
         cols = columns(conn, gen, archive=archive)
         m = mask[:cols.size] if ids is None else ids[ids < cols.size]

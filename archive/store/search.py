@@ -653,7 +653,10 @@ def _result(conn, query: Query, today: _dt.date) -> tuple[_Result, int, tuple]:
     key = (archive, gen, today, query.to_text())
     hit = _RESULTS.get(key)
     if hit is not None:
-        _RESULTS.move_to_end(key)
+        try:
+            _RESULTS.move_to_end(key)
+        except KeyError:                  # another thread (a window's reader) let it go meanwhile
+            pass
         return hit, gen, archive
     ev = _Evaluator(conn, today, gen, archive)
     value = ev.result(query)
@@ -662,8 +665,11 @@ def _result(conn, query: Query, today: _dt.date) -> tuple[_Result, int, tuple]:
     if conn.in_transaction:
         return res, gen, archive          # not remembered: see archive.store.bitmaps.cached
     _RESULTS[key] = res
-    while len(_RESULTS) > _RESULTS_LIMIT:
-        _RESULTS.popitem(last=False)
+    try:
+        while len(_RESULTS) > _RESULTS_LIMIT:
+            _RESULTS.popitem(last=False)
+    except KeyError:
+        pass
     return res, gen, archive
 
 

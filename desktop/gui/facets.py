@@ -45,7 +45,7 @@ class _Count(QRunnable):
 
     def run(self) -> None:
         try:
-            desk = self.desk.clone()
+            desk = self.desk.clone(mapped=True)
             try:
                 res = desk.results(self.query, limit=1, facets=True, on=self.on)
             finally:
@@ -64,7 +64,7 @@ class _More(QRunnable):
 
     def run(self) -> None:
         try:
-            desk = self.desk.clone()
+            desk = self.desk.clone(mapped=True)
             try:
                 values = desk.facet(self.query, self.kind, on=self.on)
             finally:

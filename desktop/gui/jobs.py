@@ -64,7 +64,7 @@ class Job(QRunnable):
 
         desk = None
         try:
-            desk = self._desk.clone() if self._own else self._desk
+            desk = self._desk.clone(mapped=True) if self._own else self._desk
             result = self._work(desk, self._progress, self._cancel)
         except Cancelled:
             self.signals.cancelled.emit()

@@ -428,7 +428,7 @@ class MainWindow(QMainWindow):
         from archive.desk import Desk
 
         try:
-            desk = Desk.open(folder, create=create)
+            desk = Desk.open(folder, create=create, mapped=False)
         except PictureDeskError as exc:
             QMessageBox.warning(self, "Cannot open the archive", str(exc))
             return False

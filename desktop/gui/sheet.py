@@ -499,4 +499,5 @@ class ContactSheet(QWidget):
         self._size_timer.stop()
         self._repaint.stop()
         self.model._timer.stop()
+        self.model.wait_for_reads()
         self.loader.shutdown()

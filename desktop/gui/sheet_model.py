@@ -10,6 +10,14 @@ scrollbar across a million photos reads only where it stops: when the timer
 fires the model asks the view which positions it shows (``visible``, set by the
 sheet) and reads those pages, nothing it was asked for on the way there.  Pages
 live in a small LRU: the model never holds the result.
+
+Those reads run on a worker thread with its own connection, one at a time, so a
+drag or a scroll never waits for the archive on the GUI thread: an answer carries
+the generation of the result it was asked for and is dropped when a newer query,
+sort or archive came meanwhile.  An edit marks the pages in view stale; they stay
+shown until their new rows arrive (no flash of placeholders).  Only the first
+page of a new query is read on the GUI thread, because a bad query must be
+refused where it was typed.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ import time
 from collections import OrderedDict
 from typing import Optional
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 
 from archive.errors import PictureDeskError
 
@@ -28,6 +36,37 @@ WAIT_MS = 15          # the view rests this long before its rows are read
 MAX_WAIT_MS = 60      # ... or, while it keeps moving, at most this long
 RowRole = Qt.UserRole + 1
 IdRole = Qt.UserRole + 2
+
+
+class _ReadSignals(QObject):
+    read = Signal(int, int, object, object)     # generation, version, [(page, count, rows)], error text
+
+
+class _PageRead(QRunnable):
+    """Read runs of adjacent pages of one result on a connection of its own."""
+
+    def __init__(self, desk, signals, generation: int, version: int, query, sort, descending, on, runs):
+        super().__init__()
+        self.desk, self.signals = desk, signals
+        self.generation, self.version = generation, version
+        self.query, self.sort, self.descending, self.on, self.runs = query, sort, descending, on, runs
+
+    def run(self) -> None:
+        out, error = [], None
+        try:
+            desk = self.desk.clone()
+            try:
+                for page, count in self.runs:
+                    res = desk.results(self.query, offset=page * PAGE, limit=PAGE * count, sort=self.sort,
+                                       descending=self.descending, on=self.on)
+                    out.append((page, count, res.rows))
+            finally:
+                desk.close()
+        except PictureDeskError as exc:
+            error = str(exc)
+        except Exception as exc:            # a closed or vanished archive: said, never a crash
+            error = f"cannot read the photos: {exc}"
+        self.signals.read.emit(self.generation, self.version, out, error)
 
 
 class SheetModel(QAbstractTableModel):
@@ -52,6 +91,14 @@ class SheetModel(QAbstractTableModel):
         self._asked_where = None
         self._timer.timeout.connect(self._fetch_wanted)
         self.visible = None            # () -> (first, last) positions the view shows, set by the sheet
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._signals = _ReadSignals()
+        self._signals.read.connect(self._pages_read)
+        self._generation = 0           # bumped by every new result: older answers are dropped
+        self._version = 0              # bumped by every edit: older answers leave pages stale
+        self._stale: set[int] = set()  # pages shown but changed in the archive since read
+        self._reading = False
 
     # -- the result
 
@@ -70,8 +117,10 @@ class SheetModel(QAbstractTableModel):
         self.beginResetModel()
         self.query, self.sort, self.descending = query, sort, descending
         self.total, self.checks_current = total, current
+        self._generation += 1
         self._pages.clear()
         self._wanted.clear()
+        self._stale.clear()
         if first:
             self._pages[0] = first
         self.endResetModel()
@@ -92,13 +141,14 @@ class SheetModel(QAbstractTableModel):
         stale = [page for page, rows in self._pages.items() if not ids or any(r.id in ids for r in rows)]
         if not stale:
             return
+        self._version += 1
         shown = self._visible_pages()
         for page in stale:
             if shown is None or page in shown:
-                self._fetch(page)          # replaces the page in place
+                self._stale.add(page)      # kept on screen until its new rows arrive
             else:
                 self._pages.pop(page, None)
-        self._changed(stale)
+        self._fetch_wanted()
 
     # -- Qt's model interface
 
@@ -206,32 +256,6 @@ class SheetModel(QAbstractTableModel):
 
     # -- fetching
 
-    def _row_now(self, n: int):
-        page = n // PAGE
-        if page not in self._pages:
-            self._fetch(page)
-        rows = self._pages.get(page) or []
-        i = n - page * PAGE
-        return rows[i] if i < len(rows) else None
-
-    def _fetch(self, page: int, count: int = 1) -> bool:
-        """Read ``count`` adjacent pages from ``page`` (one call to the Desk)."""
-        desk = self.context.desk
-        if desk is None or page * PAGE >= self.total:
-            return False
-        try:
-            res = desk.results(self.query, offset=page * PAGE, limit=PAGE * count, sort=self.sort,
-                               descending=self.descending, on=self.context.on)
-        except PictureDeskError as exc:
-            self.failed.emit(str(exc))
-            return False
-        for i in range(count):
-            self._pages.pop(page + i, None)
-            self._pages[page + i] = res.rows[i * PAGE:(i + 1) * PAGE]
-        while len(self._pages) > KEEP_PAGES:
-            self._pages.popitem(last=False)
-        return True
-
     def _ask(self) -> None:
         """Start the timer that reads the rows in view; push it back only while the view
         keeps moving (a repaint in place, e.g. for a thumbnail, does not), so a drag
@@ -254,18 +278,61 @@ class SheetModel(QAbstractTableModel):
         return set(range(first // PAGE, last // PAGE + 1)) if last >= first else set()
 
     def _fetch_wanted(self) -> None:
-        """The timer fired: read the pages the view shows now (not those it passed)."""
+        """The timer fired: read the pages the view shows now (not those it passed), on
+        the reader thread; while a read is under way the next waits for it."""
+        if self._reading:
+            return                        # _pages_read looks again when the answer comes
         wanted, self._wanted = self._wanted, set()
         shown = self._visible_pages()
-        todo = [p for p in (sorted(shown) if shown is not None else sorted(wanted)[-6:]) if p not in self._pages]
-        got = []
+        todo = [p for p in (sorted(shown) if shown is not None else sorted(wanted)[-6:])
+                if p not in self._pages or p in self._stale]
+        runs = []
         while todo:                       # each run of adjacent pages in one read
             run = [todo.pop(0)]
             while todo and todo[0] == run[-1] + 1:
                 run.append(todo.pop(0))
-            if self._fetch(run[0], len(run)):
-                got += run
+            runs.append((run[0], len(run)))
+        if runs:
+            self._read(runs)
+
+    def _read(self, runs) -> None:
+        """Start reading ``runs`` [(first page, count)] of the current result."""
+        desk = self.context.desk
+        if desk is None:
+            return
+        self._reading = True
+        self._pool.start(_PageRead(desk, self._signals, self._generation, self._version, self.query, self.sort,
+                                   self.descending, self.context.on, runs))
+
+    def _pages_read(self, generation: int, version: int, out, error) -> None:
+        self._reading = False
+        if generation != self._generation:
+            self._fetch_wanted()          # a newer result: read what the view shows of it
+            return
+        if error:
+            self.failed.emit(error)
+            return
+        got = []
+        for page, count, rows in out:
+            for i in range(count):
+                self._pages.pop(page + i, None)
+                self._pages[page + i] = rows[i * PAGE:(i + 1) * PAGE]
+                if version == self._version:
+                    self._stale.discard(page + i)
+                got.append(page + i)
+        shown = self._visible_pages() or set()
+        for page in list(self._pages):
+            if len(self._pages) <= KEEP_PAGES:
+                break
+            if page not in shown:
+                del self._pages[page]
         self._changed(got)
+        if shown and any(p not in self._pages or p in self._stale for p in shown):
+            self._fetch_wanted()          # the view moved on (or an edit came) meanwhile
+
+    def wait_for_reads(self, msecs: int = 5000) -> bool:
+        """Let the reader finish (the window closes, or a test wants the rows)."""
+        return self._pool.waitForDone(msecs)
 
     def _changed(self, pages) -> None:
         for page in pages:

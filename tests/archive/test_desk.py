@@ -187,3 +187,20 @@ def test_pasted_article(desk):
             "Photograph: Laura Boushnak/The New York Times\n")
     added = desk.add_article(text=text, title="Pasted", date="2022-12-19")
     assert added["captions"] and added["captions"][0]["credit_line"].startswith("Photograph:")
+
+
+def test_a_desk_for_the_window_does_not_map_the_archive(tmp_path):
+    """The window's connections live all day: they read through a page cache, so
+    scrolling does not pile the archive up in resident memory; a job's clone maps."""
+    from archive.desk import Desk
+
+    with Desk.open(tmp_path / "a", mapped=False) as desk:
+        assert desk.conn.execute("PRAGMA mmap_size").fetchone()[0] == 0
+        clone = desk.clone()
+        assert clone.conn.execute("PRAGMA mmap_size").fetchone()[0] == 0
+        clone.close()
+        job = desk.clone(mapped=True)
+        assert job.conn.execute("PRAGMA mmap_size").fetchone()[0] > 0
+        job.close()
+    with Desk.open(tmp_path / "a") as desk:
+        assert desk.conn.execute("PRAGMA mmap_size").fetchone()[0] > 0

@@ -200,9 +200,9 @@ def test_a_drag_reads_where_it_stops_not_what_it_passed(qtbot, big_context, monk
     m = sheet.model
     qtbot.waitUntil(lambda: m.total == GENERATED)
     asked = []
-    real = m._fetch
-    monkeypatch.setattr(m, "_fetch", lambda page, count=1: asked.extend(range(page, page + count))
-                        or real(page, count))
+    real = m._read
+    monkeypatch.setattr(m, "_read", lambda runs: asked.extend(p for page, count in runs
+                                                              for p in range(page, page + count)) or real(runs))
     bar = sheet.view.verticalScrollBar()
     for step in range(1, 21):                           # a quick drag down the scrollbar
         bar.setValue(bar.maximum() * step // 20)
@@ -210,6 +210,38 @@ def test_a_drag_reads_where_it_stops_not_what_it_passed(qtbot, big_context, monk
     first, last = sheet.visible_positions()
     qtbot.waitUntil(lambda: all(m.row(n) is not None for n in range(first, last + 1)), timeout=3000)
     assert set(asked) <= set(range(first // 100, last // 100 + 1))
+    sheet.shutdown()
+
+
+def test_rows_are_read_off_the_gui_thread_and_an_older_answer_is_dropped(qtbot, big_context, monkeypatch):
+    import threading
+
+    from archive.desk import Desk
+
+    sheet = make_sheet(qtbot, big_context)
+    m = sheet.model
+    qtbot.waitUntil(lambda: m.total == GENERATED)
+    gui = threading.get_ident()
+    threads = []
+    real = Desk.results
+
+    def results(self, *a, **kw):
+        if kw.get("offset"):                       # a page read while scrolling
+            threads.append(threading.get_ident())
+        return real(self, *a, **kw)
+
+    monkeypatch.setattr(Desk, "results", results)
+    bar = sheet.view.verticalScrollBar()
+    bar.setValue(int(bar.maximum() * 0.73))
+    sheet.view.viewport().repaint()
+    qtbot.wait(30)                                 # the read is under way (or done) ...
+    big_context.set_query("-is:flagged")           # ... when another query comes
+    first, last = sheet.visible_positions()
+    qtbot.waitUntil(lambda: all(m.row(n) is not None for n in range(first, last + 1)), timeout=3000)
+    m.wait_for_reads()
+    expected = real(big_context.desk, "-is:flagged", offset=first, limit=last - first + 1).rows
+    assert [m.row(n).id for n in range(first, last + 1)] == [r.id for r in expected]
+    assert threads and gui not in threads          # the archive was never read on the GUI thread to scroll
     sheet.shutdown()
 
 
@@ -240,7 +272,8 @@ def test_an_edit_refreshes_its_row(sheet, context, qtbot):
     pid = m.row(0).id
     context.desk.edit([pid], {"creator": ["Somebody Else"]})
     context.photosChanged.emit([pid])
-    assert m.row(0).creators == ("Somebody Else",)
+    assert m.row(0) is not None                     # the old row stays shown while it is read again
+    qtbot.waitUntil(lambda: m.row(0).creators == ("Somebody Else",), timeout=3000)
 
 
 def test_the_preview_shows_the_photo_and_says_when_the_file_is_missing(qtbot, context):
