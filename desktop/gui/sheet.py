@@ -22,6 +22,7 @@ of a larger selection can still be had, position runs first
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
@@ -38,6 +39,7 @@ COLOURS = {"red": QColor(214, 64, 56), "amber": QColor(222, 160, 30), "green": Q
 MAX_SELECTED_IDS = 5000
 
 
+@functools.lru_cache(maxsize=4096)
 def short_time(value) -> str:
     if not value:
         return "no date"
@@ -48,10 +50,50 @@ def short_time(value) -> str:
     return t.strftime("%d %b %Y %H:%M")
 
 
+class _CellText:
+    """The fonts and the elided lines of the cells, kept between paints: a cell is
+    painted again for every thumbnail that arrives and every frame of a scroll, and
+    measuring its text each time cost more than drawing it."""
+
+    LIMIT = 4000
+
+    def __init__(self):
+        self._fonts: dict = {}
+        self._lines: dict = {}
+
+    def fonts(self, font: QFont):
+        key = font.key()
+        got = self._fonts.get(key)
+        if got is None:
+            bold = QFont(font)
+            bold.setBold(True)
+            small = QFont(font)
+            small.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
+            small.setBold(True)
+            got = (QFontMetrics(font), bold, QFontMetrics(bold), small, QFontMetrics(small))
+            self._fonts[key] = got
+        return got
+
+    def lines(self, row, width: int, font: QFont) -> tuple[str, str, str]:
+        key = (row.id, row.name, row.creators, row.agency, row.taken_at, width, font.key())
+        got = self._lines.get(key)
+        if got is None:
+            fm, _bold, fm_bold, _small, _fm_small = self.fonts(font)
+            who = ", ".join(row.creators) or "—"
+            meta = f"{row.agency or '—'} · {short_time(row.taken_at)}"
+            got = (fm_bold.elidedText(row.name, Qt.ElideMiddle, width), fm.elidedText(who, Qt.ElideRight, width),
+                   fm.elidedText(meta, Qt.ElideRight, width))
+            if len(self._lines) >= self.LIMIT:
+                self._lines.clear()
+            self._lines[key] = got
+        return got
+
+
 class CellDelegate(QStyledItemDelegate):
     def __init__(self, sheet: "ContactSheet"):
         super().__init__(sheet)
         self.sheet = sheet
+        self.text = _CellText()
 
     def sizeHint(self, option, index) -> QSize:
         return self.sheet.cell_size()
@@ -109,33 +151,23 @@ class CellDelegate(QStyledItemDelegate):
                 painter.setOpacity(0.35)
             painter.drawPixmap(target, pm)
             painter.setOpacity(1.0)
-        self._badges(painter, thumb, row, option.font)
-        fm = QFontMetrics(option.font)
+        fm, bold, _fm_bold, small, fm_small = self.text.fonts(option.font)
+        self._badges(painter, thumb, row, small, fm_small)
         y = thumb.bottom() + 4
         line_h = fm.height()
-        bold = QFont(option.font)
-        bold.setBold(True)
+        w = rect.width() - 10
+        name, who, meta = self.text.lines(row, w, option.font)
         painter.setFont(bold)
         painter.setPen(text_pen)
-        w = rect.width() - 10
-        painter.drawText(QRect(rect.x() + 5, y, w, line_h), Qt.AlignLeft | Qt.AlignVCenter,
-                         QFontMetrics(bold).elidedText(row.name, Qt.ElideMiddle, w))
+        painter.drawText(QRect(rect.x() + 5, y, w, line_h), Qt.AlignLeft | Qt.AlignVCenter, name)
         painter.setFont(option.font)
         painter.setPen(text_pen if selected else dim)
-        who = ", ".join(row.creators) or "—"
-        painter.drawText(QRect(rect.x() + 5, y + line_h, w, line_h), Qt.AlignLeft | Qt.AlignVCenter,
-                         fm.elidedText(who, Qt.ElideRight, w))
-        meta = f"{row.agency or '—'} · {short_time(row.taken_at)}"
-        painter.drawText(QRect(rect.x() + 5, y + 2 * line_h, w, line_h), Qt.AlignLeft | Qt.AlignVCenter,
-                         fm.elidedText(meta, Qt.ElideRight, w))
+        painter.drawText(QRect(rect.x() + 5, y + line_h, w, line_h), Qt.AlignLeft | Qt.AlignVCenter, who)
+        painter.drawText(QRect(rect.x() + 5, y + 2 * line_h, w, line_h), Qt.AlignLeft | Qt.AlignVCenter, meta)
         painter.restore()
 
-    def _badges(self, painter, thumb: QRect, row, font) -> None:
-        small = QFont(font)
-        small.setPointSizeF(max(7.0, font.pointSizeF() * 0.9))
-        small.setBold(True)
+    def _badges(self, painter, thumb: QRect, row, small: QFont, fm: QFontMetrics) -> None:
         painter.setFont(small)
-        fm = QFontMetrics(small)
         x = thumb.right() - 3
         items = []
         symbol, colour = badge_text(row)
