@@ -14,7 +14,7 @@ import argparse
 import importlib
 import sys
 
-COMMAND_MODULES = ("archive_cmds", "article_cmds", "rules_cmds", "export_cmds")
+COMMAND_MODULES = ("archive_cmds", "article_cmds", "rules_cmds", "export_cmds", "backup_cmds")
 
 
 def archive_option(parser: argparse.ArgumentParser, top: bool = False) -> None:

@@ -528,6 +528,23 @@ class Desk:
 
         return make_missing_thumbnails(self.archive, progress=progress, cancel=cancel, processes=processes)
 
+    def backup(self, target=None, *, progress=None, cancel=None):
+        """A consistent copy of the archive (safe while it is in use); see archive.backup."""
+        from archive.backup import backup
+
+        return backup(self.directory, target, progress=progress, cancel=cancel)
+
+    def daily_backup(self, *, keep: int = 7, progress=None, cancel=None):
+        """Back up once a day, keeping the newest ``keep`` daily backups (0: off)."""
+        from archive.backup import daily_backup
+
+        return daily_backup(self.directory, keep=keep, progress=progress, cancel=cancel)
+
+    def backups(self):
+        from archive.backup import listed
+
+        return listed(self.directory)
+
     def export(self, target, *, format: str, article=None, query: Optional[str] = None, photo_ids=None, on=None,
                paper: str = "a4", include_uncleared: bool = False, force: bool = False, renderers=None,
                progress=None, cancel=None):

@@ -28,6 +28,10 @@ FALLBACK_KEYS = {QKeySequence.Preferences: "Ctrl+,", QKeySequence.Quit: "Ctrl+Q"
                  QKeySequence.SelectAll: "Ctrl+A", QKeySequence.Find: "Ctrl+F"}
 
 
+DAILY_BACKUP_DELAY_MS = 20_000      # after start-up's own work
+DEFAULT_DAILY_BACKUPS = 7
+
+
 class MainWindow(QMainWindow):
     def __init__(self, context, parent=None):
         super().__init__(parent)
@@ -58,6 +62,9 @@ class MainWindow(QMainWindow):
         self._stale_timer.setInterval(800)
         self._stale_timer.timeout.connect(self._check_if_stale)
         context.photosChanged.connect(self._photos_changed)
+        self._backup_timer = QTimer(self)
+        self._backup_timer.setSingleShot(True)
+        self._backup_timer.timeout.connect(self._daily_backup)
         self._restore_layout()
         self._desk_changed()
         self._selection_changed(context.selection)
@@ -144,6 +151,10 @@ class MainWindow(QMainWindow):
           "What the last import or rescan added, skipped and could not read")
         A("export_sheet", "&Export caption sheet…", self.export_sheet, "Ctrl+E", None,
           "The licensed caption sheet of an article, the search or the selection: PDF, HTML, CSV, JSON")
+        A("back_up", "&Back up archive…", self.back_up, "Ctrl+Shift+B", None,
+          "A consistent copy of the archive, safe while you work")
+        A("restore", "&Restore from backup…", self.restore_backup, "Ctrl+Alt+B", None,
+          "Put a backup in place of the archive (the archive as it is now is kept)")
         A("open_archive", "&Open archive…", self.open_archive, "Ctrl+O", "archive", "Open another archive")
         A("open_demo", "Open the &demo", self.open_demo, "Ctrl+Shift+D", "demo", "Build and open the demo archive")
         A("settings", "&Settings…", self.open_settings, QKeySequence.Preferences, "settings")
@@ -190,7 +201,7 @@ class MainWindow(QMainWindow):
         names = self.actions_by_name
         bar = self.menuBar()
         menus = (
-            ("&File", ["add_folder", "add_files", "sync", "folders", "last_report", None, "export_sheet", None, "open_archive", "@recent",
+            ("&File", ["add_folder", "add_files", "sync", "folders", "last_report", None, "export_sheet", None, "back_up", "restore", None, "open_archive", "@recent",
                        "open_demo", None, "settings", None, "quit"]),
             ("&Edit", ["undo", "redo", None, "select_all", "batch_edit", None, "find", "save_search"]),
             ("&View", ["@panels", None, "preview", "bigger", "smaller", None, "theme"]),
@@ -255,6 +266,7 @@ class MainWindow(QMainWindow):
         self._remember_recent(str(desk.directory))
         self._show_centre()
         QTimer.singleShot(0, self._check_if_stale)
+        self._backup_timer.start(DAILY_BACKUP_DELAY_MS)
 
     def _show_centre(self) -> None:
         empty = self.context.desk is None or (self.sheet.model.total == 0 and not self.context.query
@@ -385,6 +397,93 @@ class MainWindow(QMainWindow):
             return
         if not state.current and desk.photo_count():
             self.check_now(quiet=True)
+
+    def _daily_backup(self) -> None:
+        """Once a day, a while after the archive opens: a backup kept in its backups
+        folder, the oldest beyond the number in Settings removed (0: none)."""
+        desk = self.context.desk
+        keep = int(QSettings().value("backup/keep_daily", DEFAULT_DAILY_BACKUPS))
+        if self._closed or desk is None or keep <= 0 or not desk.photo_count():
+            return
+        if any(j.title == "Daily backup" for j in self.context.jobs.running()):
+            return
+
+        def done(made) -> None:
+            if made is not None and not self.statusBar().currentMessage():
+                self.statusBar().showMessage(f"Daily backup kept in {made.path}", 8000)
+
+        self.start_job("Daily backup",
+                       lambda d, progress, cancel: d.daily_backup(keep=keep, progress=progress, cancel=cancel), done)
+
+    def back_up(self) -> None:
+        from archive.backup import MANUAL, backups_dir
+
+        desk = self.context.desk
+        if desk is None:
+            return
+        folder = backups_dir(desk.directory)
+        folder.mkdir(exist_ok=True)
+        suggested = folder / f"{MANUAL}{_dt.datetime.now():%Y%m%d-%H%M%S}.db"
+        target, _ = QFileDialog.getSaveFileName(self, "Back up the archive to", str(suggested),
+                                                "Picture Desk backups (*.db)")
+        if not target:
+            return
+        if Path(target).resolve().parent == Path(desk.directory).resolve() and Path(target).name.startswith("archive.db"):
+            QMessageBox.warning(self, "Cannot back up", "Choose another name: that is the archive itself.")
+            return
+        if Path(target).exists():                 # the dialog asked; a backup never replaces a file
+            try:
+                Path(target).unlink()
+            except OSError as exc:
+                QMessageBox.warning(self, "Cannot back up", f"{target}: {exc.strerror}")
+                return
+
+        def done(made) -> None:
+            self.statusBar().showMessage(f"Backed up {made.photos:,} photos to {made.path}", 15000)
+
+        self.start_job("Backing up the archive",
+                       lambda d, progress, cancel: d.backup(target, progress=progress, cancel=cancel), done)
+
+    def restore_backup(self, path: str | None = None) -> None:
+        from archive.backup import backups_dir, check_backup
+
+        desk = self.context.desk
+        if desk is None:
+            return
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "Restore the archive from", str(backups_dir(desk.directory)),
+                                                  "Picture Desk backups (*.db)")
+        if not path:
+            return
+        try:
+            photos = check_backup(path)
+        except PictureDeskError as exc:
+            QMessageBox.warning(self, "Cannot restore this backup", str(exc))
+            return
+        made = _dt.datetime.fromtimestamp(Path(path).stat().st_mtime)
+        answer = QMessageBox.question(
+            self, "Restore from backup?",
+            f"Replace the archive in {desk.directory} by the backup\n{path}\n"
+            f"({photos:,} photos, saved {made:%a %d %b %Y %H:%M})?\n\n"
+            "The archive as it is now is kept in its backups folder (before-restore-…), "
+            "so this can be undone by restoring that file.")
+        if answer != QMessageBox.Yes:
+            return
+        directory = str(desk.directory)
+
+        def work(d, progress, cancel):
+            from archive.backup import restore
+
+            return restore(directory, path, progress=progress, cancel=cancel)
+
+        def done(result) -> None:
+            self.open_archive_at(directory, create=False)      # every view and cache starts afresh
+            self.statusBar().showMessage(f"Restored {result.photos:,} photos from {result.source}; the archive "
+                                         f"as it was is kept in {result.kept.path}", 20000)
+
+        self.context.jobs.cancel_all()
+        self.context.jobs.wait(5000)
+        self.start_job("Restoring the archive", work, done)
 
     # ------------------------------------------------------------ actions' slots
 

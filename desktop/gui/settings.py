@@ -1,5 +1,5 @@
 """Settings: the archive, the house-style profile, the default publication date,
-the thumbnail size and the theme.  Kept in QSettings (the profile in the archive
+the thumbnail size, the theme and how many daily backups are kept.  Kept in QSettings (the profile in the archive
 itself, where the stored checks follow it)."""
 
 from __future__ import annotations
@@ -60,6 +60,13 @@ class SettingsDialog(QDialog):
         self.theme.addItem("Dark grey (photo tools)", "dark")
         self.theme.addItem("System palette", "system")
         self.theme.setCurrentIndex(max(0, self.theme.findData(s.value("view/theme", "dark"))))
+        self.backups = QSpinBox(self)
+        self.backups.setRange(0, 60)
+        self.backups.setSpecialValueText("Off")
+        self.backups.setSuffix(" days")
+        self.backups.setToolTip("A backup of the archive is made once a day, in its backups folder; "
+                                "this many are kept (Off: none; File → Back up archive… still works)")
+        self.backups.setValue(int(s.value("backup/keep_daily", 7)))
         form = QFormLayout()
         archive_row = QHBoxLayout()
         archive_row.addWidget(self.archive, 1)
@@ -72,6 +79,7 @@ class SettingsDialog(QDialog):
         form.addRow("Publication date", date_row)
         form.addRow("Thumbnail size", self.size)
         form.addRow("Theme", self.theme)
+        form.addRow("Daily backups kept", self.backups)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -90,7 +98,7 @@ class SettingsDialog(QDialog):
     def values(self) -> dict:
         return {"profile": self.profile.currentText(), "fixed": self.fixed.isChecked(),
                 "date": self.date.date().toString("yyyy-MM-dd"), "thumb_size": self.size.value(),
-                "theme": self.theme.currentData()}
+                "theme": self.theme.currentData(), "keep_daily": self.backups.value()}
 
     def store(self) -> dict:
         v = self.values()
@@ -99,4 +107,5 @@ class SettingsDialog(QDialog):
         s.setValue("date/value", v["date"])
         s.setValue("sheet/thumb_size", v["thumb_size"])
         s.setValue("view/theme", v["theme"])
+        s.setValue("backup/keep_daily", v["keep_daily"])
         return v
