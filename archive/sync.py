@@ -31,6 +31,7 @@ from archive.store.bitmaps import prune_changes
 BATCH = 500            # rows per write transaction
 CHUNK = 32             # files per task sent to a worker
 POOL_THRESHOLD = 48    # below this many files, work in-process
+FILE_LIMIT_S = 60.0    # a reader that takes longer over one file is stopped and the file reported
 
 
 @dataclass
@@ -100,6 +101,11 @@ def _read_chunk(items):
     return [_read_file(item) for item in items]
 
 
+def _read_failed(item, reason: str):
+    """_read_file's answer for a file whose reader crashed or hung (see workers.map_guarded)."""
+    return item[0], None, None, None, reason
+
+
 def _hash_chunk(items):
     from archive.hashing import content_hash
 
@@ -112,13 +118,20 @@ def _hash_chunk(items):
     return out
 
 
+def _hash_failed(item, reason: str):
+    photo_id, path = item
+    return photo_id, None, f"{path}: {reason}"
+
+
 def _chunks(items, size):
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _run_parallel(fn, items, processes):
+def _run_parallel(fn, items, processes, isolate=None):
     """Yield fn's results for chunks of items: on the shared worker pool
-    (archive/workers.py) when it pays, else in this process."""
+    (archive/workers.py) when it pays, else in this process.  ``isolate(item,
+    reason)`` answers for a file whose reader crashed its worker or ran past
+    FILE_LIMIT_S: that file fails with the reason, the others are read."""
     chunks = _chunks(items, CHUNK)
     if processes == 1 or len(items) < POOL_THRESHOLD:
         for chunk in chunks:
@@ -130,7 +143,8 @@ def _run_parallel(fn, items, processes):
 
     # The parent reads a chunk itself whenever it has nothing to write: the first
     # photos go in while the workers start, and its core is never idle.
-    with closing(workers.run(fn, chunks, processes=processes, local=True)) as results:
+    with closing(workers.run(fn, chunks, processes=processes, local=True, isolate=isolate,
+                             limit_s=FILE_LIMIT_S)) as results:
         yield from results
 
 
@@ -260,7 +274,7 @@ def _sync_now(archive, roots, single_files, *, full, thumbnails, progress, cance
     done = 0
     progress(0, total, "reading metadata")
     try:
-        for results in _run_parallel(_read_chunk, to_read, processes):
+        for results in _run_parallel(_read_chunk, to_read, processes, _read_failed):
             for path, meta, derived, ids, error in results:
                 done += 1
                 if error is not None:
@@ -349,7 +363,7 @@ def _hash_pending(archive, progress, cancel, processes) -> int:
     progress(0, len(pending), "hashing")
     done = hashed = 0
     batch = Batches(conn, BATCH)
-    for results in _run_parallel(_hash_chunk, pending, processes):
+    for results in _run_parallel(_hash_chunk, pending, processes, _hash_failed):
         good = [(i, h) for i, h, err in results if err is None]
         if good:
             batch.begin_if_needed()

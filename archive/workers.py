@@ -45,6 +45,7 @@ import pickle
 import sys
 import tempfile
 import threading
+import time
 from collections import OrderedDict, deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -55,6 +56,7 @@ __all__ = ["BrokenProcessPool", "Job", "WorkerPool", "cpu_count", "pool", "run",
 # Imported once by the fork server (and by every spawned worker at start).
 WARM_MODULES = ("archive.metadata", "archive.derive", "archive.hashing", "archive.sync",
                 "archive.thumbnails", "archive.previews", "archive.rules.engine", "archive.checking")
+GUARD_POLL_S = 0.5             # how often a guarded job looks for a task that runs too long
 PAYLOAD_INLINE = 64 * 1024      # a job's set-up larger than this goes through a temporary file
 JOBS_KEPT = 4                   # set-ups a worker keeps (jobs that run at the same time, and the last)
 
@@ -225,6 +227,20 @@ class WorkerPool:
             ex, self._executor = self._executor, None
             self._ready.clear()
         if ex is not None:
+            ex.shutdown(wait=True, cancel_futures=True)
+
+    def kill(self) -> None:
+        """End the current processes at once (a task that never ends), then drop them;
+        the next task starts new ones."""
+        with self._lock:
+            ex, self._executor = self._executor, None
+            self._ready.clear()
+        if ex is not None:
+            for proc in list((getattr(ex, "_processes", None) or {}).values()):
+                try:
+                    proc.kill()
+                except Exception:
+                    pass
             ex.shutdown(wait=True, cancel_futures=True)
 
     def shutdown(self) -> None:
@@ -404,6 +420,137 @@ class Job:
             _withdraw(flight)
 
 
+    def map_guarded(self, fn: Callable, chunks: Iterable, *, isolate: Callable, limit_s: float,
+                    in_flight: Optional[int] = None, cancel=None, local: bool = False) -> Iterator:
+        """:meth:`map` (unordered) for work on files that may crash or hang a reader.
+
+        A worker that dies (a decoder's segfault, the OOM killer) or a chunk that runs
+        longer than ``limit_s`` a file (counted from when it starts, at least
+        ``limit_s``; a chunk of many small files gets a share of that per file, see
+        :func:`chunk_deadline`) does not stop the job: the processes are replaced and
+        the chunks that were out are done again a file at a time, so the one file to
+        blame is pinned and answered by ``isolate(item, reason)`` (its failure, in the
+        shape ``fn`` gives a file) while every other file is read.  ``local`` as in
+        :meth:`map` (the calling process then reads some chunks itself, unguarded).
+        """
+        limit = max(1, in_flight or 2 * self.workers.size)
+        source = iter(chunks)
+        stopping = (lambda: cancel is not None and cancel.is_set())
+        if local and not self.workers.ready():
+            self.workers.start(background=True)
+            while not self.workers.ready() and not stopping():
+                chunk = next(source, _END)
+                if chunk is _END:
+                    return
+                yield fn(chunk)
+        flight: dict = {}                 # future -> its chunk
+        started: dict = {}                # future -> when it was first seen running
+        exhausted = False
+        try:
+            while True:
+                while not exhausted and len(flight) < limit and not stopping():
+                    chunk = next(source, _END)
+                    if chunk is _END:
+                        exhausted = True
+                        break
+                    flight[self.submit(fn, chunk)] = chunk
+                if not flight:
+                    if local and not exhausted and not stopping():
+                        chunk = next(source, _END)
+                        if chunk is not _END:
+                            yield fn(chunk)
+                            continue
+                    return
+                if local and not exhausted and not any(f.done() for f in flight):
+                    chunk = next(source, _END)
+                    if chunk is _END:
+                        exhausted = True
+                    else:
+                        yield fn(chunk)
+                        if stopping():
+                            return
+                        continue
+                done, _ = wait(list(flight), timeout=GUARD_POLL_S, return_when=FIRST_COMPLETED)
+                if not done:
+                    if _overdue(flight, started, limit_s):
+                        lost = list(flight.values())
+                        flight.clear()
+                        started.clear()
+                        self.workers.kill()
+                        for chunk in lost:
+                            yield from self._one_by_one(fn, chunk, isolate, limit_s, stopping)
+                    continue
+                future = next(iter(done))
+                chunk = flight.pop(future)
+                started.pop(future, None)
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    finished = [f for f in flight if f.done() and not f.cancelled() and f.exception() is None]
+                    kept = [f.result() for f in finished]
+                    lost = [chunk] + [c for f, c in flight.items() if f not in finished]
+                    flight.clear()
+                    started.clear()
+                    self.workers.reset()
+                    yield from kept
+                    for chunk in lost:
+                        yield from self._one_by_one(fn, chunk, isolate, limit_s, stopping)
+                    continue
+                yield result
+                if stopping():
+                    return
+        finally:
+            self._withdraw_guarded(flight, started, limit_s)
+
+    def _one_by_one(self, fn, chunk, isolate, limit_s, stopping) -> Iterator:
+        for item in chunk:
+            if stopping():
+                return
+            future = self.submit(fn, [item])
+            started: dict = {}
+            try:
+                while True:
+                    done, _ = wait([future], timeout=GUARD_POLL_S)
+                    if done:
+                        yield future.result()
+                        break
+                    if _overdue({future: [item]}, started, limit_s):
+                        self.workers.kill()
+                        yield [isolate(item, f"reading it took longer than {limit_s:g} s, so it was stopped")]
+                        break
+            except BrokenProcessPool:
+                self.workers.reset()
+                yield [isolate(item, "the reader crashed on this file (its worker process died)")]
+
+    def _withdraw_guarded(self, flight: dict, started: dict, limit_s: float) -> None:
+        """As :func:`_withdraw`, but a running chunk that overruns is ended, not waited for."""
+        running = [f for f in flight if not f.cancel()]
+        while running:
+            done, _ = wait(running, timeout=GUARD_POLL_S)
+            running = [f for f in running if f not in done]
+            if running and _overdue({f: flight[f] for f in running}, started, limit_s):
+                self.workers.kill()
+                return
+
+
+def chunk_deadline(size: int, limit_s: float) -> float:
+    """How long a chunk of ``size`` files may run before it is taken for hung: a file's
+    limit for the chunk, and more for a big chunk, though far less than ``size``
+    limits (a hang is found in minutes, not hours)."""
+    return limit_s * max(1.0, size / 8)
+
+
+def _overdue(flight: dict, started: dict, limit_s: float) -> bool:
+    now = time.monotonic()
+    late = False
+    for future, chunk in flight.items():
+        if future.running() or future in started:
+            t = started.setdefault(future, now)
+            if now - t > chunk_deadline(len(chunk), limit_s):
+                late = True
+    return late
+
+
 _END = object()
 
 
@@ -444,14 +591,19 @@ def start(size: Optional[int] = None, background: bool = True) -> WorkerPool:
 
 def run(fn: Callable, chunks: Iterable, *, processes: Optional[int] = None, init: Optional[Callable] = None,
         arg=None, ordered: bool = False, in_flight: Optional[int] = None, cancel=None,
-        local: bool = False) -> Iterator:
+        local: bool = False, isolate: Optional[Callable] = None, limit_s: Optional[float] = None) -> Iterator:
     """fn's result per chunk on the shared pool (fn(state, chunk) with ``init``);
-    ``processes`` bounds the chunks in flight (two per process)."""
+    ``processes`` bounds the chunks in flight (two per process).  With ``isolate``
+    and ``limit_s``, a crashed or hung reader costs one file (:meth:`Job.map_guarded`)."""
     workers = pool(processes)
     limit = in_flight or 2 * max(1, processes or workers.size)
     with workers.job(init, arg) as job:
-        yield from job.map(fn, chunks, in_flight=limit, ordered=ordered, cancel=cancel,
-                           local=local and init is None)
+        if isolate is not None:
+            yield from job.map_guarded(fn, chunks, isolate=isolate, limit_s=limit_s or 60.0, in_flight=limit,
+                                       cancel=cancel, local=local and init is None)
+        else:
+            yield from job.map(fn, chunks, in_flight=limit, ordered=ordered, cancel=cancel,
+                               local=local and init is None)
 
 
 def shutdown() -> None:

@@ -38,6 +38,16 @@ def crash_on(chunk):
     return list(chunk)
 
 
+def hang_on(chunk):
+    if 7 in chunk:
+        time.sleep(3600)        # as a reader in an endless loop would
+    return list(chunk)
+
+
+def _failed(item, reason):
+    return ("failed", item, reason)
+
+
 BUILT: list = []
 
 
@@ -250,3 +260,51 @@ def test_workers_exit_when_the_process_that_made_them_is_killed(tmp_path):
     finally:
         parent.kill()
         parent.wait()
+
+
+def _flat(results):
+    return sorted((r for chunk in results for r in chunk), key=str)
+
+
+def test_a_file_that_crashes_its_worker_costs_that_file_only():
+    p = WorkerPool(2)
+    try:
+        got = _flat(p.job().map_guarded(crash_on, [[1, 2, 3], [13, 4], [5, 6], [8, 9]], isolate=_failed,
+                                        limit_s=30))
+        assert [r for r in got if not isinstance(r, tuple)] == [1, 2, 3, 4, 5, 6, 8, 9]
+        assert [r[:2] for r in got if isinstance(r, tuple)] == [("failed", 13)]
+        assert "crashed" in next(r for r in got if isinstance(r, tuple))[2]
+        assert list(p.job().map(square_all, [[5]], ordered=True)) == [[25]]      # the pool goes on
+    finally:
+        p.shutdown()
+
+
+@pytest.mark.slow
+def test_a_reader_that_never_ends_is_stopped_and_its_file_reported():
+    p = WorkerPool(2)
+    try:
+        started = time.perf_counter()
+        got = _flat(p.job().map_guarded(hang_on, [[1, 2], [7, 3], [4, 5]], isolate=_failed, limit_s=0.5))
+        assert time.perf_counter() - started < 20
+        assert [r for r in got if not isinstance(r, tuple)] == [1, 2, 3, 4, 5]
+        (failure,) = [r for r in got if isinstance(r, tuple)]
+        assert failure[:2] == ("failed", 7) and "took longer than 0.5 s" in failure[2]
+        assert list(p.job().map(square_all, [[6]], ordered=True)) == [[36]]
+    finally:
+        p.shutdown()
+
+
+@pytest.mark.slow
+def test_stopping_a_job_while_a_reader_hangs_does_not_wait_for_it():
+    p = WorkerPool(2)
+    cancel = threading.Event()
+    try:
+        started = time.perf_counter()
+        results = p.job().map_guarded(hang_on, [[1], [7], [2], [3]], isolate=_failed, limit_s=1.0, cancel=cancel,
+                                      in_flight=2)
+        for _ in results:
+            cancel.set()
+        assert time.perf_counter() - started < 15
+        assert list(p.job().map(square_all, [[4]], ordered=True)) == [[16]]
+    finally:
+        p.shutdown()
