@@ -110,6 +110,9 @@ class SidecarError(OSError):
         self.path = str(path)
         self.reason = reason
 
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
 
 @dataclass(frozen=True)
 class Written:
@@ -147,7 +150,7 @@ def write_sidecar(image, values: dict, *, now: Optional[_dt.datetime] = None) ->
         changed = _apply(doc, values, now or _dt.datetime.now().astimezone())
         lost = lost_properties(old, doc, changed) if old is not None else []
         if lost:
-            raise SidecarError(target, "rewriting it would drop " + ", ".join(_shown(k) for k in lost)
+            raise SidecarError(target, "rewriting it would drop " + ", ".join(_shown(k, old) for k in lost)
                                + "; the sidecar was left as it was")
         data = doc.to_bytes(_PREFIXES)
         _check_reads_back(target, data, values)
@@ -440,8 +443,9 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def _shown(tag: str) -> str:
-    """"{uri}Name" as "prefix:Name" for a message."""
+def _shown(tag: str, doc: XmpDocument) -> str:
+    """"{uri}Name" as "prefix:Name" for a message, with the prefix the sidecar uses."""
     uri, _, local = tag[1:].partition("}")
-    prefix = next((p for p, u in NAMESPACES.items() if u == uri), None)
+    used = {u: p for decls in doc.declarations.values() for p, u in decls if p}
+    prefix = used.get(uri) or _PREFIXES.get(uri)
     return f"{prefix}:{local}" if prefix else f"{local} ({uri})"
