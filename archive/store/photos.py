@@ -129,6 +129,7 @@ def refresh_photo(conn, photo_id: int, *, stat: tuple, meta: dict, derive_fn,
                        (photo_id,)).fetchone()
     old_sort_key, edited, conflicts = old[0], set(json.loads(old[1])), json.loads(old[2])
     current = get_record(conn, photo_id)
+    meta = _without_our_echo(meta, edited, current)
     row = _row_values(meta)
     for fld in edited:
         new_value = meta.get(fld)
@@ -162,6 +163,30 @@ def refresh_photo(conn, photo_id: int, *, stat: tuple, meta: dict, derive_fn,
     update_photo(conn, photo_id, row)
     write_index(conn, new_sort_key, derived, photo_id)
     return {k: conflicts[k] for k in conflicts if k in edited}
+
+
+def _without_our_echo(meta: dict, edited: set, current: dict) -> dict:
+    """The file's metadata as read, less the archive's own edits echoed by its sidecar.
+
+    Edits are written to the photo's XMP sidecar, and the reader lets a sidecar
+    value override the file's; read again, an edited field would seem to be the
+    file's own value and the agency's text would drop out of ``embedded``.  Where
+    an edited field's new value comes from the sidecar and equals the edit, the
+    file's own value stays the one the archive knew."""
+    origins = meta.get("origins") or {}
+    echoed = [f for f in edited if str(origins.get(f, "")).startswith("XMP sidecar")
+              and (meta.get(f) or None) == (current.get(f) or None)]
+    if not echoed:
+        return meta
+    known = current.get("_embedded_all") or {}
+    meta = dict(meta, origins=dict(origins))
+    for fld in echoed:
+        meta[fld] = known.get(fld)
+        if (known.get("origins") or {}).get(fld):
+            meta["origins"][fld] = known["origins"][fld]
+        else:
+            meta["origins"].pop(fld, None)
+    return meta
 
 
 def update_photo(conn, photo_id: int, values: dict) -> None:
