@@ -47,6 +47,10 @@ class PhotoMetadata:
     # "XMP sidecar dc:creator"), so a reason can say where a value was read;
     # only fields that have a value; "gps" stands for gps_lat/lon/alt.
     origins: dict[str, str] = field(default_factory=dict)
+    # field -> the file's own value where a sidecar's value replaced it (None: the file
+    # had none), so the archive can tell its own edits echoed by the sidecar it wrote
+    # from a change to the file itself (archive/store/photos.py, refresh_photo).
+    overridden: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         # Shallow: the values are strings, numbers and flat lists/dicts already,

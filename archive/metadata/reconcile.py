@@ -346,11 +346,13 @@ def apply_sidecar(meta: PhotoMetadata, props: dict) -> None:
     for field, (_dataset, is_list) in IIM_FIELDS.items():
         value = _clean_list(xf[field]) if is_list else _clean(xf[field])
         if value:
+            meta.overridden.setdefault(field, getattr(meta, field))
             setattr(meta, field, value)
             origins[field] = "XMP sidecar " + shown[field] if field in shown else _SIDECAR_LABELS[field]
     for field in ("usage_terms", "web_statement"):
         value = _clean(xf[field])
         if value:
+            meta.overridden.setdefault(field, getattr(meta, field))
             setattr(meta, field, value)
             origins[field] = _SIDECAR_LABELS[field]
     facts = xmp_facts(props)
