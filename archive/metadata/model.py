@@ -41,6 +41,9 @@ class PhotoMetadata:
     instructions: Optional[str] = None
     usage_terms: Optional[str] = None
     web_statement: Optional[str] = None
+    # the printed credit line ("Photograph: Name/Agency"): no IPTC property holds it; a
+    # sidecar Picture Desk wrote has it as picturedesk:CreditLine (metadata/sidecar_write.py)
+    credit_line: Optional[str] = None
     sidecar: Optional[str] = None         # path of the XMP sidecar that was read, if any
     warnings: list[str] = field(default_factory=list)
     # field -> the tag its value came from ("IPTC By-line", "EXIF Artist",

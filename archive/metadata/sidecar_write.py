@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import errno
+import glob
 import os
 import stat
+import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +52,8 @@ NAMESPACES = {
     "picturedesk": "http://ns.picturedesk.app/xmp/1.0/",
 }
 
+TEMP_SUFFIX = ".picturedesk-tmp"
+STALE_AFTER = 60            # seconds
 _PREFIXES = {uri: prefix for prefix, uri in NAMESPACES.items()}
 TEXT, LANG, SEQ, BAG = "text", "lang-alt", "seq", "bag"
 
@@ -384,7 +388,8 @@ def _replace(target: Path, data: bytes, created: bool) -> Written:
     real = Path(os.path.realpath(target))
     folder = real.parent
     mode = _mode(real)
-    tmp = folder / f".{real.name}.{os.getpid()}.picturedesk-tmp"
+    _remove_stale_temporaries(real)
+    tmp = folder / f".{real.name}.{os.getpid()}{TEMP_SUFFIX}"
     try:
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), mode)
     except OSError as exc:
@@ -408,6 +413,19 @@ def _replace(target: Path, data: bytes, created: bool) -> Written:
     _sync_folder(folder)
     st = os.stat(real)
     return Written(str(target), created, st.st_size, st.st_mtime_ns)
+
+
+def _remove_stale_temporaries(real: Path) -> None:
+    """Delete what a writer killed mid-write left beside this sidecar (its hidden
+    temporary file; the sidecar itself was never touched).  Only files older than a
+    minute: a younger one may be another process's write in progress."""
+    limit = time.time() - STALE_AFTER
+    for tmp in real.parent.glob(f".{glob.escape(real.name)}.*{TEMP_SUFFIX}"):
+        try:
+            if tmp.stat().st_mtime < limit:
+                tmp.unlink()
+        except OSError:
+            pass
 
 
 def _mode(real: Path) -> int:

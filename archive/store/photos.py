@@ -54,6 +54,7 @@ def _row_values(meta: dict) -> dict:
     for k in EDITABLE_FIELDS:
         v = meta.get(k)
         row[k] = json.dumps(v or [], ensure_ascii=False) if k in LIST_FIELDS else v
+    row["credit_line"] = meta.get("credit_line")      # editable, but only XMP carries it
     row["warnings"] = json.dumps(meta.get("warnings") or [], ensure_ascii=False)
     return row
 

@@ -88,6 +88,11 @@ def test_an_edit_goes_to_the_sidecar_and_sync_then_changes_nothing(desk, folder)
     record = desk.record(pid)
     assert record["caption"] == "Moeen Ali bats in Leeds on Tuesday." and record["conflicts"] == {}
     assert record["embedded"]["city"] == "Leeds"            # the agency's own value stays in view
+    with Desk.open(desk.directory.parent / "colleague") as other:    # another desk imports the folder
+        other.import_paths([folder], thumbnails=False, processes=1)
+        theirs = other.record(other.resolve(str(image)))
+    assert theirs["caption"] == "Moeen Ali bats in Leeds on Tuesday." and theirs["city"] == "Лідс"
+    assert theirs["credit_line"] == "Photograph: Martin Rickett/PA Wire"
 
 
 def test_undo_redo_and_revert_write_what_the_archive_then_holds(desk, folder):
