@@ -58,7 +58,15 @@ class Desk:
 
         desk = cls(open_archive(directory, create=create))
         if write_back:
-            desk.write_pending()
+            try:
+                desk.write_pending()
+            except Exception as exc:  # noqa: BLE001 - re-raised unless the archive is read-only
+                from archive.store.db import is_read_only
+
+                if not is_read_only(exc):
+                    desk.close()
+                    raise
+                # A read-only archive is still searched and shown; its queue waits.
         return desk
 
     def clone(self) -> "Desk":

@@ -336,7 +336,11 @@ def _set_shown(doc: XmpDocument, part: str, value: Optional[str]) -> bool:
     for child in list(struct):
         if child.tag == tag:
             _drop(struct, child)
-    if value:
+    if not value:
+        return True
+    if struct.tag == RDF_LI and struct.get(RDF_PARSETYPE) != "Resource" and not len(struct):
+        struct.set(tag, value)     # the attribute shorthand: RDF allows no element content beside it
+    else:
         _add(doc, struct, _simple(tag, value))
     return True
 

@@ -365,3 +365,17 @@ def test_a_temporary_file_left_by_a_killed_writer_is_cleared_by_the_next_write(p
     write_sidecar(photo, {"caption": "new"})
     assert not stale.exists() and young.exists()
     assert exiftool_json(sidecar)["XMP-dc:Description"] == "new"
+
+
+def test_location_shown_in_attribute_shorthand_stays_valid(photo):
+    sidecar = photo.with_suffix(".xmp")
+    sidecar.write_text(LIGHTROOM.replace("   <dc:title>", """   <Iptc4xmpExt:LocationShown xmlns:Iptc4xmpExt="http://iptc.org/std/Iptc4xmpExt/2008-02-29/">
+    <rdf:Bag>
+     <rdf:li Iptc4xmpExt:City="Kiev" Iptc4xmpExt:CountryName="Ukraine"/>
+    </rdf:Bag>
+   </Iptc4xmpExt:LocationShown>
+   <dc:title>""", 1), encoding="utf-8")
+    write_sidecar(photo, {"city": "Kyiv", "sublocation": "Майдан"})
+    tags = exiftool_json(sidecar)
+    assert tags["XMP-iptcExt:LocationShown"] == [{"City": "Kyiv", "CountryName": "Ukraine", "Sublocation": "Майдан"}]
+    assert read_metadata(photo).sublocation == "Майдан"

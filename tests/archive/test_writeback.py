@@ -278,3 +278,22 @@ def test_a_new_file_from_the_agency_still_shows_as_a_conflict_behind_our_sidecar
     assert exiftool_json(folder / "grid_pa.xmp")["XMP-dc:Description"] == "Moeen Ali, day five."
     report = desk.sync(thumbnails=False, processes=1)
     assert (report.updated, report.conflicts) == (0, [])
+
+
+def test_a_read_only_archive_with_writes_queued_still_opens(desk, folder, monkeypatch):
+    import sqlean
+
+    import archive.writeback as wb
+
+    pid = photo_id(desk, "Canon_40D.jpg")
+    (folder / "Canon_40D.jpg").rename(folder.parent / "away.jpg")
+    desk.edit([pid], {"caption": "Queued."})
+    assert len(desk.pending_writebacks()) == 1
+
+    def read_only(*args, **kwargs):
+        raise sqlean.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(wb, "write_pending", read_only)
+    with Desk.open(desk.directory) as again:            # searched and shown; the queue waits
+        assert again.record(pid)["caption"] == "Queued."
+        assert len(again.pending_writebacks()) == 1
