@@ -55,18 +55,23 @@ def write_pending(conn, photo_ids: Optional[Iterable[int]] = None, *, leftovers:
         if leftovers:
             rows += [r for r in queue.pending(conn) if r["attempts"] == 0 and r["photo_id"] not in ids]
     problems: list[Unwritten] = []
+    done: list[tuple] = []
     for row in rows:
-        problem = _write_one(conn, row)
-        if problem is not None:
-            problems.append(problem)
-    if problems:
+        outcome = _write_one(conn, row)
+        (problems if isinstance(outcome, Unwritten) else done).append(outcome)
+    if problems or done:
+        # One transaction for the lot: a crash before it only means writing them again.
         with transaction(conn):
+            for pid, seq, state in done:
+                queue.written(conn, pid, seq, state)
             for p in problems:
                 queue.failed(conn, p.photo_id, p.reason)
     return problems
 
 
-def _write_one(conn, row: dict) -> Optional[Unwritten]:
+def _write_one(conn, row: dict):
+    """Write one photo's queued fields: its Unwritten, or (photo id, seq, the sidecar
+    state to record or None) when written."""
     pid, path = row["photo_id"], row["path"]
     if row["missing"] or not os.path.isfile(path):
         return Unwritten(pid, path, MISSING)
@@ -83,9 +88,7 @@ def _write_one(conn, row: dict) -> Optional[Unwritten]:
     except Exception as exc:  # noqa: BLE001 - a writer bug must not lose the edit: keep it queued
         return Unwritten(pid, str(target_sidecar(path)), f"unexpected error: {type(exc).__name__}: {exc}")
     ours = seen == (row["sidecar_mtime_ns"] or 0)
-    with transaction(conn):
-        queue.written(conn, pid, row["seq"], now if ours else None)
-    return None
+    return pid, row["seq"], now if ours else None
 
 
 def pending(conn) -> list[dict]:
