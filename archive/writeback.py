@@ -53,7 +53,7 @@ def write_pending(conn, photo_ids: Optional[Iterable[int]] = None, *, leftovers:
         ids = {int(p) for p in photo_ids if p is not None}
         rows = queue.pending(conn, ids)
         if leftovers:
-            rows += [r for r in queue.pending(conn) if r["attempts"] == 0 and r["photo_id"] not in ids]
+            rows += [r for r in queue.pending(conn, untried=True) if r["photo_id"] not in ids]
     problems: list[Unwritten] = []
     done: list[tuple] = []
     for row in rows:

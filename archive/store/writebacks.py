@@ -27,14 +27,15 @@ def queue(conn, photo_id: int, fields: Iterable[str]) -> None:
                  "WHERE photo_id = ?", (json.dumps(merged), photo_id))
 
 
-def pending(conn, photo_ids: Optional[Iterable[int]] = None) -> list[dict]:
-    """The pending write-backs (of ``photo_ids``, else all), oldest first, with the
-    photo's path and whether its file is missing."""
+def pending(conn, photo_ids: Optional[Iterable[int]] = None, *, untried: bool = False) -> list[dict]:
+    """The pending write-backs (of ``photo_ids``, else all; with ``untried``, only those
+    never attempted), oldest first, with the photo's path and whether its file is missing."""
     sql = ("SELECT w.photo_id, w.fields, w.seq, w.queued_at, w.attempts, w.error, p.path, "
            "p.missing_since IS NOT NULL, p.sidecar_mtime_ns "
            "FROM writebacks w JOIN photos p ON p.id = w.photo_id")
     if photo_ids is None:
-        rows = conn.execute(sql + " ORDER BY w.queued_at, w.photo_id").fetchall()
+        where = " WHERE w.attempts = 0" if untried else ""
+        rows = conn.execute(sql + where + " ORDER BY w.queued_at, w.photo_id").fetchall()
     else:
         ids = sorted({int(i) for i in photo_ids})
         rows = []
