@@ -46,9 +46,10 @@ class Unwritten:
 def write_pending(conn, photo_ids: Optional[Iterable[int]] = None, *, leftovers: bool = False) -> list[Unwritten]:
     """Write the queued edits of ``photo_ids`` (None: every queued photo) to their
     sidecars; with ``leftovers``, also those of any photo never tried (an edit whose
-    process died before writing).  Returns what could not be written."""
+    process died before writing), or only those when ``photo_ids`` is None.  Returns
+    what could not be written."""
     if photo_ids is None:
-        rows = queue.pending(conn)
+        rows = queue.pending(conn, untried=leftovers)
     else:
         ids = {int(p) for p in photo_ids if p is not None}
         rows = queue.pending(conn, ids)
@@ -73,7 +74,7 @@ def _write_one(conn, row: dict):
     """Write one photo's queued fields: its Unwritten, or (photo id, seq, the sidecar
     state to record or None) when written."""
     pid, path = row["photo_id"], row["path"]
-    if row["missing"] or not os.path.isfile(path):
+    if not os.path.isfile(path):            # the file at its path decides, not a stale mark
         return Unwritten(pid, path, MISSING)
     record = photo_store.get_record(conn, pid)
     values = {f: record.get(f) for f in row["fields"] if f in PROPERTIES}

@@ -52,14 +52,18 @@ class Desk:
     @classmethod
     def open(cls, directory=None, *, create: bool = True, write_back: bool = True) -> "Desk":
         """Open (or create) the archive; with ``write_back``, first finish the sidecar
-        writes an earlier process left queued (it was killed between an edit's commit
-        and its sidecar write, or the disk was full)."""
+        writes an earlier process left undone (killed between an edit's commit and its
+        sidecar write).  Writes that failed (a full disk, a missing file) are tried
+        again by sync, import, an edit of the photo and :meth:`write_pending`, not by
+        every open, which a search or a show should not pay for."""
         from archive.store import open_archive
 
         desk = cls(open_archive(directory, create=create))
         if write_back:
             try:
-                desk.write_pending()
+                from archive.writeback import write_pending
+
+                write_pending(desk.conn, leftovers=True)
             except Exception as exc:  # noqa: BLE001 - re-raised unless the archive is read-only
                 from archive.store.db import is_read_only
 
@@ -533,10 +537,12 @@ class Desk:
         (``content_hashes`` None or False) they are left to :meth:`hash_contents`."""
         from archive.sync import import_paths
 
-        self.write_pending()        # first, so the scan finds our sidecars as we left them
-        return import_paths(self.archive, paths, thumbnails=thumbnails, progress=progress, cancel=cancel,
-                            processes=processes,
-                            content_hashes=thumbnails if content_hashes is None else content_hashes)
+        unwritten = self.write_pending()    # first, so the scan finds our sidecars as we left them
+        report = import_paths(self.archive, paths, thumbnails=thumbnails, progress=progress, cancel=cancel,
+                              processes=processes,
+                              content_hashes=thumbnails if content_hashes is None else content_hashes)
+        report.unwritten = unwritten
+        return report
 
     def background_pending(self) -> bool:
         """Is background work queued that a process about to exit should finish first
@@ -563,9 +569,11 @@ class Desk:
     def sync(self, *, thumbnails: bool = True, progress=None, cancel=None, processes=None):
         from archive.sync import sync_archive
 
-        self.write_pending()        # first, so the scan finds our sidecars as we left them
-        return sync_archive(self.archive, thumbnails=thumbnails, progress=progress, cancel=cancel,
-                            processes=processes)
+        unwritten = self.write_pending()    # first, so the scan finds our sidecars as we left them
+        report = sync_archive(self.archive, thumbnails=thumbnails, progress=progress, cancel=cancel,
+                              processes=processes)
+        report.unwritten = unwritten
+        return report
 
     def make_thumbnails(self, *, progress=None, cancel=None, processes=None) -> dict:
         from archive.sync import make_missing_thumbnails

@@ -168,9 +168,14 @@ def test_a_photo_whose_file_is_gone_keeps_its_edit_pending(desk, folder, tmp_pat
     assert desk.pending_writebacks()[0]["photo_id"] == pid
     with Desk.open(desk.directory) as again:                # still pending after a restart
         assert [r["photo_id"] for r in again.pending_writebacks()] == [pid]
+        report = again.sync(thumbnails=False, processes=1)   # marked missing, still reported
+        assert report.missing == 1 and [u.photo_id for u in report.unwritten] == [pid]
     away.rename(folder / "Canon_40D.jpg")
-    with Desk.open(desk.directory) as again:                # the file is back: written on open
-        assert again.pending_writebacks() == []
+    with Desk.open(desk.directory) as again:
+        assert len(again.pending_writebacks()) == 1         # a failed write is not retried by every open
+        report = again.sync(thumbnails=False, processes=1)   # the file is back: sync writes it
+        assert report.unwritten == [] and again.pending_writebacks() == []
+        assert report.conflicts == [] and not again.record(pid)["missing"]
     assert exiftool_json(folder / "Canon_40D.xmp")["XMP-dc:Description"] == "Kyiv at night."
 
 
@@ -297,3 +302,20 @@ def test_a_read_only_archive_with_writes_queued_still_opens(desk, folder, monkey
     with Desk.open(desk.directory) as again:            # searched and shown; the queue waits
         assert again.record(pid)["caption"] == "Queued."
         assert len(again.pending_writebacks()) == 1
+
+
+def test_cli_sync_reports_an_edit_its_sidecar_still_lacks(tmp_path, folder):
+    archive = tmp_path / "archive"
+    assert cli(archive, "import", str(folder), "--no-thumbnails").returncode == 0
+    pid = photo_id_via_cli(archive, folder / "Canon_40D.jpg")
+    (folder / "Canon_40D.jpg").rename(tmp_path / "away.jpg")
+    edited = cli(archive, "edit", str(pid), "--caption", "Kyiv at night.")
+    assert edited.returncode == 1 and "missing" in edited.stderr and "Canon_40D.jpg" in edited.stderr
+    synced = cli(archive, "sync", "--no-thumbnails", "--json")
+    assert synced.returncode == 1
+    data = json.loads(synced.stdout)
+    assert [(u["photo_id"], u["path"]) for u in data["unwritten"]] == [(pid, str(folder / "Canon_40D.jpg"))]
+    (tmp_path / "away.jpg").rename(folder / "Canon_40D.jpg")
+    synced = cli(archive, "sync", "--no-thumbnails")
+    assert synced.returncode == 0 and "warning" not in synced.stderr
+    assert exiftool_json(folder / "Canon_40D.xmp")["XMP-dc:Description"] == "Kyiv at night."
