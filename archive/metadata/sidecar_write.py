@@ -151,6 +151,8 @@ def write_sidecar(image, values: dict, *, now: Optional[_dt.datetime] = None) ->
     target = target_sidecar(image)
     for _attempt in range(3):
         before, old, doc = _load(target)
+        if old is None and not any(_items(v) for v in values.values()):
+            return Written(str(target), False, 0, 0)     # no sidecar is made to say nothing
         changed = _apply(doc, values, now or _dt.datetime.now().astimezone())
         lost = lost_properties(old, doc, changed) if old is not None else []
         if lost:

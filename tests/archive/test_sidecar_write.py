@@ -379,3 +379,9 @@ def test_location_shown_in_attribute_shorthand_stays_valid(photo):
     tags = exiftool_json(sidecar)
     assert tags["XMP-iptcExt:LocationShown"] == [{"City": "Kyiv", "CountryName": "Ukraine", "Sublocation": "Майдан"}]
     assert read_metadata(photo).sublocation == "Майдан"
+
+
+def test_clearing_fields_makes_no_sidecar_where_there_was_none(photo):
+    written = write_sidecar(photo, {"caption": None, "keywords": []})
+    assert not written.created and not photo.with_suffix(".xmp").exists()
+    assert sorted(p.name for p in photo.parent.iterdir()) == ["Canon_40D.jpg"]
