@@ -385,3 +385,34 @@ def test_clearing_fields_makes_no_sidecar_where_there_was_none(photo):
     written = write_sidecar(photo, {"caption": None, "keywords": []})
     assert not written.created and not photo.with_suffix(".xmp").exists()
     assert sorted(p.name for p in photo.parent.iterdir()) == ["Canon_40D.jpg"]
+
+
+def _corpus_with_xmp() -> list[str]:
+    if not CORPUS.is_dir():
+        return []
+    return sorted(p.name for p in CORPUS.iterdir()
+                  if p.is_file() and p.suffix.lower() in (".jpg", ".jpeg", ".tif", ".tiff", ".png", ".heic")
+                  and b"xmpmeta" in p.read_bytes())
+
+
+@pytest.mark.parametrize("name", _corpus_with_xmp())
+def test_real_world_packets_as_sidecars_keep_every_other_tag(tmp_path, name):
+    """The XMP that cameras, phones, Photoshop and agencies embedded, made a sidecar:
+    after every field is written, exiftool finds each of its other tags unchanged."""
+    image = tmp_path / name
+    shutil.copyfile(CORPUS / name, image)
+    packet = subprocess.run([EXIFTOOL, "-q", "-xmp", "-b", str(image)], capture_output=True, check=True).stdout
+    if not packet:
+        pytest.skip(f"exiftool finds no XMP packet in {name}")
+    sidecar = image.with_suffix(".xmp")
+    sidecar.write_bytes(packet)
+    old = exiftool_tags(sidecar)
+    write_sidecar(image, VALUES)
+    new = exiftool_tags(sidecar)
+    written = {"{http://ns.exiftool.org/XMP/%s/1.0/}%s" % tuple(tag.split(":")) for tag in EXIFTOOL_TAGS.values()}
+    written.add("{http://ns.exiftool.org/XMP/XMP-xmp/1.0/}MetadataDate")
+    assert {k: v for k, v in old.items() if k not in written} == {k: v for k, v in new.items() if k not in written}
+    tags = exiftool_json(sidecar)
+    for field, value in VALUES.items():
+        got = tags.get(EXIFTOOL_TAGS[field])
+        assert (as_list(got) if isinstance(value, list) else got) == value, field
