@@ -191,6 +191,7 @@ class Desk:
         from archive.store import check_state
         from archive.store import licences as store
         from archive.store import photos as photo_store
+        from archive.store import writebacks
 
         day = _day(on)
         conn = self.conn
@@ -220,6 +221,9 @@ class Desk:
         record["checks_current"] = current
         record["pairs"] = article_store.pairs_of_photo(conn, int(photo_id))
         record["leases"] = store.lease_rows(conn, int(photo_id))
+        queued = writebacks.pending(conn, [int(photo_id)])
+        # the edited fields its XMP sidecar does not hold yet, and why (None: it holds them all)
+        record["writeback"] = ({"fields": queued[0]["fields"], "error": queued[0]["error"]} if queued else None)
         return record
 
     def _holds(self, photo_id: int, day: _dt.date) -> bool:

@@ -178,6 +178,10 @@ def _print_record(record: dict) -> None:
         lines.append(f"  {v['severity']:<13} {v['rule']}: {v['message']}")
     for k, v in (record.get("conflicts") or {}).items():
         lines.append(f"  {'conflict':<13} {k}: the file now says {v!r}; your edit is kept")
+    if record.get("writeback"):
+        w = record["writeback"]
+        lines.append(f"  {'sidecar':<13} not yet written: {', '.join(w['fields'])}"
+                     + (f" ({w['error']})" if w.get("error") else ""))
     print("\n".join(lines))
 
 

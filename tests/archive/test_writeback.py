@@ -76,7 +76,7 @@ def test_an_edit_goes_to_the_sidecar_and_sync_then_changes_nothing(desk, folder)
     entry = desk.edit([pid], {"caption": "Moeen Ali bats in Leeds on Tuesday.", "creator": ["Martin Rickett", "김홍지"],
                               "city": "Лідс", "credit_line": "Photograph: Martin Rickett/PA Wire",
                               "keywords": ["cricket", "Αθήνα"]})
-    assert entry.unwritten == [] and desk.pending_writebacks() == []
+    assert entry.unwritten == [] and desk.pending_writebacks() == [] and desk.record(pid)["writeback"] is None
     tags = exiftool_json(folder / "grid_pa.xmp")
     assert tags["XMP-dc:Description"] == "Moeen Ali bats in Leeds on Tuesday."
     assert tags["XMP-dc:Creator"] == ["Martin Rickett", "김홍지"] and tags["XMP-photoshop:City"] == "Лідс"
@@ -166,6 +166,7 @@ def test_a_photo_whose_file_is_gone_keeps_its_edit_pending(desk, folder, tmp_pat
     entry = desk.edit([pid], {"caption": "Kyiv at night."})
     assert len(entry.unwritten) == 1 and "missing" in entry.unwritten[0].reason
     assert desk.pending_writebacks()[0]["photo_id"] == pid
+    assert desk.record(pid)["writeback"] == {"fields": ["caption"], "error": entry.unwritten[0].reason}
     with Desk.open(desk.directory) as again:                # still pending after a restart
         assert [r["photo_id"] for r in again.pending_writebacks()] == [pid]
         report = again.sync(thumbnails=False, processes=1)   # marked missing, still reported
@@ -311,6 +312,8 @@ def test_cli_sync_reports_an_edit_its_sidecar_still_lacks(tmp_path, folder):
     (folder / "Canon_40D.jpg").rename(tmp_path / "away.jpg")
     edited = cli(archive, "edit", str(pid), "--caption", "Kyiv at night.")
     assert edited.returncode == 1 and "missing" in edited.stderr and "Canon_40D.jpg" in edited.stderr
+    shown = cli(archive, "show", str(pid))
+    assert "sidecar       not yet written: caption (the photo's file is missing" in shown.stdout
     synced = cli(archive, "sync", "--no-thumbnails", "--json")
     assert synced.returncode == 1
     data = json.loads(synced.stdout)
