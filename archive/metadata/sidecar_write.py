@@ -423,15 +423,29 @@ def _replace(target: Path, data: bytes, created: bool) -> Written:
 
 def _remove_stale_temporaries(real: Path) -> None:
     """Delete what a writer killed mid-write left beside this sidecar (its hidden
-    temporary file; the sidecar itself was never touched).  Only files older than a
-    minute: a younger one may be another process's write in progress."""
+    temporary file; the sidecar itself was never touched): those of a process that is
+    gone, and any older than a minute (a younger one of a live process, here or on
+    another machine sharing the folder, may be a write in progress)."""
     limit = time.time() - STALE_AFTER
     for tmp in real.parent.glob(f".{glob.escape(real.name)}.*{TEMP_SUFFIX}"):
+        pid = tmp.name[len(real.name) + 2:-len(TEMP_SUFFIX)]
         try:
-            if tmp.stat().st_mtime < limit:
+            if tmp.stat().st_mtime < limit or (pid.isdigit() and not _alive(int(pid))):
                 tmp.unlink()
         except OSError:
             pass
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, ValueError, OverflowError):
+        return True              # not ours to signal, or not knowable: assume it runs
+    return True
 
 
 def _mode(real: Path) -> int:

@@ -357,14 +357,20 @@ def test_text_xml_cannot_carry_is_left_out_and_line_ends_kept(photo):
 def test_a_temporary_file_left_by_a_killed_writer_is_cleared_by_the_next_write(photo):
     sidecar = photo.with_suffix(".xmp")
     sidecar.write_text(LIGHTROOM, encoding="utf-8")
-    stale = photo.parent / ".Canon_40D.xmp.4242.picturedesk-tmp"
-    stale.write_text(LIGHTROOM[:100], encoding="utf-8")        # half a sidecar, never renamed
-    os.utime(stale, (0, 0))
-    young = photo.parent / ".Canon_40D.xmp.4343.picturedesk-tmp"
-    young.write_text("", encoding="utf-8")                       # another process, writing now
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    dead = photo.parent / f".Canon_40D.xmp.{gone.pid}.picturedesk-tmp"
+    dead.write_text(LIGHTROOM[:100], encoding="utf-8")          # half a sidecar: its writer was killed
+    old = photo.parent / f".Canon_40D.xmp.{os.getppid()}.picturedesk-tmp"
+    old.write_text(LIGHTROOM[:100], encoding="utf-8")           # of a live process, but an hour old
+    os.utime(old, (0, 0))
     write_sidecar(photo, {"caption": "new"})
-    assert not stale.exists() and young.exists()
-    assert exiftool_json(sidecar)["XMP-dc:Description"] == "new"
+    assert not dead.exists() and not old.exists()
+    live = photo.parent / f".Canon_40D.xmp.{os.getppid()}.picturedesk-tmp"
+    live.write_text("", encoding="utf-8")                        # a live process, writing now
+    write_sidecar(photo, {"caption": "newer"})
+    assert live.exists()
+    assert exiftool_json(sidecar)["XMP-dc:Description"] == "newer"
 
 
 def test_location_shown_in_attribute_shorthand_stays_valid(photo):

@@ -322,3 +322,35 @@ def test_cli_sync_reports_an_edit_its_sidecar_still_lacks(tmp_path, folder):
     synced = cli(archive, "sync", "--no-thumbnails")
     assert synced.returncode == 0 and "warning" not in synced.stderr
     assert exiftool_json(folder / "Canon_40D.xmp")["XMP-dc:Description"] == "Kyiv at night."
+
+
+def test_a_crash_in_the_middle_of_a_sidecar_write_leaves_no_half_sidecar(tmp_path, folder):
+    archive = tmp_path / "archive"
+    sidecar = folder / "grid_pa.xmp"
+    lightroom = ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+                 '<rdf:Description rdf:about="" xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
+                 'xmlns:crs="http://ns.adobe.com/camera-raw-settings/1.0/" xmp:Rating="4" crs:Version="15.0"/>'
+                 '</rdf:RDF></x:xmpmeta>')
+    sidecar.write_text(lightroom, encoding="utf-8")
+    assert cli(archive, "import", str(folder), "--no-thumbnails").returncode == 0
+    pid = photo_id_via_cli(archive, folder / "grid_pa.jpg")
+    # Killed after the new sidecar is in its temporary file, before the rename.
+    script = textwrap.dedent(f"""
+        import os, signal
+        from archive.desk import Desk
+        from archive.metadata import sidecar_write
+        sidecar_write.os.replace = lambda *a: os.kill(os.getpid(), signal.SIGKILL)
+        Desk.open({str(archive)!r}).edit([{pid}], {{"caption": "After the crash."}})
+    """)
+    died = subprocess.run([sys.executable, "-c", script], env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                          capture_output=True, timeout=300)
+    assert died.returncode == -signal.SIGKILL
+    assert sidecar.read_text(encoding="utf-8") == lightroom              # the old sidecar, whole
+    assert [p.name for p in folder.glob(".grid_pa.xmp.*.picturedesk-tmp")]   # the new one never renamed
+    with Desk.open(archive) as d:
+        assert d.pending_writebacks() == []
+        assert (d.sync(thumbnails=False, processes=1).updated, d.record(pid)["conflicts"]) == (0, {})
+    tags = exiftool_json(sidecar)
+    assert tags["XMP-dc:Description"] == "After the crash."
+    assert tags["XMP-xmp:Rating"] == 4 and tags["XMP-crs:Version"] == 15.0
+    assert not list(folder.glob(".*picturedesk-tmp"))
