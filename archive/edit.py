@@ -1,8 +1,9 @@
 """Editing a photo's working values in the archive (never the original file).
 
 An edit changes the working value, adds the field to ``edited`` (so a later
-sync keeps it), re-indexes the photo, and leaves the file's own value in
-``embedded`` for everyone to see.  Putting a field back to the file's own value
+sync keeps it), re-indexes the photo, queues the field for the photo's XMP
+sidecar (written after the commit by :mod:`archive.writeback`), and leaves the
+file's own value in ``embedded`` for everyone to see.  Putting a field back to the file's own value
 (``unedit``) removes it from ``edited`` again.
 
 :func:`write_fields` does one photo inside the caller's transaction; the
@@ -19,6 +20,7 @@ from archive.derive import derive
 from archive.errors import NotFound, UsageError
 from archive.metadata.model import EDITABLE_FIELDS
 from archive.store import photos as store
+from archive.store import writebacks
 from archive.store.db import transaction
 
 EDITABLE = EDITABLE_FIELDS + ("credit_line",)
@@ -70,6 +72,9 @@ def write_fields(conn, record: dict, values: dict, unedit=frozenset()) -> None:
     store.update_photo(conn, record["id"], sets)
     store.remove_index(conn, record["sort_key"])
     store.write_index(conn, record["sort_key"], derived, record["id"])
+    # In the same transaction: the archive holds the edit and the duty to write it to
+    # the photo's sidecar, or neither (archive/writeback.py writes it after the commit).
+    writebacks.queue(conn, record["id"], values)
     record["edited"] = sorted(edited)
     record["conflicts"] = conflicts
 

@@ -51,6 +51,8 @@ class SyncReport:
     # what decoders said about a file while making its thumbnail (Pillow's
     # warnings, libtiff's messages): (path, message)
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    # edits saved in the archive whose sidecar still cannot be written (archive.writeback.Unwritten)
+    unwritten: list = field(default_factory=list)
 
     @property
     def skipped_total(self) -> int:
@@ -64,6 +66,8 @@ class SyncReport:
                 "skipped": {"total": self.skipped_total, "by_type": by_type},
                 "warnings": [{"path": p, "message": m} for p, m in self.warnings],
                 "conflicts": [{"id": i, "path": p, "field": f} for i, p, f in self.conflicts],
+                "unwritten": [{"photo_id": u.photo_id, "path": u.path, "reason": u.reason}
+                              for u in self.unwritten],
                 "thumbnails": self.thumbnails}
 
 

@@ -50,17 +50,35 @@ class Desk:
     # ------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, directory=None, *, create: bool = True, mapped: bool = True) -> "Desk":
-        """``mapped=False`` for a desk that stays open all day (the window's): its
-        reads do not pile up in resident memory (see ``archive.store.db.MAPPED_BYTES``)."""
+    def open(cls, directory=None, *, create: bool = True, write_back: bool = True, mapped: bool = True) -> "Desk":
+        """Open (or create) the archive; with ``write_back``, first finish the sidecar
+        writes an earlier process left undone (killed between an edit's commit and its
+        sidecar write).  Writes that failed (a full disk, a missing file) are tried
+        again by sync, import, an edit of the photo and :meth:`write_pending`, not by
+        every open, which a search or a show should not pay for.  ``mapped=False`` for
+        a desk that stays open all day (the window's): its reads do not pile up in
+        resident memory (see ``archive.store.db.MAPPED_BYTES``)."""
         from archive.store import open_archive
 
-        return cls(open_archive(directory, create=create, mapped=mapped))
+        desk = cls(open_archive(directory, create=create, mapped=mapped))
+        if write_back:
+            try:
+                from archive.writeback import write_pending
+
+                write_pending(desk.conn, leftovers=True)
+            except Exception as exc:  # noqa: BLE001 - re-raised unless the archive is read-only
+                from archive.store.db import is_read_only
+
+                if not is_read_only(exc):
+                    desk.close()
+                    raise
+                # A read-only archive is still searched and shown; its queue waits.
+        return desk
 
     def clone(self, *, mapped: Optional[bool] = None) -> "Desk":
         """Another connection to the same archive, for a job on another thread: mapped
         as this one unless said (a short job that scans much reads faster mapped)."""
-        return Desk.open(self.directory, create=False,
+        return Desk.open(self.directory, create=False, write_back=False,
                          mapped=self.archive.mapped if mapped is None else mapped)
 
     @property
@@ -177,6 +195,7 @@ class Desk:
         from archive.store import check_state
         from archive.store import licences as store
         from archive.store import photos as photo_store
+        from archive.store import writebacks
 
         day = _day(on)
         conn = self.conn
@@ -206,6 +225,9 @@ class Desk:
         record["checks_current"] = current
         record["pairs"] = article_store.pairs_of_photo(conn, int(photo_id))
         record["leases"] = store.lease_rows(conn, int(photo_id))
+        queued = writebacks.pending(conn, [int(photo_id)])
+        # the edited fields its XMP sidecar does not hold yet, and why (None: it holds them all)
+        record["writeback"] = ({"fields": queued[0]["fields"], "error": queued[0]["error"]} if queued else None)
         return record
 
     def _holds(self, photo_id: int, day: _dt.date) -> bool:
@@ -238,17 +260,44 @@ class Desk:
         undoable action.  ``expected``: field -> the value the person saw; if any photo
         holds another value now, :class:`EditConflict` and nothing is written."""
         entry = editing.edit(self.conn, photo_ids, changes, expected=expected, licence=licence, label=label)
-        return entry
+        return self._written(entry)
 
     def revert(self, photo_ids: Iterable[int], fields: Sequence[str]) -> HistoryEntry:
         """The fields take the file's own values again."""
-        return editing.revert(self.conn, photo_ids, fields)
+        return self._written(editing.revert(self.conn, photo_ids, fields))
 
     def undo(self, batch: int) -> HistoryEntry:
-        return editing.undo(self.conn, int(batch))
+        return self._written(editing.undo(self.conn, int(batch)))
 
     def redo(self, batch: int) -> HistoryEntry:
-        return editing.redo(self.conn, int(batch))
+        return self._written(editing.redo(self.conn, int(batch)))
+
+    def _written(self, entry: HistoryEntry) -> HistoryEntry:
+        """After an action commits: write its photos' sidecars (and any write an earlier
+        process left undone); what could not be written is in ``entry.unwritten``."""
+        from archive.writeback import write_pending
+
+        entry.unwritten = write_pending(self.conn, entry.photo_ids, leftovers=True)
+        return entry
+
+    def _pairing_written(self, outcome: tuple) -> tuple:
+        result, entry = outcome
+        return result, self._written(entry)
+
+    def write_pending(self) -> list:
+        """Write every queued sidecar write (leftovers of a crash, a full disk, a missing
+        file); returns those that still cannot be written (``Unwritten``: photo id,
+        sidecar path, reason)."""
+        from archive.writeback import write_pending
+
+        return write_pending(self.conn)
+
+    def pending_writebacks(self) -> list[dict]:
+        """Edits the archive holds that are not in the photos' sidecars yet: photo id,
+        path, fields, queued at, attempts and the last attempt's error."""
+        from archive.writeback import pending
+
+        return pending(self.conn)
 
     def history(self, photo_id: int, fields: Optional[Sequence[str]] = None, limit: int = 200) -> list[dict]:
         """What changed on a photo, newest first: batch, label, field, before, after, at, who."""
@@ -280,10 +329,12 @@ class Desk:
         if field not in record["conflicts"]:
             raise UsageError(f"photo {photo_id}: {field} has no disagreement with its file")
         if keep == "file":
-            return editing.revert(self.conn, [int(photo_id)], [field], label=f"take the file's {field}")
+            return self._written(editing.revert(self.conn, [int(photo_id)], [field],
+                                                label=f"take the file's {field}"))
         if keep == "archive":
-            return editing.edit(self.conn, [int(photo_id)], {field: record.get(field)},
-                                expected={field: record.get(field)}, label=f"keep the edited {field}")
+            return self._written(editing.edit(self.conn, [int(photo_id)], {field: record.get(field)},
+                                              expected={field: record.get(field)},
+                                              label=f"keep the edited {field}"))
         raise UsageError('keep "archive" or "file"')
 
     # ------------------------------------------------------------ checks
@@ -391,8 +442,9 @@ class Desk:
         from archive.matching import accept
 
         aid = self.resolve_article(article_id)
-        return editing.recorded_pairing(self.conn, aid, f"accept the pairs of article {aid}",
-                                        lambda: accept(self.archive, aid, statuses=tuple(statuses)))
+        return self._pairing_written(editing.recorded_pairing(
+            self.conn, aid, f"accept the pairs of article {aid}",
+            lambda: accept(self.archive, aid, statuses=tuple(statuses))))
 
     def confirm(self, article_id, caption_index: int, photo_id: Optional[int] = None) -> tuple[dict, HistoryEntry]:
         """A person settles a caption's pair (the proposed photo, or ``photo_id``: a re-pair)."""
@@ -401,9 +453,9 @@ class Desk:
         aid = self.resolve_article(article_id)
         label = (f"pair caption {caption_index} with photo {photo_id}" if photo_id
                  else f"confirm caption {caption_index}")
-        return editing.recorded_pairing(self.conn, aid, label,
-                                        lambda: confirm(self.archive, aid, int(caption_index), photo_id),
-                                        extra_photos=[photo_id] if photo_id else [])
+        return self._pairing_written(editing.recorded_pairing(
+            self.conn, aid, label, lambda: confirm(self.archive, aid, int(caption_index), photo_id),
+            extra_photos=[photo_id] if photo_id else []))
 
     def repair(self, article_id, caption_index: int, photo_id: int) -> tuple[dict, HistoryEntry]:
         return self.confirm(article_id, caption_index, int(photo_id))
@@ -412,15 +464,17 @@ class Desk:
         from archive.matching import reject
 
         aid = self.resolve_article(article_id)
-        return editing.recorded_pairing(self.conn, aid, f"reject caption {caption_index}'s photo",
-                                        lambda: reject(self.archive, aid, int(caption_index)))
+        return self._pairing_written(editing.recorded_pairing(
+            self.conn, aid, f"reject caption {caption_index}'s photo",
+            lambda: reject(self.archive, aid, int(caption_index))))
 
     def reset(self, article_id, caption_index: int) -> tuple[dict, HistoryEntry]:
         from archive.matching import reset
 
         aid = self.resolve_article(article_id)
-        return editing.recorded_pairing(self.conn, aid, f"reset caption {caption_index}",
-                                        lambda: reset(self.archive, aid, int(caption_index)))
+        return self._pairing_written(editing.recorded_pairing(
+            self.conn, aid, f"reset caption {caption_index}",
+            lambda: reset(self.archive, aid, int(caption_index))))
 
     # ------------------------------------------------------------ licences and leases
 
@@ -464,7 +518,7 @@ class Desk:
     def assign_licence(self, photo_ids: Iterable[int], licence_id) -> HistoryEntry:
         """Assign a licence by hand (None removes it), undoably."""
         lid = self.licence_ref(licence_id) if licence_id is not None else None
-        return editing.edit(self.conn, photo_ids, {}, licence=lid, label="assign a licence")
+        return self._written(editing.edit(self.conn, photo_ids, {}, licence=lid, label="assign a licence"))
 
     def add_lease(self, photo_id: int, *, allow: bool, valid_from=None, valid_until=None, note=None) -> dict:
         from archive.licence_book import add_lease
@@ -491,9 +545,12 @@ class Desk:
         (``content_hashes`` None or False) they are left to :meth:`hash_contents`."""
         from archive.sync import import_paths
 
-        return import_paths(self.archive, paths, thumbnails=thumbnails, progress=progress, cancel=cancel,
-                            processes=processes,
-                            content_hashes=thumbnails if content_hashes is None else content_hashes)
+        unwritten = self.write_pending()    # first, so the scan finds our sidecars as we left them
+        report = import_paths(self.archive, paths, thumbnails=thumbnails, progress=progress, cancel=cancel,
+                              processes=processes,
+                              content_hashes=thumbnails if content_hashes is None else content_hashes)
+        report.unwritten = unwritten
+        return report
 
     def background_pending(self) -> bool:
         """Is background work queued that a process about to exit should finish first
@@ -520,8 +577,11 @@ class Desk:
     def sync(self, *, thumbnails: bool = True, progress=None, cancel=None, processes=None):
         from archive.sync import sync_archive
 
-        return sync_archive(self.archive, thumbnails=thumbnails, progress=progress, cancel=cancel,
-                            processes=processes)
+        unwritten = self.write_pending()    # first, so the scan finds our sidecars as we left them
+        report = sync_archive(self.archive, thumbnails=thumbnails, progress=progress, cancel=cancel,
+                              processes=processes)
+        report.unwritten = unwritten
+        return report
 
     def make_thumbnails(self, *, progress=None, cancel=None, processes=None) -> dict:
         from archive.sync import make_missing_thumbnails

@@ -100,6 +100,9 @@ class HistoryEntry:
     label: str
     changes: list[FieldChange] = field(default_factory=list)
     at: Optional[str] = None
+    # the photos whose sidecar could not take this action's values (archive.writeback.Unwritten):
+    # the edit is kept in the archive and the write stays queued
+    unwritten: list = field(default_factory=list)
 
     @property
     def photo_ids(self) -> list[int]:

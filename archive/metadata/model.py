@@ -41,12 +41,19 @@ class PhotoMetadata:
     instructions: Optional[str] = None
     usage_terms: Optional[str] = None
     web_statement: Optional[str] = None
+    # the printed credit line ("Photograph: Name/Agency"): no IPTC property holds it; a
+    # sidecar Picture Desk wrote has it as picturedesk:CreditLine (metadata/sidecar_write.py)
+    credit_line: Optional[str] = None
     sidecar: Optional[str] = None         # path of the XMP sidecar that was read, if any
     warnings: list[str] = field(default_factory=list)
     # field -> the tag its value came from ("IPTC By-line", "EXIF Artist",
     # "XMP sidecar dc:creator"), so a reason can say where a value was read;
     # only fields that have a value; "gps" stands for gps_lat/lon/alt.
     origins: dict[str, str] = field(default_factory=dict)
+    # field -> the file's own value where a sidecar's value replaced it (None: the file
+    # had none), so the archive can tell its own edits echoed by the sidecar it wrote
+    # from a change to the file itself (archive/store/photos.py, refresh_photo).
+    overridden: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         # Shallow: the values are strings, numbers and flat lists/dicts already,

@@ -134,4 +134,4 @@ def _read(p: Path, src: Source) -> PhotoMetadata:
 def _has_values(meta: PhotoMetadata) -> bool:
     """Whether a damaged file still gave anything worth keeping."""
     facts = meta.to_dict()
-    return any(facts[k] not in (None, []) for k in facts if k not in ("format", "warnings", "sidecar", "origins"))
+    return any(facts[k] not in (None, []) for k in facts if k not in ("format", "warnings", "sidecar", "origins", "overridden"))

@@ -67,7 +67,9 @@ IIM_FIELDS = {
     "title": (5, False), "creator_title": (85, False), "country_code": (100, False),
 }
 # every text field of the record, and whether it is a list
-_TEXT_FIELDS = tuple((f, l) for f, (_d, l) in IIM_FIELDS.items()) + (("usage_terms", False), ("web_statement", False))
+_TEXT_FIELDS = tuple((f, l) for f, (_d, l) in IIM_FIELDS.items()) + (
+    ("usage_terms", False), ("web_statement", False), ("credit_line", False))
+_XMP_ONLY = ("usage_terms", "web_statement", "credit_line")
 _BLANK = re.compile(r"^ *$")
 _NO_DATE = re.compile(r"^[: ]*$")
 _XMP_COORDINATE = re.compile(
@@ -92,7 +94,7 @@ XMP_NAMES = {
     "instructions": "photoshop:Instructions", "headline": "photoshop:Headline",
     "title": "dc:title", "creator_title": "photoshop:AuthorsPosition",
     "country_code": "Iptc4xmpCore:CountryCode", "usage_terms": "xmpRights:UsageTerms",
-    "web_statement": "xmpRights:WebStatement",
+    "web_statement": "xmpRights:WebStatement", "credit_line": "picturedesk:CreditLine",
 }
 _XMP_LABELS = {f: "XMP " + n for f, n in XMP_NAMES.items()}
 _SIDECAR_LABELS = {f: "XMP sidecar " + n for f, n in XMP_NAMES.items()}
@@ -126,6 +128,7 @@ def _xmp_side(props: dict) -> tuple[dict, dict]:
         "country_code": X.text(props, "Iptc4xmpCore:CountryCode"),
         "usage_terms": X.text(props, "xmpRights:UsageTerms"),
         "web_statement": X.text(props, "xmpRights:WebStatement"),
+        "credit_line": X.text(props, "picturedesk:CreditLine"),
         "date_created": X.text(props, "photoshop:DateCreated"),
     }
     for field, (part, legacy) in _LOCATED.items():
@@ -288,8 +291,8 @@ def reconcile(blocks: Blocks, exif: ExifFacts, iptc: Optional[Iptc], xmp_props: 
         raw["copyright"], label["copyright"] = exif.copyright, "EXIF Copyright"
     if exif.artist is not None and not _BLANK.match(exif.artist):
         raw["creator"], label["creator"] = string_to_list(exif.artist), "EXIF Artist"
-    raw["usage_terms"] = xf["usage_terms"]
-    raw["web_statement"] = xf["web_statement"]
+    for field in _XMP_ONLY:
+        raw[field] = xf[field]
 
     meta = PhotoMetadata(format=blocks.format)
     origins = meta.origins
@@ -346,11 +349,13 @@ def apply_sidecar(meta: PhotoMetadata, props: dict) -> None:
     for field, (_dataset, is_list) in IIM_FIELDS.items():
         value = _clean_list(xf[field]) if is_list else _clean(xf[field])
         if value:
+            meta.overridden.setdefault(field, getattr(meta, field))
             setattr(meta, field, value)
             origins[field] = "XMP sidecar " + shown[field] if field in shown else _SIDECAR_LABELS[field]
-    for field in ("usage_terms", "web_statement"):
+    for field in _XMP_ONLY:
         value = _clean(xf[field])
         if value:
+            meta.overridden.setdefault(field, getattr(meta, field))
             setattr(meta, field, value)
             origins[field] = _SIDECAR_LABELS[field]
     facts = xmp_facts(props)

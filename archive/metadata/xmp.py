@@ -60,6 +60,7 @@ NAMESPACES = {
     "http://ns.adobe.com/tiff/1.0/": "tiff",
     "http://ns.adobe.com/exif/1.0/aux/": "aux",
     "http://ns.adobe.com/xmp/note/": "xmpNote",
+    "http://ns.picturedesk.app/xmp/1.0/": "picturedesk",    # the credit line we write back
 }
 _NS_LOOKUP = dict(NAMESPACES)
 _NS_LOOKUP.update({uri.rstrip("/"): p for uri, p in NAMESPACES.items()})   # writers that drop the "/"

@@ -54,6 +54,7 @@ def _row_values(meta: dict) -> dict:
     for k in EDITABLE_FIELDS:
         v = meta.get(k)
         row[k] = json.dumps(v or [], ensure_ascii=False) if k in LIST_FIELDS else v
+    row["credit_line"] = meta.get("credit_line")      # editable, but only XMP carries it
     row["warnings"] = json.dumps(meta.get("warnings") or [], ensure_ascii=False)
     return row
 
@@ -129,18 +130,25 @@ def refresh_photo(conn, photo_id: int, *, stat: tuple, meta: dict, derive_fn,
                        (photo_id,)).fetchone()
     old_sort_key, edited, conflicts = old[0], set(json.loads(old[1])), json.loads(old[2])
     current = get_record(conn, photo_id)
+    echoes = _echoes(meta, edited, current)
     row = _row_values(meta)
     for fld in edited:
-        new_value = meta.get(fld)
-        if (new_value or None) != (current.get(fld) or None):
-            conflicts[fld] = new_value
+        if fld in echoes:
+            own, changed = echoes[fld]
+            if changed:
+                conflicts[fld] = own
         else:
-            conflicts.pop(fld, None)
+            new_value = meta.get(fld)
+            if (new_value or None) != (current.get(fld) or None):
+                conflicts[fld] = new_value
+            else:
+                conflicts.pop(fld, None)
         row.pop(fld, None)
     size, mtime_ns, inode, sidecar_mtime_ns = stat
     row.update(size=size, mtime_ns=mtime_ns, inode=inode, sidecar_mtime_ns=sidecar_mtime_ns,
                content_hash=content_hash, fingerprint=fingerprint,
-               embedded=json.dumps(meta, ensure_ascii=False), conflicts=json.dumps(conflicts, ensure_ascii=False), missing_since=None,
+               embedded=json.dumps(_without_echoes(meta, echoes, current), ensure_ascii=False),
+               conflicts=json.dumps(conflicts, ensure_ascii=False), missing_since=None,
                updated_at=now_iso())
     if path is not None:
         row["path"] = path
@@ -162,6 +170,51 @@ def refresh_photo(conn, photo_id: int, *, stat: tuple, meta: dict, derive_fn,
     update_photo(conn, photo_id, row)
     write_index(conn, new_sort_key, derived, photo_id)
     return {k: conflicts[k] for k in conflicts if k in edited}
+
+
+def _echoes(meta: dict, edited: set, current: dict) -> dict:
+    """The edited fields whose new value is the archive's own edit, echoed by the sidecar
+    it wrote (archive/writeback.py): field -> (the file's own value now, whether that
+    changed since the archive last read the file).
+
+    The reader lets a sidecar value override the file's, so a field the archive wrote
+    would seem unchanged even when the agency sent a new file with a new caption.  What
+    the file itself says is in ``overridden``; it is compared with what the file itself
+    said before (the old ``overridden`` entry, or the old value if no sidecar had it)."""
+    origins = meta.get("origins") or {}
+    overridden = meta.get("overridden") or {}
+    known = current.get("_embedded_all") or {}
+    known_overridden = known.get("overridden") or {}
+    out = {}
+    for fld in edited:
+        if not (str(origins.get(fld, "")).startswith("XMP sidecar") and fld in overridden
+                and (meta.get(fld) or None) == (current.get(fld) or None)):
+            continue
+        own = overridden[fld]
+        before = known_overridden[fld] if fld in known_overridden else known.get(fld)
+        out[fld] = (own, (own or None) != (before or None))
+    return out
+
+
+def _without_echoes(meta: dict, echoes: dict, current: dict) -> dict:
+    """What ``embedded`` keeps: the file's metadata as read, with each echoed edit
+    replaced by the file's own value (unchanged: the one the archive knew, with its
+    origin; changed: the file's new one), so the agency's text stays in view."""
+    if not echoes:
+        return meta
+    known = current.get("_embedded_all") or {}
+    meta = dict(meta, origins=dict(meta.get("origins") or {}))
+    for fld, (own, changed) in echoes.items():
+        if changed:
+            meta[fld] = own
+            meta["origins"].pop(fld, None)
+        else:
+            meta[fld] = known.get(fld)
+            if (known.get("origins") or {}).get(fld):
+                meta["origins"][fld] = known["origins"][fld]
+            else:
+                meta["origins"].pop(fld, None)
+    return meta
 
 
 def update_photo(conn, photo_id: int, values: dict) -> None:

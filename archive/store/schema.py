@@ -340,5 +340,21 @@ _V9 = [
     add_columns("photos", {"fingerprint": str}),
 ]
 
-MIGRATIONS: list[list[Step]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
+# Version 10: edits waiting to be written to the photos' XMP sidecars
+# (archive/writeback.py).  A row is added in the edit's own transaction and removed
+# when the sidecar holds the edit, so a crash between the two leaves the work to do,
+# not a sidecar that silently disagrees with the archive.  ``seq`` moves on with every
+# new edit of the photo, so a write clears only the edits it wrote.
+_V10 = [
+    """CREATE TABLE writebacks (
+        photo_id INTEGER PRIMARY KEY REFERENCES photos(id),
+        fields TEXT NOT NULL,                  -- JSON list of the fields to write
+        seq INTEGER NOT NULL,
+        queued_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        error TEXT                             -- why the last attempt failed, in words
+    )""",
+]
+
+MIGRATIONS: list[list[Step]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from desktop.commands import worker_count
-from desktop.commands.output import err, print_json, printable
+from desktop.commands.output import err, print_json, printable, warn_unwritten
 from desktop.terminal import TerminalProgress
 
 
@@ -61,7 +61,8 @@ WARNINGS_SHOWN = 10     # in the text report; --json lists them all
 
 
 def _print_report(report, args) -> int:
-    """The import/sync report; exit 1 when a file failed (skipped files and warnings are not errors)."""
+    """The import/sync report; exit 1 when a file failed or an edit could not reach its
+    sidecar (skipped files and warnings are not errors)."""
     data = report.to_dict()
     if getattr(args, "json", False):
         print_json(data)
@@ -86,7 +87,8 @@ def _print_report(report, args) -> int:
                 err(f"  warning: {printable(path)}: {printable(message)}")
             if len(report.warnings) > WARNINGS_SHOWN:
                 err(f"  ... and {len(report.warnings) - WARNINGS_SHOWN} more (--json lists them all)")
-    return 1 if report.failed else 0
+    unwritten = warn_unwritten(report.unwritten)
+    return 1 if report.failed or unwritten else 0
 
 
 def _finish_background(desk, cancel) -> None:
@@ -176,6 +178,10 @@ def _print_record(record: dict) -> None:
         lines.append(f"  {v['severity']:<13} {v['rule']}: {v['message']}")
     for k, v in (record.get("conflicts") or {}).items():
         lines.append(f"  {'conflict':<13} {k}: the file now says {v!r}; your edit is kept")
+    if record.get("writeback"):
+        w = record["writeback"]
+        lines.append(f"  {'sidecar':<13} not yet written: {', '.join(w['fields'])}"
+                     + (f" ({w['error']})" if w.get("error") else ""))
     print("\n".join(lines))
 
 

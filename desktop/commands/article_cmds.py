@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from desktop.commands import cancel_flag, open_desk
-from desktop.commands.output import err, print_json
+from desktop.commands.output import err, print_json, warn_unwritten
 
 
 def register(sub, archive_option) -> None:
@@ -116,7 +116,7 @@ def cmd_match(args) -> int:
     with open_desk(args) as desk:
         article_id = desk.resolve_article(args.article)
         result = desk.match(article_id, cancel=cancel)
-        accepted = desk.accept(article_id)[0] if args.accept else []
+        accepted, entry = desk.accept(article_id) if args.accept else ([], None)
         settled = {p["caption_index"] for p in accepted}
         for pair in result.pairs:
             if pair.caption_index in settled:
@@ -130,6 +130,8 @@ def cmd_match(args) -> int:
         err(f"accepted {len(accepted)} pair(s): " +
             (", ".join(f"caption {p['caption_index']} -> photo #{p['photo_id']}" for p in accepted)
              or "none was automatic"))
+        if warn_unwritten(entry.unwritten):
+            return 1
     return 0
 
 
@@ -156,15 +158,15 @@ def cmd_decide(args) -> int:
         article_id = desk.resolve_article(args.article)
         if args.decision == "confirm":
             photo_id = desk.resolve(args.photo) if args.photo else None
-            pair, _ = desk.confirm(article_id, args.caption, photo_id)
+            pair, entry = desk.confirm(article_id, args.caption, photo_id)
         elif args.decision == "reject":
-            pair, _ = desk.reject(article_id, args.caption)
+            pair, entry = desk.reject(article_id, args.caption)
         else:
-            pair, _ = desk.reset(article_id, args.caption)
+            pair, entry = desk.reset(article_id, args.caption)
     if args.json:
         print_json(pair)
     else:
         target = f"photo #{pair['photo_id']}" if pair["photo_id"] else "no photo"
         print(f"caption {pair['caption_index']} of article {article_id}: {target}, "
               f"{pair['decision'] or 'undecided'}")
-    return 0
+    return 1 if warn_unwritten(entry.unwritten) else 0

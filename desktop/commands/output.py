@@ -15,6 +15,15 @@ def err(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+def warn_unwritten(unwritten) -> int:
+    """Say on stderr which sidecars an edit could not reach and why (the edit itself is
+    saved in the archive and the write is retried); returns how many."""
+    for item in unwritten:
+        err(f"warning: {printable(item.message())}; the edit is saved in the archive and will be "
+            "written to the sidecar on the next edit, sync or start")
+    return len(unwritten)
+
+
 _CONTROLS = {c: f"\\x{c:02x}" for c in [*range(0x00, 0x20), 0x7f, *range(0x80, 0xa0)]}
 _CONTROLS.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t"})
 _STRAY = {c: v for c, v in _CONTROLS.items() if c not in (ord("\n"), ord("\r"), ord("\t"))}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from desktop.commands import cancel_flag, open_desk, worker_count
-from desktop.commands.output import err, print_json
+from desktop.commands.output import err, print_json, warn_unwritten
 
 # edit's options: (flag, field, help), made from the application API's list of editable
 # fields; list fields take the option once per value (--creator, --keyword).
@@ -327,10 +327,10 @@ def cmd_edit(args) -> int:
     with open_desk(args) as desk:
         photo_id = desk.resolve(args.photo)
         if args.licence is None:
-            desk.edit([photo_id], changes)
+            entry = desk.edit([photo_id], changes)
         else:
             # The field edits and the licence are one transaction: both or neither.
-            desk.edit([photo_id], changes, licence=desk.licence_ref(args.licence))
+            entry = desk.edit([photo_id], changes, licence=desk.licence_ref(args.licence))
         record = desk.record(photo_id)
     if args.json:
         print_json(record)
@@ -339,4 +339,5 @@ def cmd_edit(args) -> int:
         print(f"edited #{photo_id} {record['path']}: {', '.join(fields)}")
         for v in record["violations"]:
             print(f"  {v['severity']:<8} {v['rule']}: {v['message']}")
-    return 0
+    # Saved in the archive either way; a sidecar that could not take it is an error to see.
+    return 1 if warn_unwritten(entry.unwritten) else 0
