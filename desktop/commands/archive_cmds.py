@@ -176,6 +176,8 @@ def _print_record(record: dict) -> None:
         lines.append(f"  {v['severity']:<13} {v['rule']}: {v['message']}")
     for k, v in (record.get("conflicts") or {}).items():
         lines.append(f"  {'conflict':<13} {k}: the file now says {v!r}; your edit is kept")
+    for message in record.get("warnings") or []:        # a damaged file, a thumbnail that failed
+        lines.append(f"  {'warning':<13} {printable(message)}")
     print("\n".join(lines))
 
 
