@@ -80,8 +80,11 @@ def _read_file(item: tuple[str, bool]):
 
     try:
         meta = read_metadata(path).to_dict()
-        if not meta.get("width") and any("truncated" in w for w in meta.get("warnings", ())):
-            return path, None, None, None, "no image data: the file is truncated"
+        damage = next((w for w in meta.get("warnings", ()) if "truncated" in w), None)
+        if not meta.get("width") and damage:
+            # not even a pixel size: nothing of the picture can be shown; the reader's
+            # own words say what is wrong
+            return path, None, None, None, f"no image data: {damage}"
         record = dict(meta)
         record["gps"] = ({"lat": meta["gps_lat"], "lon": meta["gps_lon"], "alt": meta["gps_alt"]}
                          if meta.get("gps_lat") is not None else None)

@@ -11,6 +11,7 @@ decoder would load the whole image.
 from __future__ import annotations
 
 import struct
+from typing import Optional
 
 from .blocks import MAX_BLOCK, Blocks, ExifBlock, Truncated
 from .source import Source
@@ -20,8 +21,13 @@ _CANON_UUID = bytes.fromhex("85c0b687820f11e08111f4ce462b6a48")
 _XMP_UUID = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")
 
 
-def _boxes(src: Source, start: int, end: int):
-    """(type, payload_start, payload_end) of the boxes between start and end."""
+def _boxes(src: Source, start: int, end: int, warnings: Optional[list] = None, fmt: str = "HEIC"):
+    """(type, payload_start, payload_end) of the boxes between start and end.
+
+    A box whose size runs past its parent (or the file) is cut there, and one
+    whose size is smaller than its own header ends the walk: both are damage
+    (a file cut short, a size field overwritten), said in ``warnings`` when given.
+    """
     pos = start
     while pos + 8 <= end:
         hdr = src.read(pos, 16)
@@ -29,6 +35,7 @@ def _boxes(src: Source, start: int, end: int):
             return
         size = int.from_bytes(hdr[:4], "big")
         btype = hdr[4:8]
+        name = btype.decode("latin-1")
         hlen = 8
         if size == 1:
             if len(hdr) < 16:
@@ -38,7 +45,13 @@ def _boxes(src: Source, start: int, end: int):
         elif size == 0:
             size = end - pos
         if size < hlen:
+            if warnings is not None:
+                warnings.append(f"{fmt}: box {name!r} at byte {pos} has an impossible size ({size}); "
+                                "the rest of its parent is not read")
             return
+        if pos + size > end and warnings is not None:
+            warnings.append(f"{fmt}: box {name!r} at byte {pos} claims {size} bytes, past the end of "
+                            f"{'the file' if end == src.size else 'its parent box'}; truncated or damaged")
         yield btype, pos + hlen, min(pos + size, end)
         pos += size
 
@@ -46,13 +59,13 @@ def _boxes(src: Source, start: int, end: int):
 def scan_bmff(src: Source, fmt: str) -> Blocks:
     blocks = Blocks(fmt)
     found_meta = False
-    for btype, start, end in _boxes(src, 0, src.size):
+    for btype, start, end in _boxes(src, 0, src.size, blocks.warnings, blocks.format):
         if btype == b"meta":
             found_meta = True
             _heif_meta(src, blocks, start + 4, end)   # full box: skip version/flags
         elif btype == b"moov":
             found_meta = True
-            for ctype, cstart, cend in _boxes(src, start, end):
+            for ctype, cstart, cend in _boxes(src, start, end, blocks.warnings, blocks.format):
                 if ctype == b"uuid" and src.read(cstart, 16) == _CANON_UUID:
                     _cr3_canon(src, blocks, cstart + 16, cend)
         elif btype == b"uuid" and end - start <= MAX_BLOCK and src.read(start, 16) == _XMP_UUID:
@@ -64,7 +77,7 @@ def scan_bmff(src: Source, fmt: str) -> Blocks:
 
 def _cr3_canon(src: Source, blocks: Blocks, start: int, end: int) -> None:
     kinds = {b"CMT1": "ifd0", b"CMT2": "exif", b"CMT4": "gps"}
-    for ctype, cstart, cend in _boxes(src, start, end):
+    for ctype, cstart, cend in _boxes(src, start, end, blocks.warnings, blocks.format):
         kind = kinds.get(ctype)
         if kind and cend - cstart <= MAX_BLOCK:
             data = src.read(cstart, cend - cstart)
@@ -83,7 +96,7 @@ def _heif_meta(src: Source, blocks: Blocks, start: int, end: int) -> None:
     iloc = ipma = b""
     props: list[tuple[bytes, bytes]] = []
     idat = (0, 0)
-    for btype, bstart, bend in _boxes(src, start, end):
+    for btype, bstart, bend in _boxes(src, start, end, blocks.warnings, blocks.format):
         if bend - bstart > MAX_BLOCK and btype != b"idat":
             continue
         if btype == b"pitm":
@@ -104,9 +117,9 @@ def _heif_meta(src: Source, blocks: Blocks, start: int, end: int) -> None:
         elif btype == b"idat":
             idat = (bstart, bend)
         elif btype == b"iprp":
-            for ptype, pstart, pend in _boxes(src, bstart, bend):
+            for ptype, pstart, pend in _boxes(src, bstart, bend, blocks.warnings, blocks.format):
                 if ptype == b"ipco":
-                    for qtype, qstart, qend in _boxes(src, pstart, pend):
+                    for qtype, qstart, qend in _boxes(src, pstart, pend, blocks.warnings, blocks.format):
                         props.append((qtype, src.read(qstart, min(qend - qstart, 16)) if qtype == b"ispe" else b""))
                 elif ptype == b"ipma":
                     ipma = src.read(pstart, pend - pstart)

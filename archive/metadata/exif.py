@@ -71,10 +71,12 @@ def read_exif(blocks: list[ExifBlock], warnings: list[str]) -> ExifFacts:
     facts = ExifFacts()
     tags: dict = {}
     for block in blocks:
+        damage: list[str] = []
         try:
-            _dump(block, tags)
+            _dump(block, tags, damage)
         except Exception as exc:  # exifread on damaged data: keep what was read
-            warnings.append(f"EXIF: damaged block ({type(exc).__name__}: {exc}); partly read")
+            damage.append(f"EXIF: damaged block ({type(exc).__name__}: {exc}); partly read")
+        warnings.extend(w for w in damage if w not in warnings)
     if not tags:
         return facts
 
@@ -130,6 +132,10 @@ _FAST.update({5: (8, "II", FieldType(5)), 10: (8, "ii", FieldType(10))})
 _FAST[2] = (1, "", FieldType(2))
 
 
+_IFD_NAMES = {"Image": "IFD0", "EXIF": "ExifIFD", "GPS": "GPS"}
+_MAX_BAD_ENTRIES = 10       # entries of no TIFF type before a directory counts as garbage
+
+
 class _NeededTags(ExifHeader):
     """exifread's ExifHeader, decoding only the tags in _WANTED.
 
@@ -142,6 +148,9 @@ class _NeededTags(ExifHeader):
     exifread renames that method, we fall back to the stock (slower)
     ``dump_ifd``.
     """
+
+    # What was wrong with the directories read (exiftool's wording where it has one).
+    damage: list
 
     def dump_ifd(self, ifd, ifd_name, tag_dict=None, relative=0, stop_tag=DEFAULT_STOP_TAG):
         wanted = _WANTED.get(ifd_name)
@@ -156,8 +165,23 @@ class _NeededTags(ExifHeader):
         fmt = "<" if self.endian == "I" else ">"
         count = struct.unpack(fmt + "H", head)[0]
         table = fh.read(12 * count)
-        table = table[: len(table) - len(table) % 12]
+        name = _IFD_NAMES.get(ifd_name, ifd_name)
+        if len(table) < 12 * count:
+            # A directory that runs past the end of its data is not a directory: an IFD
+            # "of 65,535 entries" read as far as the data goes turns whatever follows
+            # (values, a thumbnail, maker notes) into tags, a caption of garbage among
+            # them.  exiftool ignores such a directory ("Bad IFD0 directory"), so do we.
+            self.damage.append(f"EXIF: bad {name} directory (it claims {count} entries, the data holds "
+                               f"{len(table) // 12}); ignored")
+            return
+        bad = 0
         for i, (tag, typ, n, inline) in enumerate(struct.iter_unpack(fmt + "HHI4s", table)):
+            if not 1 <= typ <= 13:
+                bad += 1        # no TIFF type: damage, not a tag (exiftool: "Bad format")
+                if bad > _MAX_BAD_ENTRIES:
+                    self.damage.append(f"EXIF: too many bad entries in {name}; the rest is ignored")
+                    return
+                continue
             if tag in wanted:
                 entry = tag_dict.get(tag)
                 name = entry[0] if entry else "Tag 0x%04X" % tag
@@ -196,7 +220,7 @@ class _NeededTags(ExifHeader):
         return True
 
 
-def _dump(block: ExifBlock, tags: dict) -> None:
+def _dump(block: ExifBlock, tags: dict, damage: list[str]) -> None:
     src = block.source
     if block.base == 0 and len(src.head) >= src.size:
         fh = io.BytesIO(src.head)       # in memory: C-speed seeks and reads
@@ -208,6 +232,7 @@ def _dump(block: ExifBlock, tags: dict) -> None:
     endian = "I" if header[:2] == b"II" else "M"
     first = struct.unpack(("<" if endian == "I" else ">") + "I", header[4:8])[0]
     hdr = _NeededTags(fh, endian, 0, 0, False, False, False, True)
+    hdr.damage = damage
     if block.kind == "exif":
         hdr.dump_ifd(first, "EXIF")
     elif block.kind == "gps":

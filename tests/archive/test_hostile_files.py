@@ -1,0 +1,173 @@
+"""Damaged files are read with a warning that says what is wrong, never silently
+(issue 18): a runaway IFD gives no garbage caption, a bad CRC, a bad RIFF or box
+size and image data cut short are each named."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from archive.metadata import read_metadata
+
+from . import hostile_files as H
+
+CORPUS = H.corpus_dir()
+needs_corpus = pytest.mark.skipif(CORPUS is None, reason=f"the real corpus is not at {H.SHARED_CORPUS}")
+
+
+def read(tmp_path, name: str, data: bytes):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return read_metadata(path)
+
+
+def one_warning(meta, *words) -> str:
+    found = [w for w in meta.warnings if all(word in w for word in words)]
+    assert len(found) == 1, meta.warnings
+    return found[0]
+
+
+# --- EXIF: a directory that claims more entries than its data holds ------------------
+
+def test_runaway_ifd0_gives_no_garbage_caption_and_a_warning(tmp_path):
+    block = H.tiff_with_runaway_ifd0()
+    meta = read(tmp_path, "runaway.jpg", H.jpeg_with_exif(block))
+    assert meta.caption is None and meta.make is None     # the directory is not believed (exiftool: "Bad IFD0")
+    assert "65535" in one_warning(meta, "EXIF", "bad IFD0 directory")
+    assert meta.width == 64                               # the photo itself is still read
+
+    honest = block[:8] + (2).to_bytes(2, "little") + block[10:]   # the same bytes, the true count
+    meta = read(tmp_path, "honest.jpg", H.jpeg_with_exif(honest))
+    assert (meta.make, meta.caption, meta.warnings) == ("Canon", None, [])
+
+
+@needs_corpus
+def test_every_corpus_jpeg_with_a_runaway_ifd0_gains_no_value(tmp_path):
+    checked = 0
+    for path in sorted(CORPUS.glob("*.jp*g")):
+        data = path.read_bytes()
+        if data.find(b"Exif\0\0", 0, 70000) < 0:
+            continue
+        before = read_metadata(path).to_dict()
+        after = read(tmp_path, path.name, H.set_ifd0_count(data, 0xFFFF))
+        one_warning(after, "bad IFD0 directory")
+        # Nothing read from the EXIF block any more (IFD0 leads to the EXIF and GPS IFDs):
+        # what is left comes from IPTC and XMP, as it does for exiftool.
+        assert not [o for o in after.origins.values() if o.startswith("EXIF")], (path.name, after.origins)
+        for key in ("make", "model", "lens", "orientation"):
+            assert getattr(after, key) in (None, before[key]), (path.name, key)
+        checked += 1
+    assert checked >= 20
+
+
+# --- PNG, WebP, TIFF ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("chunk", [b"IDAT", b"tEXt", b"IHDR"])
+def test_png_with_a_bad_crc(tmp_path, chunk):
+    meta = read(tmp_path, "bad.png", H.png_with_bad_crc(chunk))
+    assert meta.format == "PNG" and meta.width == 64
+    one_warning(meta, "PNG", chunk.decode(), "bad CRC")
+
+
+def test_png_with_a_chunk_past_the_end(tmp_path):
+    png = H.pillow_bytes("PNG", colour="maroon")
+    meta = read(tmp_path, "cut.png", png[: len(png) - 20])       # inside IDAT
+    one_warning(meta, "PNG", "IDAT", "runs past the end")
+
+
+@pytest.mark.parametrize("size, words", [
+    (1 << 30, ("RIFF header says", "truncated")),
+    (20, ("after the end of the RIFF data",)),
+])
+def test_webp_with_a_bad_riff_size(tmp_path, size, words):
+    meta = read(tmp_path, "bad.webp", H.webp_with_riff_size(size))
+    assert meta.format == "WEBP"
+    one_warning(meta, "WebP", *words)
+
+
+def test_webp_with_a_chunk_claiming_a_gigabyte(tmp_path):
+    meta = read(tmp_path, "huge.webp", H.webp_with_huge_chunk())
+    assert meta.width == 64
+    one_warning(meta, "WebP", "VP8", "runs past the end")
+
+
+def test_webp_with_a_damaged_chunk_header(tmp_path):
+    webp = bytearray(H.pillow_bytes("WEBP", colour="navy"))
+    webp[12:16] = b"\x00\x9f\xff\x01"
+    with pytest.raises(Exception) as info:            # no image chunk left: unreadable, with the reason
+        read(tmp_path, "header.webp", bytes(webp))
+    assert "WebP" in str(info.value)
+
+
+def test_truncated_tiff(tmp_path):
+    meta = read(tmp_path, "cut.tif", H.truncated_tiff())
+    assert (meta.width, meta.height) == (200, 150)
+    one_warning(meta, "TIFF", "past the end of the file", "truncated")
+
+
+# --- JPEG cut mid-scan ---------------------------------------------------------------------
+
+def test_jpeg_cut_mid_scan(tmp_path):
+    jpeg = H.noisy_jpeg()
+    meta = read(tmp_path, "cut.jpg", H.jpeg_cut_mid_scan(jpeg))
+    assert meta.width == 320
+    one_warning(meta, "JPEG", "cut short", "truncated")
+    assert read(tmp_path, "whole.jpg", jpeg).warnings == []
+
+
+@pytest.mark.parametrize("trailer", [bytes(40_000), os.urandom(40_000), b"SEFH" + bytes(100) + b"SEFT"],
+                         ids=["zero-padding", "video-like", "samsung"])
+def test_a_whole_jpeg_with_a_trailer_is_not_taken_for_a_cut_one(tmp_path, trailer):
+    meta = read(tmp_path, "trailer.jpg", H.noisy_jpeg() + trailer)
+    assert meta.warnings == []
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", ["mobile_jolla.jpg", "grid_exif-orientated.jpg"])
+def test_real_jpeg_cut_mid_scan(tmp_path, name):
+    data = (CORPUS / name).read_bytes()
+    meta = read(tmp_path, name, H.jpeg_cut_mid_scan(data))
+    assert meta.width == read_metadata(CORPUS / name).width
+    one_warning(meta, "JPEG", "cut short")
+
+
+# --- HEIC -----------------------------------------------------------------------------------
+
+@needs_corpus
+@pytest.mark.parametrize("box, size, words", [
+    (b"iloc", 3, ("'iloc'", "impossible size")),
+    (b"iinf", 1 << 20, ("'iinf'", "past the end of its parent")),
+    (b"pitm", 0xFFFFFFF0, ("'pitm'", "past the end of its parent")),
+])
+def test_heic_with_a_broken_box_size(tmp_path, box, size, words):
+    heic = (CORPUS / "IMG_5195.HEIC").read_bytes()
+    meta = read(tmp_path, "broken.heic", H.heic_with_box_size(heic, box, size))
+    one_warning(meta, "HEIC", *words)
+
+
+@needs_corpus
+def test_heic_cut_short(tmp_path):
+    heic = (CORPUS / "IMG_5195.HEIC").read_bytes()
+    meta = read(tmp_path, "cut.heic", heic[: len(heic) // 2])
+    assert meta.make == "Apple"                         # the meta box is whole: its facts stand
+    one_warning(meta, "HEIC", "'mdat'", "past the end of the file")
+
+
+# --- and good files say nothing ----------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP", "TIFF"])
+def test_good_pillow_files_have_no_warnings(tmp_path, fmt):
+    assert read(tmp_path, f"good.{fmt.lower()}", H.pillow_bytes(fmt)).warnings == []
+
+
+@needs_corpus
+def test_the_corpus_gains_no_warning_from_these_checks():
+    """The real files warn only where exiftool warns too (non-standard or duplicate XMP,
+    an IPTC digest out of date): none of the damage checks fires on a whole file."""
+    damage = ("bad IFD", "bad entries", "bad CRC", "RIFF", "runs past the end", "cut short",
+              "impossible size", "past the end of", "damaged chunk header")
+    for path in sorted(CORPUS.iterdir()):
+        if path.suffix.lower() in (".jpg", ".jpeg", ".tif", ".tiff", ".png", ".heic"):
+            said = read_metadata(path).warnings
+            assert not [w for w in said if any(d in w for d in damage)], (path.name, said)
