@@ -99,6 +99,11 @@ def _heif_meta(src: Source, blocks: Blocks, start: int, end: int) -> None:
     for btype, bstart, bend in _boxes(src, start, end, blocks.warnings, blocks.format):
         if bend - bstart > MAX_BLOCK and btype != b"idat":
             continue
+        if btype in _FULL_BOX_MIN and bend - bstart < _FULL_BOX_MIN[btype]:
+            # too short for its own header (version, flags, first count): damage
+            blocks.warnings.append(f"{blocks.format}: {btype.decode('latin-1')!r} box at byte {bstart - 8} "
+                                   "is too short to read; ignored")
+            continue
         if btype == b"pitm":
             d = src.read(bstart, bend - bstart)
             primary = int.from_bytes(d[4:6], "big") if d[0] == 0 else int.from_bytes(d[4:8], "big")
@@ -107,10 +112,11 @@ def _heif_meta(src: Source, blocks: Blocks, start: int, end: int) -> None:
             p = 6 if d[0] == 0 else 8
             while p + 8 <= len(d):                  # the infe boxes, walked in memory
                 size = int.from_bytes(d[p:p + 4], "big")
-                if size < 8:
+                if size < 8 or p + size > len(d) or (d[p + 4:p + 8] == b"infe"
+                                                       and not _heif_infe(d[p + 8:p + size], items)):
+                    blocks.warnings.append(f"{blocks.format}: damaged item entry at byte {bstart + p}; "
+                                           "the items after it are not read")
                     break
-                if d[p + 4:p + 8] == b"infe":
-                    _heif_infe(d[p + 8:p + size], items)
                 p += size
         elif btype == b"iloc":
             iloc = src.read(bstart, bend - bstart)
@@ -148,10 +154,19 @@ def _heif_meta(src: Source, blocks: Blocks, start: int, end: int) -> None:
             blocks.xmp.append(_heif_item_data(src, locations[item_id], idat))
 
 
-def _heif_infe(d: bytes, items: dict) -> None:
+# The smallest payload of each full box we read: version and flags (4 bytes), then
+# the fields read before any length check (pitm's item id, iinf's entry count, iloc's
+# field sizes and item count, ipma's entry count).
+_FULL_BOX_MIN = {b"pitm": 6, b"iinf": 6, b"iloc": 8, b"ipma": 8}
+
+
+def _heif_infe(d: bytes, items: dict) -> bool:
+    """Note one item's type (and MIME type); False when the entry is too short to be one."""
+    if len(d) < 12:                 # version, flags, item id, protection index, item type
+        return False
     version = d[0]
     if version < 2:
-        return
+        return True                 # an old-style entry: no item type to read
     if version == 2:
         item_id = int.from_bytes(d[4:6], "big")
         p = 8
@@ -164,6 +179,7 @@ def _heif_infe(d: bytes, items: dict) -> None:
         _name, _, rest = d[p + 4:].partition(b"\0")
         content_type = rest.partition(b"\0")[0]
     items[item_id] = (itype, content_type)
+    return True
 
 
 _INT_FMT = {0: "", 2: "H", 4: "I", 8: "Q"}
@@ -207,6 +223,8 @@ def _heif_iloc(d: bytes, wanted: set[int]) -> dict:
 
 def _heif_ipma(d: bytes, item: int) -> list[int]:
     """The property indices associated with ``item``."""
+    if len(d) < 8:                  # version, flags, entry count
+        return []
     version, flags = d[0], int.from_bytes(d[1:4], "big")
     count = int.from_bytes(d[4:8], "big")
     id_size, wide = (2 if version < 1 else 4), flags & 1

@@ -133,6 +133,8 @@ _FAST[2] = (1, "", FieldType(2))
 
 
 _IFD_NAMES = {"Image": "IFD0", "EXIF": "ExifIFD", "GPS": "GPS"}
+_TYPE_BYTES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
+MAX_VALUE = 1 << 20         # bytes: the largest value of a tag we use (a caption, a name, a date)
 _MAX_BAD_ENTRIES = 10       # entries of no TIFF type before a directory counts as garbage
 
 
@@ -165,13 +167,13 @@ class _NeededTags(ExifHeader):
         fmt = "<" if self.endian == "I" else ">"
         count = struct.unpack(fmt + "H", head)[0]
         table = fh.read(12 * count)
-        name = _IFD_NAMES.get(ifd_name, ifd_name)
+        label = _IFD_NAMES.get(ifd_name, ifd_name)
         if len(table) < 12 * count:
             # A directory that runs past the end of its data is not a directory: an IFD
             # "of 65,535 entries" read as far as the data goes turns whatever follows
             # (values, a thumbnail, maker notes) into tags, a caption of garbage among
             # them.  exiftool ignores such a directory ("Bad IFD0 directory"), so do we.
-            self.damage.append(f"EXIF: bad {name} directory (it claims {count} entries, the data holds "
+            self.damage.append(f"EXIF: bad {label} directory (it claims {count} entries, the data holds "
                                f"{len(table) // 12}); ignored")
             return
         bad = 0
@@ -179,10 +181,16 @@ class _NeededTags(ExifHeader):
             if not 1 <= typ <= 13:
                 bad += 1        # no TIFF type: damage, not a tag (exiftool: "Bad format")
                 if bad > _MAX_BAD_ENTRIES:
-                    self.damage.append(f"EXIF: too many bad entries in {name}; the rest is ignored")
+                    self.damage.append(f"EXIF: too many bad entries in {label}; the rest is ignored")
                     return
                 continue
             if tag in wanted:
+                if n * _TYPE_BYTES[typ] > MAX_VALUE:
+                    # A count no camera writes: a damaged entry.  exifread would read the
+                    # value as far as the data goes, the whole of a 500 MB TIFF scan.
+                    self.damage.append(f"EXIF: {label} tag 0x{tag:04X} claims {n * _TYPE_BYTES[typ]} bytes; "
+                                       "ignored")
+                    continue
                 entry = tag_dict.get(tag)
                 name = entry[0] if entry else "Tag 0x%04X" % tag
                 pos = ifd + 2 + 12 * i

@@ -179,3 +179,17 @@ def heic_with_box_size(heic: bytes, box: bytes, size: int) -> bytes:
                     data[cpos:cpos + 4] = struct.pack(">I", size)
                     return bytes(data)
     raise AssertionError(f"no {box!r} box in meta")
+
+
+def heic_with_first_infe_size(heic: bytes, size: int) -> bytes:
+    """A real HEIC whose first item entry (infe, in iinf) has its size overwritten."""
+    data = bytearray(heic)
+    for pos, btype, bsize in bmff_boxes(heic):
+        if btype == b"meta":
+            for cpos, ctype, _ in bmff_boxes(heic, pos + 12, pos + bsize):
+                if ctype == b"iinf":
+                    first = cpos + 8 + (6 if heic[cpos + 8] == 0 else 8)
+                    assert heic[first + 4:first + 8] == b"infe"
+                    data[first:first + 4] = struct.pack(">I", size)
+                    return bytes(data)
+    raise AssertionError("no iinf box in meta")

@@ -147,6 +147,19 @@ def test_heic_with_a_broken_box_size(tmp_path, box, size, words):
 
 
 @needs_corpus
+@pytest.mark.parametrize("damage, words", [
+    (lambda heic: H.heic_with_first_infe_size(heic, 8), ("damaged item entry",)),       # was an IndexError
+    (lambda heic: H.heic_with_box_size(heic, b"iloc", 12), ("'iloc'", "too short to read")),
+    (lambda heic: H.heic_with_box_size(heic, b"pitm", 8), ("'pitm'", "too short to read")),
+], ids=["empty-infe", "short-iloc", "empty-pitm"])
+def test_heic_with_a_box_too_short_for_its_header_is_read_with_a_warning(tmp_path, damage, words):
+    heic = (CORPUS / "IMG_5195.HEIC").read_bytes()
+    meta = read(tmp_path, "short.heic", damage(heic))      # not "damaged HEIC structure" any more
+    assert meta.format == "HEIC"
+    one_warning(meta, "HEIC", *words)
+
+
+@needs_corpus
 def test_heic_cut_short(tmp_path):
     heic = (CORPUS / "IMG_5195.HEIC").read_bytes()
     meta = read(tmp_path, "cut.heic", heic[: len(heic) // 2])
