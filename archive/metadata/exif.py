@@ -236,7 +236,8 @@ def _dump(block: ExifBlock, tags: dict, damage: list[str]) -> None:
         fh = src.view(block.base)       # a large TIFF: read past the head on demand
     header = fh.read(8)
     if len(header) < 8 or header[:2] not in (b"II", b"MM"):
-        raise ValueError("no TIFF header")
+        damage.append("EXIF: the block does not start with a TIFF header; ignored")
+        return
     endian = "I" if header[:2] == b"II" else "M"
     first = struct.unpack(("<" if endian == "I" else ">") + "I", header[4:8])[0]
     hdr = _NeededTags(fh, endian, 0, 0, False, False, False, True)

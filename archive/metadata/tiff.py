@@ -103,7 +103,9 @@ def scan_tiff(src: Source, ext: str) -> Blocks:
         ifd0_off = struct.unpack(endian + "Q", header[8:16])[0]
         first = 16
     else:
-        if header[8:10] == b"CR" and header[10] == 2:
+        if len(header) < 8:
+            raise Truncated("truncated TIFF: the file ends inside its header")
+        if header[8:11] == b"CR\x02":
             fmt = "CR2"
         ifd0_off = struct.unpack(endian + "I", header[4:8])[0]
         first = 8

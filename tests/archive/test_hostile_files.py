@@ -184,3 +184,15 @@ def test_the_corpus_gains_no_warning_from_these_checks():
         if path.suffix.lower() in (".jpg", ".jpeg", ".tif", ".tiff", ".png", ".heic"):
             said = read_metadata(path).warnings
             assert not [w for w in said if any(d in w for d in damage)], (path.name, said)
+
+
+@pytest.mark.parametrize("size", [4, 5, 7, 10])
+def test_a_tiff_cut_inside_its_header_is_unreadable_with_the_reason(tmp_path, size):
+    """Found by the fuzzer: a struct.error escaped the reader for a TIFF of 4 to 7 bytes."""
+    from archive.errors import UnreadableFile
+
+    path = tmp_path / "stub.tif"
+    path.write_bytes(H.pillow_bytes("TIFF")[:size])
+    with pytest.raises(UnreadableFile) as info:
+        read_metadata(path)
+    assert "truncated" in info.value.reason or "past the end" in info.value.reason
