@@ -95,3 +95,31 @@ def test_a_true_description_in_a_big_tiff_is_still_read(tmp_path):
                         (273, 4, 1, 300), (279, 4, 1, 64)], 3 * MAX_BLOCK)
     meta = read_metadata(path)
     assert (meta.caption, meta.warnings) == ("A scan", [])
+
+
+def _xmp_jpeg(description_body: str, rdf_extra: str = "") -> bytes:
+    packet = ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+              'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:photoshop="http://ns.adobe.com/photoshop/1.0/">'
+              '<rdf:Description rdf:about="" photoshop:City="Kyiv">' + description_body + '</rdf:Description>'
+              + rdf_extra + '</rdf:RDF></x:xmpmeta>')
+    return _jpeg_with_app1(b"http://ns.adobe.com/xap/1.0/\0" + packet.encode())
+
+
+def test_xmp_nested_a_thousand_levels_deep_is_read_without_exhausting_the_stack(tmp_path):
+    """Found while fuzzing: 1,000 nested elements (25 KB, one JPEG segment) raised
+    RecursionError out of the reader."""
+    deep = '<dc:title rdf:parseType="Resource">' * 1000 + "</dc:title>" * 1000
+    path = tmp_path / "deep.jpg"
+    path.write_bytes(_xmp_jpeg(deep))
+    meta = read_metadata(path)
+    assert meta.city == "Kyiv"                 # the rest of the packet is read
+    assert meta.title is None
+
+
+def test_a_node_id_pointing_at_a_deep_node_is_dropped(tmp_path):
+    deep_node = ('<rdf:Description rdf:nodeID="n1">' + "<dc:x rdf:parseType='Resource'>" * 1000
+                 + "</dc:x>" * 1000 + "</rdf:Description>")
+    path = tmp_path / "deep-ref.jpg"
+    path.write_bytes(_xmp_jpeg('<dc:subject rdf:nodeID="n1"/>', deep_node))
+    meta = read_metadata(path)
+    assert meta.city == "Kyiv" and meta.keywords == []

@@ -190,6 +190,34 @@ def test_the_block_decoders_raise_only_their_own_errors(case):
             pass
 
 
+def _nest(packet: bytes, where: float, depth: int) -> bytes:
+    """``depth`` nested structure elements put in after the element tag nearest ``where``."""
+    at = packet.find(b">", int(where * len(packet)))
+    if at < 0:
+        return packet
+    nest = b"<dc:n rdf:parseType='Resource'>" * depth + b"</dc:n>" * depth
+    return packet[:at + 1] + nest + packet[at + 1:]
+
+
+xmp_damage = st.tuples(st.lists(mutation, max_size=2), st.floats(0, 1, allow_nan=False),
+                       st.sampled_from([0, 0, 50, 900, 3000]))
+
+
+@FUZZ
+@given(case=xmp_damage)
+def test_the_xmp_parser_raises_only_xmp_error(case):
+    """parse_xmp also reads sidecars, which come whole from disk: damaged and deeply nested
+    packets (a stack-exhaustion attack) give a value or XmpError, nothing else."""
+    steps, where, depth = case
+    packet = _nest(XMP, where, depth) if depth else XMP
+    for kind, at, value, extra in steps:
+        packet = M.apply(packet, kind, at, value, extra)
+    try:
+        X.parse_xmp(packet)
+    except X.XmpError:
+        pass
+
+
 @FUZZ
 @given(case=damaged)
 def test_the_preview_finder_never_raises_and_stays_under_the_cap(case):
