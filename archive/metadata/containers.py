@@ -16,6 +16,7 @@ IPTC digest means the same thing to us as to exiftool.
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from typing import Optional
@@ -169,10 +170,10 @@ def _scan_jpeg(src: Source) -> Blocks:
     return blocks
 
 
-JPEG_TAIL = 16 * 1024
-# What may follow 0xFF inside a JPEG's scans: a stuffed zero, a restart marker, and
-# the tables and scan headers between the scans of a progressive JPEG.
-_IN_SCAN = frozenset({0x00, *range(0xD0, 0xD8), 0xC4, 0xDA, 0xDB, 0xDD, 0xFE})
+JPEG_TAIL = 8 * 1024
+# 0xFF followed by what cannot be inside a JPEG's scans (where it is a stuffed zero, a
+# restart marker, a fill byte, or a table or scan header between progressive scans).
+_NOT_IN_SCAN = re.compile(rb"\xff[^\x00\xd0-\xd7\xc4\xda\xdb\xdd\xfe\xff]")
 
 
 def _cut_in_scan(src: Source, scan: int) -> bool:
@@ -192,12 +193,7 @@ def _cut_in_scan(src: Source, scan: int) -> bool:
         return scan >= src.size             # nothing after the scan header at all
     if b"\xff\xd9" in tail or b"\xff\x00" not in tail:
         return False
-    at = tail.find(b"\xff")
-    while 0 <= at < len(tail) - 1:
-        if tail[at + 1] not in _IN_SCAN:
-            return False
-        at = tail.find(b"\xff", at + 2)
-    return True
+    return _NOT_IN_SCAN.search(tail) is None
 
 
 def _jpeg_app1(blocks: Blocks, data: bytes, exif_data, ext_parts) -> Optional[bytearray]:
