@@ -10,6 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar,
                                QPushButton, QSizePolicy, QVBoxLayout, QWidget)
 
+from archive.sync import THUMBNAIL_FAILED
 from desktop.gui.theme import icon
 
 
@@ -145,7 +146,7 @@ def report_lines(report: dict) -> list[str]:
     for item in list(report.get("warnings") or []) + list(thumbs.get("file_warnings") or []):
         path, message = _pair(item)
         key = (path, message)
-        if key in seen or (path, message.removeprefix("thumbnail: ")) in failed_thumbs:
+        if key in seen or (path, message.removeprefix(THUMBNAIL_FAILED)) in failed_thumbs:
             continue
         seen.add(key)
         warnings.append(key)

@@ -155,19 +155,16 @@ def test_read_metadata_raises_only_unreadable_file_and_stays_under_the_cap(workd
 @given(case=damaged)
 def test_the_container_walkers_raise_only_their_own_errors(case):
     name, data = _bytes(case)
-    try:
-        blocks = scan(Source("", data[:HEAD_SIZE], len(data)) if len(data) <= HEAD_SIZE
-                      else _file_source(data), Path(name).suffix.lower())
-    except (NotAnImage, Truncated):
-        return
-    assert all(isinstance(w, str) for w in blocks.warnings)
-
-
-def _file_source(data: bytes) -> Source:
-    """A Source over a file on disk, so reads past the head go to the file as on import."""
-    handle = tempfile.TemporaryFile()
-    handle.write(data)
-    return Source("", data[:HEAD_SIZE], len(data), handle)
+    # Over a file on disk, so reads past the head go to the file as on import.
+    with tempfile.TemporaryFile() as handle:
+        handle.write(data)
+        src = Source("", data[:HEAD_SIZE], len(data), handle)
+        try:
+            blocks = scan(src, Path(name).suffix.lower())
+        except (NotAnImage, Truncated):
+            return
+    assert blocks.format and all(isinstance(w, str) for w in blocks.warnings)
+    assert blocks.width is None or blocks.width >= 0
 
 
 @FUZZ
@@ -213,9 +210,10 @@ def test_the_xmp_parser_raises_only_xmp_error(case):
     for kind, at, value, extra in steps:
         packet = M.apply(packet, kind, at, value, extra)
     try:
-        X.parse_xmp(packet)
+        props = X.parse_xmp(packet)
     except X.XmpError:
-        pass
+        return
+    assert isinstance(props, dict) and all(isinstance(k, str) and ":" in k for k in props)
 
 
 @FUZZ
