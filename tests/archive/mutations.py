@@ -30,6 +30,9 @@ def length_fields(data: bytes) -> list[Field]:
         _jpeg(data, out)
     elif data[:4] in (b"II*\0", b"MM\0*"):
         _tiff(data, 0, out)
+    elif data[:4] in (b"II+\0", b"MM\0+"):           # BigTIFF: the IFD0 offset and its count
+        order = "little" if data[:2] == b"II" else "big"
+        out += [Field(8, 8, order), Field(int.from_bytes(data[8:16], order), 8, order)]
     elif data[:8] == b"\x89PNG\r\n\x1a\n":
         _chunks(data, 8, len(data), out, "big", png=True)
     elif data[:4] == b"RIFF":
@@ -122,7 +125,8 @@ def _chunks(data: bytes, pos: int, end: int, out: list[Field], order: str, png: 
             pos += 8 + length + (length & 1)
 
 
-_CONTAINERS = {b"meta": 4, b"iprp": 0, b"ipco": 0, b"moov": 0, b"dinf": 0, b"iinf": 6}
+_CONTAINERS = {b"meta": 4, b"iprp": 0, b"ipco": 0, b"moov": 0, b"dinf": 0, b"iinf": 6,
+               b"uuid": 16}       # Canon's CR3 uuid box holds the CMT boxes after its 16-byte id
 
 
 def _boxes(data: bytes, pos: int, end: int, out: list[Field], depth: int) -> None:

@@ -43,7 +43,8 @@ from archive.metadata.source import HEAD_SIZE, Source
 
 from . import hostile_files as H
 from . import mutations as M
-from .test_metadata_formats import XMP, camera_exif
+from .test_metadata_formats import (EXIF_CAMERA, GPS_SOUTH, IFD0_CAMERA, XMP, build_cr3, build_heic, build_tiff,
+                                    camera_exif)
 
 pytestmark = pytest.mark.slow
 
@@ -63,6 +64,11 @@ def _made_seeds() -> dict[str, bytes]:
     seeds["made.png"] = H.pillow_bytes("PNG", pnginfo=info, exif=exif)
     seeds["made.webp"] = H.pillow_bytes("WEBP", exif=exif, xmp=XMP)
     seeds["made.tif"] = H.pillow_bytes("TIFF", tiffinfo={270: "A caption in a TIFF", 700: XMP})
+    seeds["made-big.tif"] = H.pillow_bytes("TIFF", big_tiff=True, tiffinfo={270: "A caption in a BigTIFF"})
+    seeds["made.heic"] = build_heic(build_tiff(IFD0_CAMERA, EXIF_CAMERA, GPS_SOUTH, order=">"), XMP)
+    seeds["made.cr3"] = build_cr3(XMP)
+    seeds["made.dng"] = build_tiff({0x00FE: 1, 0x0100: 160, 0x0101: 120, 0xC612: [1, 4, 0, 0], **IFD0_CAMERA},
+                                   EXIF_CAMERA, GPS_SOUTH, subifds=[{0x00FE: 0, 0x0100: 6048, 0x0101: 4032}])
     seeds["runaway-ifd.jpg"] = H.jpeg_with_exif(H.tiff_with_runaway_ifd0())
     return seeds
 
@@ -113,9 +119,9 @@ def _peak(fn) -> int:
 
 
 def test_the_seeds_cover_every_container_and_carry_metadata():
-    expected = {"jpg", "png", "webp", "tif"} | ({"heic"} if H.corpus_dir() else set())
-    assert expected <= set(BY_FORMAT)
-    for name in ("made.jpg", "made.png", "made.webp", "made.tif"):
+    assert {"jpg", "png", "webp", "tif", "heic", "cr3", "dng"} <= set(BY_FORMAT)
+    for name in ("made.jpg", "made.png", "made.webp", "made.tif", "made-big.tif", "made.heic", "made.cr3",
+                 "made.dng"):
         path_free = read_metadata_of(name)
         assert path_free.caption or path_free.creator, name      # metadata to damage, not just pixels
         assert len(M.length_fields(SEEDS[name])) >= 2, name        # and length fields to aim at
