@@ -82,7 +82,7 @@ def _cr3_canon(src: Source, blocks: Blocks, start: int, end: int) -> None:
         if kind and cend - cstart <= MAX_BLOCK:
             data = src.read(cstart, cend - cstart)
             blocks.exif.append(ExifBlock(Source("", data, len(data)), 0, kind))
-            if kind == "ifd0" and data[:4] in (b"II*\0", b"MM\0*"):
+            if kind == "ifd0" and data[:4] in (b"II*\0", b"MM\0*") and len(data) >= 8:
                 endian = tiff_endian(data)
                 sub = Source("", data, len(data))
                 ifd0 = Ifd(sub, 0, struct.unpack(endian + "I", data[4:8])[0], endian)

@@ -159,6 +159,11 @@ class _NeededTags(ExifHeader):
         if wanted is None or not hasattr(self, "_process_tag"):
             return super().dump_ifd(ifd, ifd_name, tag_dict, relative, stop_tag)
         tag_dict = EXIF_TAGS if tag_dict is None else tag_dict
+        label = _IFD_NAMES.get(ifd_name, ifd_name)
+        if not isinstance(ifd, int) or ifd < 0:
+            # a pointer typed SLONG and negative, or a ratio: no place in the data
+            self.damage.append(f"EXIF: bad {label} directory (at offset {ifd}); ignored")
+            return
         fh = self.file_handle
         fh.seek(self.offset + ifd)
         head = fh.read(2)
@@ -167,7 +172,6 @@ class _NeededTags(ExifHeader):
         fmt = "<" if self.endian == "I" else ">"
         count = struct.unpack(fmt + "H", head)[0]
         table = fh.read(12 * count)
-        label = _IFD_NAMES.get(ifd_name, ifd_name)
         if len(table) < 12 * count:
             # A directory that runs past the end of its data is not a directory: an IFD
             # "of 65,535 entries" read as far as the data goes turns whatever follows
@@ -185,6 +189,11 @@ class _NeededTags(ExifHeader):
                     return
                 continue
             if tag in wanted:
+                if typ in (11, 12):
+                    # No tag we read is ever a float; exifread fails on a float value cut
+                    # short (an IndexError that would cost the rest of the block).
+                    self.damage.append(f"EXIF: {label} tag 0x{tag:04X} has a float type; ignored")
+                    continue
                 if n * _TYPE_BYTES[typ] > MAX_VALUE:
                     # A count no camera writes: a damaged entry.  exifread would read the
                     # value as far as the data goes, the whole of a 500 MB TIFF scan.
@@ -200,7 +209,7 @@ class _NeededTags(ExifHeader):
     def _fast_tag(self, fmt, ifd_name, tag_entry, pos, tag, tag_name, typ, count, inline, stop_tag) -> bool:
         """exifread's _process_tag for a well-formed entry; False if it must do it itself."""
         known = _FAST.get(typ)
-        if known is None or count >= 1000:
+        if known is None or (count >= 1000 and typ != 2):
             return False
         size, code, field_type = known
         length = count * size

@@ -193,3 +193,15 @@ def heic_with_first_infe_size(heic: bytes, size: int) -> bytes:
                     data[first:first + 4] = struct.pack(">I", size)
                     return bytes(data)
     raise AssertionError("no iinf box in meta")
+
+
+def tiff_block(entries: list[tuple[int, int, int, bytes]], values: bytes = b"") -> bytes:
+    """A little-endian TIFF block: IFD0 of (tag, type, count, 4-byte field) entries, then
+    ``values`` (which the fields may point into, at 8 + 2 + 12 * len(entries) + 4)."""
+    ifd = struct.pack("<H", len(entries)) + b"".join(struct.pack("<HHI", t, ty, n) + f for t, ty, n, f in entries)
+    return b"II*\0" + struct.pack("<I", 8) + ifd + bytes(4) + values
+
+
+def values_at(entries_count: int) -> int:
+    """Where tiff_block puts its values."""
+    return 8 + 2 + 12 * entries_count + 4

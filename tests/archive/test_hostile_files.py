@@ -5,6 +5,7 @@ size and image data cut short are each named."""
 from __future__ import annotations
 
 import os
+import struct
 
 import pytest
 
@@ -196,3 +197,42 @@ def test_a_tiff_cut_inside_its_header_is_unreadable_with_the_reason(tmp_path, si
     with pytest.raises(UnreadableFile) as info:
         read_metadata(path)
     assert "truncated" in info.value.reason or "past the end" in info.value.reason
+
+
+# --- found by the fuzzer: EXIF entries that exifread cannot take ---------------------------
+
+def _make() -> tuple[int, int, int, bytes]:
+    return (0x010F, 2, 4, b"Ikon")                       # inline ASCII ("Ikon" without its NUL)
+
+
+def test_an_exif_pointer_typed_signed_and_negative_is_a_bad_directory(tmp_path):
+    block = H.tiff_block([_make(), (0x8769, 9, 1, struct.pack("<i", -52))])
+    meta = read(tmp_path, "negative.jpg", H.jpeg_with_exif(block))      # was: "negative seek value"
+    assert meta.make == "Ikon"
+    one_warning(meta, "bad ExifIFD directory", "-52")
+    assert not [w for w in meta.warnings if "damaged block" in w]
+
+
+def test_a_float_typed_orientation_cut_short_costs_only_itself(tmp_path):
+    block = H.tiff_block([_make(), (0x0112, 12, 1, struct.pack("<I", 5000))])   # a double past the end
+    meta = read(tmp_path, "float.jpg", H.jpeg_with_exif(block))         # was: IndexError in exifread
+    assert meta.make == "Ikon" and meta.orientation is None
+    one_warning(meta, "0x0112", "float type")
+    assert not [w for w in meta.warnings if "damaged block" in w]
+
+
+def test_a_long_ascii_description_is_read_whole(tmp_path):
+    text = ("A long caption. " * 100).encode()             # 1,600 bytes: past exifread's 1,000-value limit
+    block = H.tiff_block([(0x010E, 2, len(text) + 1, struct.pack("<I", H.values_at(1)))], text + b"\0")
+    meta = read(tmp_path, "long.jpg", H.jpeg_with_exif(block))
+    assert meta.caption == text.decode().strip() and meta.warnings == []
+
+
+def test_a_cr3_whose_ifd0_box_is_only_a_tiff_magic_is_read(tmp_path):
+    from .test_metadata_formats import CANON_UUID, box
+
+    ftyp = box(b"ftyp", b"crx " + b"\0\0\0\1" + b"crx isom")
+    cr3 = ftyp + box(b"moov", box(b"uuid", CANON_UUID + box(b"CMT1", b"II*\0"))) + box(b"mdat", bytes(32))
+    meta = read(tmp_path, "stub.cr3", cr3)                # was: struct.error out of the reader
+    assert meta.format == "CR3"
+    assert any("TIFF header" in w for w in meta.warnings), meta.warnings
