@@ -4,7 +4,7 @@ Random bit flips seldom hit what a parser trusts; a length field set to
 0xFFFFFFFF does.  ``length_fields`` walks a file's structures (JPEG segments,
 the EXIF IFDs inside them, IPTC datasets, PNG and RIFF chunks, ISO-BMFF
 boxes, TIFF IFDs) loosely and without trusting them, and lists the offset and
-width of each count and size it meets, for the fuzzer to overwrite.
+width of each count, size and TIFF value type it meets, for the fuzzer to overwrite.
 ``apply`` performs one mutation on a file's bytes.
 """
 
@@ -14,7 +14,10 @@ import struct
 from dataclasses import dataclass
 
 _LIMIT = 400            # fields listed per file: plenty to choose from, quick to find
-HUGE = (0, 1, 2, 3, 7, 8, 0x7F, 0xFF, 0x7FFF, 0xFFFF, 0x10000, 0x7FFFFFFF, 0xFFFFFFFF)
+# Values a damaged field takes: zero and tiny sizes, TIFF types that are signed (9, 10)
+# or float (11, 12) or none at all (14), and sizes that fill the field's width.
+HUGE = (0, 1, 2, 3, 7, 8, 9, 11, 12, 14, 0x7F, 0xFF, 0x7FFF, 0xFFFF, 0x10000, 0x7FFFFFFF,
+        0xFFFFFFCC, 0xFFFFFFFF)
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ def _tiff(data: bytes, base: int, out: list[Field]) -> None:
             if at + 12 > len(data):
                 break
             tag, _typ, _n, value = struct.unpack(e + "HHII", data[at:at + 12])
+            out.append(Field(base + at + 2, 2, order))       # the value type
             out.append(Field(base + at + 4, 4, order))       # the value count
             out.append(Field(base + at + 8, 4, order))       # the value or its offset
             if tag in (0x8769, 0x8825, 0xA005):              # EXIF, GPS, interoperability IFDs
