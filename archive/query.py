@@ -70,7 +70,7 @@ FIELD_NAMES = TEXT_FIELDS + ("taken", "article", "is", "has")
 IS_FLAGS = ("licensed", "unlicensed", "cleared", "flagged", "matched", "missing")
 # Fields for ``has:`` (present and not empty).
 HAS_FIELDS = ("gps", "caption", "creator", "credit", "keywords", "city", "country",
-              "licence", "thumbnail", "headline", "title", "instructions", "taken")
+              "licence", "thumbnail", "headline", "title", "instructions", "taken", "warnings")
 
 _KEYWORDS = ("OR", "AND")
 _DATE_HELP = "use YYYY, YYYY-MM, YYYY-MM-DD or a range A..B"
@@ -457,7 +457,7 @@ _HAS_WORDS = {
     "credit": "a credit", "keywords": "keywords", "city": "a city",
     "country": "a country", "licence": "a licence", "thumbnail": "a thumbnail",
     "headline": "a headline", "title": "a title", "instructions": "instructions",
-    "taken": "a capture date",
+    "taken": "a capture date", "warnings": "warnings (a damaged file, a thumbnail that failed)",
 }
 
 _FIELD_WORDS = {   # name -> format for the value

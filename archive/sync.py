@@ -48,8 +48,10 @@ class SyncReport:
     # files in the folders that are not photos we read, by extension ("RW2": 4,
     # "no extension": 1); sidecars and hidden files are not counted
     skipped: dict[str, int] = field(default_factory=dict)
-    # what decoders said about a file while making its thumbnail (Pillow's
-    # warnings, libtiff's messages): (path, message)
+    # what is wrong with a file that was still added, (path, message): what the
+    # reader found (a damaged IFD, a bad CRC, data cut short), a thumbnail that could
+    # not be made ("thumbnail: ..."), what the decoders said while making it (Pillow's
+    # warnings, libtiff's messages).  Each photo keeps its own in ``warnings`` too.
     warnings: list[tuple[str, str]] = field(default_factory=list)
     # edits saved in the archive whose sidecar still cannot be written (archive.writeback.Unwritten)
     unwritten: list = field(default_factory=list)
@@ -83,8 +85,11 @@ def _read_file(item: tuple[str, bool]):
 
     try:
         meta = read_metadata(path).to_dict()
-        if not meta.get("width") and any("truncated" in w for w in meta.get("warnings", ())):
-            return path, None, None, None, "no image data: the file is truncated"
+        damage = next((w for w in meta.get("warnings", ()) if "truncated" in w), None)
+        if not meta.get("width") and damage:
+            # not even a pixel size: nothing of the picture can be shown; the reader's
+            # own words say what is wrong
+            return path, None, None, None, f"no image data: {damage}"
         record = dict(meta)
         record["gps"] = ({"lat": meta["gps_lat"], "lon": meta["gps_lon"], "alt": meta["gps_alt"]}
                          if meta.get("gps_lat") is not None else None)
@@ -306,6 +311,7 @@ def _sync_now(archive, roots, single_files, *, full, thumbnails, progress, cance
                                                     derive_fn=derive, content_hash=digest, fingerprint=fp)
                     report.conflicts.extend((row[0], path, f) for f in conflicts)
                     report.updated += 1
+                report.warnings.extend((path, message) for message in meta.get("warnings") or ())
                 batch.done_one()
             batch.commit()
             progress(done, total, "reading metadata")
@@ -330,6 +336,8 @@ def _sync_now(archive, roots, single_files, *, full, thumbnails, progress, cance
     if thumbnails:
         report.thumbnails = make_missing_thumbnails(archive, progress=progress, cancel=cancel,
                                                     processes=processes)
+        report.warnings.extend((f["path"], THUMBNAIL_FAILED + f["reason"])
+                               for f in report.thumbnails.get("failed", ()))
         report.warnings.extend((w["path"], w["message"])
                                for w in report.thumbnails.get("file_warnings", ()))
     return report
@@ -397,17 +405,43 @@ def _raise_for_storage(archive, exc: BaseException) -> None:
                            "everything before it is kept; free space and run the import again") from None
 
 
+THUMBNAIL_FAILED = "thumbnail: "     # before the reason, in the report and on the photo
+
+
 def make_missing_thumbnails(archive, *, progress=None, cancel=None, processes=None) -> dict:
-    """Thumbnails for every present photo that has none for its current content."""
+    """Thumbnails for every present photo that has none for its current content.
+
+    What went wrong with a photo's thumbnail (it could not be made, the decoder
+    complained) goes on the photo as warnings, so ``show`` lists it and
+    ``has:warnings`` finds it, not only into this run's report."""
+    from archive.jobs import Cancelled
     from archive.thumbnails import make_thumbnails
 
     items = store.thumbnail_items(archive.conn)
+    result = None
     try:
         result = make_thumbnails(str(archive.thumbs_path), items, processes=processes,
                                  progress=progress, cancel=cancel)
+    except Cancelled as exc:
+        result = getattr(exc, "report", None)       # what was done before the cancel
+        raise
     finally:
         _record_thumbnails(archive, items)
+        if result is not None:
+            _record_thumbnail_warnings(archive, result)
     return result.to_dict() if hasattr(result, "to_dict") else dict(vars(result))
+
+
+def _record_thumbnail_warnings(archive, result) -> None:
+    """Each photo this run worked on gets its thumbnail warnings (none: cleared)."""
+    found: dict[int, list[str]] = {pid: [] for pid in getattr(result, "made_ids", ())}
+    for failure in result.failed:
+        found.setdefault(failure.photo_id, []).append(THUMBNAIL_FAILED + failure.reason)
+    for said in result.file_warnings:
+        found.setdefault(said.photo_id, []).append(said.message)
+    if found:
+        with transaction(archive.conn):
+            store.set_later_warnings(archive.conn, found)
 
 
 def _record_thumbnails(archive, items) -> None:

@@ -545,6 +545,7 @@ class ThumbnailReport:
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
     file_warnings: list[ThumbnailWarning] = field(default_factory=list)
+    made_ids: list[int] = field(default_factory=list)     # the photos whose thumbnail this run made
 
     def to_dict(self) -> dict:
         """Plain values for --json output."""
@@ -599,6 +600,7 @@ def make_thumbnails(thumbs_db_path, items: Iterable[Item], *, processes: int | N
                     _, photo_id, path, digest, jpeg, width, height, *said = outcome
                     pending.append((photo_id, digest, width, height, jpeg))
                     report.made += 1
+                    report.made_ids.append(photo_id)
                     if len(pending) >= BATCH_ROWS:
                         flush()
                 else:

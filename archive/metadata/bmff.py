@@ -11,6 +11,7 @@ decoder would load the whole image.
 from __future__ import annotations
 
 import struct
+from typing import Optional
 
 from .blocks import MAX_BLOCK, Blocks, ExifBlock, Truncated
 from .source import Source
@@ -20,8 +21,13 @@ _CANON_UUID = bytes.fromhex("85c0b687820f11e08111f4ce462b6a48")
 _XMP_UUID = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")
 
 
-def _boxes(src: Source, start: int, end: int):
-    """(type, payload_start, payload_end) of the boxes between start and end."""
+def _boxes(src: Source, start: int, end: int, warnings: Optional[list] = None, fmt: str = "HEIC"):
+    """(type, payload_start, payload_end) of the boxes between start and end.
+
+    A box whose size runs past its parent (or the file) is cut there, and one
+    whose size is smaller than its own header ends the walk: both are damage
+    (a file cut short, a size field overwritten), said in ``warnings`` when given.
+    """
     pos = start
     while pos + 8 <= end:
         hdr = src.read(pos, 16)
@@ -29,6 +35,7 @@ def _boxes(src: Source, start: int, end: int):
             return
         size = int.from_bytes(hdr[:4], "big")
         btype = hdr[4:8]
+        name = btype.decode("latin-1")
         hlen = 8
         if size == 1:
             if len(hdr) < 16:
@@ -38,7 +45,13 @@ def _boxes(src: Source, start: int, end: int):
         elif size == 0:
             size = end - pos
         if size < hlen:
+            if warnings is not None:
+                warnings.append(f"{fmt}: box {name!r} at byte {pos} has an impossible size ({size}); "
+                                "the rest of its parent is not read")
             return
+        if pos + size > end and warnings is not None:
+            warnings.append(f"{fmt}: box {name!r} at byte {pos} claims {size} bytes, past the end of "
+                            f"{'the file' if end == src.size else 'its parent box'}; truncated or damaged")
         yield btype, pos + hlen, min(pos + size, end)
         pos += size
 
@@ -46,13 +59,13 @@ def _boxes(src: Source, start: int, end: int):
 def scan_bmff(src: Source, fmt: str) -> Blocks:
     blocks = Blocks(fmt)
     found_meta = False
-    for btype, start, end in _boxes(src, 0, src.size):
+    for btype, start, end in _boxes(src, 0, src.size, blocks.warnings, blocks.format):
         if btype == b"meta":
             found_meta = True
             _heif_meta(src, blocks, start + 4, end)   # full box: skip version/flags
         elif btype == b"moov":
             found_meta = True
-            for ctype, cstart, cend in _boxes(src, start, end):
+            for ctype, cstart, cend in _boxes(src, start, end, blocks.warnings, blocks.format):
                 if ctype == b"uuid" and src.read(cstart, 16) == _CANON_UUID:
                     _cr3_canon(src, blocks, cstart + 16, cend)
         elif btype == b"uuid" and end - start <= MAX_BLOCK and src.read(start, 16) == _XMP_UUID:
@@ -64,12 +77,12 @@ def scan_bmff(src: Source, fmt: str) -> Blocks:
 
 def _cr3_canon(src: Source, blocks: Blocks, start: int, end: int) -> None:
     kinds = {b"CMT1": "ifd0", b"CMT2": "exif", b"CMT4": "gps"}
-    for ctype, cstart, cend in _boxes(src, start, end):
+    for ctype, cstart, cend in _boxes(src, start, end, blocks.warnings, blocks.format):
         kind = kinds.get(ctype)
         if kind and cend - cstart <= MAX_BLOCK:
             data = src.read(cstart, cend - cstart)
             blocks.exif.append(ExifBlock(Source("", data, len(data)), 0, kind))
-            if kind == "ifd0" and data[:4] in (b"II*\0", b"MM\0*"):
+            if kind == "ifd0" and data[:4] in (b"II*\0", b"MM\0*") and len(data) >= 8:
                 endian = tiff_endian(data)
                 sub = Source("", data, len(data))
                 ifd0 = Ifd(sub, 0, struct.unpack(endian + "I", data[4:8])[0], endian)
@@ -83,8 +96,13 @@ def _heif_meta(src: Source, blocks: Blocks, start: int, end: int) -> None:
     iloc = ipma = b""
     props: list[tuple[bytes, bytes]] = []
     idat = (0, 0)
-    for btype, bstart, bend in _boxes(src, start, end):
+    for btype, bstart, bend in _boxes(src, start, end, blocks.warnings, blocks.format):
         if bend - bstart > MAX_BLOCK and btype != b"idat":
+            continue
+        if btype in _FULL_BOX_MIN and bend - bstart < _FULL_BOX_MIN[btype]:
+            # too short for its own header (version, flags, first count): damage
+            blocks.warnings.append(f"{blocks.format}: {btype.decode('latin-1')!r} box at byte {bstart - 8} "
+                                   "is too short to read; ignored")
             continue
         if btype == b"pitm":
             d = src.read(bstart, bend - bstart)
@@ -94,19 +112,20 @@ def _heif_meta(src: Source, blocks: Blocks, start: int, end: int) -> None:
             p = 6 if d[0] == 0 else 8
             while p + 8 <= len(d):                  # the infe boxes, walked in memory
                 size = int.from_bytes(d[p:p + 4], "big")
-                if size < 8:
+                if size < 8 or p + size > len(d) or (d[p + 4:p + 8] == b"infe"
+                                                       and not _heif_infe(d[p + 8:p + size], items)):
+                    blocks.warnings.append(f"{blocks.format}: damaged item entry at byte {bstart + p}; "
+                                           "the items after it are not read")
                     break
-                if d[p + 4:p + 8] == b"infe":
-                    _heif_infe(d[p + 8:p + size], items)
                 p += size
         elif btype == b"iloc":
             iloc = src.read(bstart, bend - bstart)
         elif btype == b"idat":
             idat = (bstart, bend)
         elif btype == b"iprp":
-            for ptype, pstart, pend in _boxes(src, bstart, bend):
+            for ptype, pstart, pend in _boxes(src, bstart, bend, blocks.warnings, blocks.format):
                 if ptype == b"ipco":
-                    for qtype, qstart, qend in _boxes(src, pstart, pend):
+                    for qtype, qstart, qend in _boxes(src, pstart, pend, blocks.warnings, blocks.format):
                         props.append((qtype, src.read(qstart, min(qend - qstart, 16)) if qtype == b"ispe" else b""))
                 elif ptype == b"ipma":
                     ipma = src.read(pstart, pend - pstart)
@@ -135,10 +154,19 @@ def _heif_meta(src: Source, blocks: Blocks, start: int, end: int) -> None:
             blocks.xmp.append(_heif_item_data(src, locations[item_id], idat))
 
 
-def _heif_infe(d: bytes, items: dict) -> None:
+# The smallest payload of each full box we read: version and flags (4 bytes), then
+# the fields read before any length check (pitm's item id, iinf's entry count, iloc's
+# field sizes and item count, ipma's entry count).
+_FULL_BOX_MIN = {b"pitm": 6, b"iinf": 6, b"iloc": 8, b"ipma": 8}
+
+
+def _heif_infe(d: bytes, items: dict) -> bool:
+    """Note one item's type (and MIME type); False when the entry is too short to be one."""
+    if len(d) < 12:                 # version, flags, item id, protection index, item type
+        return False
     version = d[0]
     if version < 2:
-        return
+        return True                 # an old-style entry: no item type to read
     if version == 2:
         item_id = int.from_bytes(d[4:6], "big")
         p = 8
@@ -151,6 +179,7 @@ def _heif_infe(d: bytes, items: dict) -> None:
         _name, _, rest = d[p + 4:].partition(b"\0")
         content_type = rest.partition(b"\0")[0]
     items[item_id] = (itype, content_type)
+    return True
 
 
 _INT_FMT = {0: "", 2: "H", 4: "I", 8: "Q"}
@@ -194,6 +223,8 @@ def _heif_iloc(d: bytes, wanted: set[int]) -> dict:
 
 def _heif_ipma(d: bytes, item: int) -> list[int]:
     """The property indices associated with ``item``."""
+    if len(d) < 8:                  # version, flags, entry count
+        return []
     version, flags = d[0], int.from_bytes(d[1:4], "big")
     count = int.from_bytes(d[4:8], "big")
     id_size, wide = (2 if version < 1 else 4), flags & 1

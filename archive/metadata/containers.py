@@ -16,6 +16,7 @@ IPTC digest means the same thing to us as to exiftool.
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from typing import Optional
@@ -120,6 +121,9 @@ def _scan_jpeg(src: Source) -> Blocks:
         start, length = pos + 4, seg_len - 2
         if marker == 0xDA:
             seen_sos = True
+            if _cut_in_scan(src, start + length):
+                blocks.warnings.append("JPEG: the image data is cut short (the file ends inside the scan, "
+                                       "with no end-of-image marker); the file is truncated")
             break
         if start + length > size:
             blocks.warnings.append(f"JPEG: segment 0x{marker:02X} at byte {pos} runs past the end of the file")
@@ -166,6 +170,32 @@ def _scan_jpeg(src: Source) -> Blocks:
     return blocks
 
 
+JPEG_TAIL = 8 * 1024
+# 0xFF followed by what cannot be inside a JPEG's scans (where it is a stuffed zero, a
+# restart marker, a fill byte, or a table or scan header between progressive scans).
+_NOT_IN_SCAN = re.compile(rb"\xff[^\x00\xd0-\xd7\xc4\xda\xdb\xdd\xfe\xff]")
+
+
+def _cut_in_scan(src: Source, scan: int) -> bool:
+    """Whether the file ends inside the entropy-coded data that begins at ``scan``.
+
+    Only the last JPEG_TAIL bytes are read.  A whole JPEG ends with the EOI marker
+    (FF D9), perhaps followed by a trailer (padding, a maker's data, a phone's
+    video).  A JPEG cut mid-scan ends in scan data, which has a telltale
+    grammar: every FF in it is a stuffed FF 00, a restart marker or (between
+    progressive scans) a table.  A trailer of video or text breaks that grammar
+    within a few hundred bytes, and zero padding has no FF 00 at all, so neither
+    is taken for a cut.
+    """
+    start = max(scan, src.size - JPEG_TAIL)
+    tail = src.read(start, src.size - start)
+    if len(tail) < 2:
+        return scan >= src.size             # nothing after the scan header at all
+    if b"\xff\xd9" in tail or b"\xff\x00" not in tail:
+        return False
+    return _NOT_IN_SCAN.search(tail) is None
+
+
 def _jpeg_app1(blocks: Blocks, data: bytes, exif_data, ext_parts) -> Optional[bytearray]:
     idx = data.find(b"Exif\0", 0, 10)
     if 0 <= idx <= 4:
@@ -199,6 +229,14 @@ def _jpeg_app1(blocks: Blocks, data: bytes, exif_data, ext_parts) -> Optional[by
 
 
 def _scan_png(src: Source) -> Blocks:
+    """The chunks of a PNG, with a warning for each one that is damaged.
+
+    A chunk's CRC is checked where that costs no reading: every chunk in the
+    head (all of a small PNG, the metadata chunks of most), and each chunk whose
+    data is read anyway.  A bad CRC says the bytes changed after they were
+    written; Pillow does not check IDAT's, so without this a damaged picture
+    would go in without a word.
+    """
     blocks = Blocks("PNG")
     pos = 8
     while True:
@@ -211,6 +249,18 @@ def _scan_png(src: Source) -> Blocks:
         length = int.from_bytes(hdr[:4], "big")
         ctype = hdr[4:8]
         start = pos + 8
+        name = ctype.decode("latin-1")
+        if not _is_fourcc(ctype):
+            blocks.warnings.append(f"PNG: damaged chunk header at byte {pos}; the rest of the file is not read")
+            break
+        if start + length + 4 > src.size:
+            blocks.warnings.append(f"PNG: {name} chunk at byte {pos} runs past the end of the file; "
+                                   "the file is truncated or damaged")
+            if ctype != b"IHDR":
+                break
+        elif start + length + 4 <= len(src.head) or ctype in _PNG_READ:
+            if length <= MAX_BLOCK and not _png_crc_ok(src, ctype, start, length):
+                blocks.warnings.append(f"PNG: {name} chunk at byte {pos} has a bad CRC; the file is damaged")
         if ctype == b"IHDR":
             ihdr = src.read(start, 8)
             if len(ihdr) == 8:
@@ -231,6 +281,20 @@ def _scan_png(src: Source) -> Blocks:
             break
         pos = start + length + 4
     return blocks
+
+
+_PNG_READ = {b"IHDR", b"eXIf", b"iTXt", b"tEXt", b"zTXt"}     # chunks whose data we read
+
+
+def _is_fourcc(ctype: bytes) -> bool:
+    """PNG and RIFF chunk types are four ASCII letters (RIFF: digits and space too)."""
+    return len(ctype) == 4 and all(c == 0x20 or 0x30 <= c <= 0x39 or 0x41 <= c <= 0x5A or 0x61 <= c <= 0x7A
+                                   for c in ctype)
+
+
+def _png_crc_ok(src: Source, ctype: bytes, start: int, length: int) -> bool:
+    stored = src.read(start + length, 4)
+    return len(stored) == 4 and zlib.crc32(src.read(start, length), zlib.crc32(ctype)) == int.from_bytes(stored, "big")
 
 
 def _inflate(data: bytes) -> Optional[bytes]:
@@ -302,8 +366,17 @@ def _raw_profile(text: bytes) -> Optional[bytes]:
 
 
 def _scan_webp(src: Source) -> Blocks:
+    """The chunks of a WebP; the RIFF size and each chunk's size are checked against the
+    file, so a truncated or damaged one says so (libwebp would refuse it later)."""
     blocks = Blocks("WEBP")
-    riff_end = min(src.size, 8 + int.from_bytes(src.read(4, 4), "little"))
+    declared = 8 + int.from_bytes(src.read(4, 4), "little")
+    if declared > src.size:
+        blocks.warnings.append(f"WebP: the RIFF header says the file has {declared} bytes, it has "
+                               f"{src.size}; the file is truncated or damaged")
+    elif declared < src.size:
+        blocks.warnings.append(f"WebP: {src.size - declared} bytes after the end of the RIFF data "
+                               "(a bad RIFF size or something appended)")
+    riff_end = min(src.size, declared)
     pos = 12
     while pos + 8 <= riff_end:
         hdr = src.read(pos, 8)
@@ -311,6 +384,12 @@ def _scan_webp(src: Source) -> Blocks:
             break
         ctype, length = hdr[:4], int.from_bytes(hdr[4:], "little")
         start = pos + 8
+        if not _is_fourcc(ctype):
+            blocks.warnings.append(f"WebP: damaged chunk header at byte {pos}; the rest of the file is not read")
+            break
+        if start + length > riff_end:
+            blocks.warnings.append(f"WebP: {ctype.decode('latin-1')} chunk at byte {pos} runs past the end "
+                                   "of the file; the file is truncated or damaged")
         if ctype == b"VP8X":
             d = src.read(start, 10)
             if len(d) == 10:

@@ -71,10 +71,12 @@ def read_exif(blocks: list[ExifBlock], warnings: list[str]) -> ExifFacts:
     facts = ExifFacts()
     tags: dict = {}
     for block in blocks:
+        damage: list[str] = []
         try:
-            _dump(block, tags)
+            _dump(block, tags, damage)
         except Exception as exc:  # exifread on damaged data: keep what was read
-            warnings.append(f"EXIF: damaged block ({type(exc).__name__}: {exc}); partly read")
+            damage.append(f"EXIF: damaged block ({type(exc).__name__}: {exc}); partly read")
+        warnings.extend(w for w in damage if w not in warnings)
     if not tags:
         return facts
 
@@ -130,6 +132,12 @@ _FAST.update({5: (8, "II", FieldType(5)), 10: (8, "ii", FieldType(10))})
 _FAST[2] = (1, "", FieldType(2))
 
 
+_IFD_NAMES = {"Image": "IFD0", "EXIF": "ExifIFD", "GPS": "GPS"}
+_TYPE_BYTES = {1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4}
+MAX_VALUE = 1 << 20         # bytes: the largest value of a tag we use (a caption, a name, a date)
+_MAX_BAD_ENTRIES = 10       # entries of no TIFF type before a directory counts as garbage
+
+
 class _NeededTags(ExifHeader):
     """exifread's ExifHeader, decoding only the tags in _WANTED.
 
@@ -143,11 +151,19 @@ class _NeededTags(ExifHeader):
     ``dump_ifd``.
     """
 
+    # What was wrong with the directories read (exiftool's wording where it has one).
+    damage: list
+
     def dump_ifd(self, ifd, ifd_name, tag_dict=None, relative=0, stop_tag=DEFAULT_STOP_TAG):
         wanted = _WANTED.get(ifd_name)
         if wanted is None or not hasattr(self, "_process_tag"):
             return super().dump_ifd(ifd, ifd_name, tag_dict, relative, stop_tag)
         tag_dict = EXIF_TAGS if tag_dict is None else tag_dict
+        label = _IFD_NAMES.get(ifd_name, ifd_name)
+        if not isinstance(ifd, int) or ifd < 0:
+            # a pointer typed SLONG and negative, or a ratio: no place in the data
+            self.damage.append(f"EXIF: bad {label} directory (at offset {ifd}); ignored")
+            return
         fh = self.file_handle
         fh.seek(self.offset + ifd)
         head = fh.read(2)
@@ -156,9 +172,34 @@ class _NeededTags(ExifHeader):
         fmt = "<" if self.endian == "I" else ">"
         count = struct.unpack(fmt + "H", head)[0]
         table = fh.read(12 * count)
-        table = table[: len(table) - len(table) % 12]
+        if len(table) < 12 * count:
+            # A directory that runs past the end of its data is not a directory: an IFD
+            # "of 65,535 entries" read as far as the data goes turns whatever follows
+            # (values, a thumbnail, maker notes) into tags, a caption of garbage among
+            # them.  exiftool ignores such a directory ("Bad IFD0 directory"), so do we.
+            self.damage.append(f"EXIF: bad {label} directory (it claims {count} entries, the data holds "
+                               f"{len(table) // 12}); ignored")
+            return
+        bad = 0
         for i, (tag, typ, n, inline) in enumerate(struct.iter_unpack(fmt + "HHI4s", table)):
+            if not 1 <= typ <= 13:
+                bad += 1        # no TIFF type: damage, not a tag (exiftool: "Bad format")
+                if bad > _MAX_BAD_ENTRIES:
+                    self.damage.append(f"EXIF: too many bad entries in {label}; the rest is ignored")
+                    return
+                continue
             if tag in wanted:
+                if typ in (11, 12):
+                    # No tag we read is ever a float; exifread fails on a float value cut
+                    # short (an IndexError that would cost the rest of the block).
+                    self.damage.append(f"EXIF: {label} tag 0x{tag:04X} has a float type; ignored")
+                    continue
+                if n * _TYPE_BYTES[typ] > MAX_VALUE:
+                    # A count no camera writes: a damaged entry.  exifread would read the
+                    # value as far as the data goes, the whole of a 500 MB TIFF scan.
+                    self.damage.append(f"EXIF: {label} tag 0x{tag:04X} claims {n * _TYPE_BYTES[typ]} bytes; "
+                                       "ignored")
+                    continue
                 entry = tag_dict.get(tag)
                 name = entry[0] if entry else "Tag 0x%04X" % tag
                 pos = ifd + 2 + 12 * i
@@ -168,7 +209,7 @@ class _NeededTags(ExifHeader):
     def _fast_tag(self, fmt, ifd_name, tag_entry, pos, tag, tag_name, typ, count, inline, stop_tag) -> bool:
         """exifread's _process_tag for a well-formed entry; False if it must do it itself."""
         known = _FAST.get(typ)
-        if known is None or count >= 1000:
+        if known is None or (count >= 1000 and typ != 2):
             return False
         size, code, field_type = known
         length = count * size
@@ -196,7 +237,7 @@ class _NeededTags(ExifHeader):
         return True
 
 
-def _dump(block: ExifBlock, tags: dict) -> None:
+def _dump(block: ExifBlock, tags: dict, damage: list[str]) -> None:
     src = block.source
     if block.base == 0 and len(src.head) >= src.size:
         fh = io.BytesIO(src.head)       # in memory: C-speed seeks and reads
@@ -204,10 +245,12 @@ def _dump(block: ExifBlock, tags: dict) -> None:
         fh = src.view(block.base)       # a large TIFF: read past the head on demand
     header = fh.read(8)
     if len(header) < 8 or header[:2] not in (b"II", b"MM"):
-        raise ValueError("no TIFF header")
+        damage.append("EXIF: the block does not start with a TIFF header; ignored")
+        return
     endian = "I" if header[:2] == b"II" else "M"
     first = struct.unpack(("<" if endian == "I" else ">") + "I", header[4:8])[0]
     hdr = _NeededTags(fh, endian, 0, 0, False, False, False, True)
+    hdr.damage = damage
     if block.kind == "exif":
         hdr.dump_ifd(first, "EXIF")
     elif block.kind == "gps":

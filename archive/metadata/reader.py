@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+import struct
 from pathlib import Path
 from typing import Optional
 
@@ -95,7 +96,8 @@ def _read(p: Path, src: Source) -> PhotoMetadata:
         raise UnreadableFile(p, f"not a photo we can read: the file is {exc}") from None
     except Truncated as exc:
         raise UnreadableFile(p, str(exc)) from None
-    except (IndexError, ValueError, OverflowError) as exc:  # a wrapper too damaged to walk
+    except (IndexError, ValueError, OverflowError, struct.error) as exc:  # a wrapper too damaged to walk
+        # (a last resort: tests/archive/test_reader_fuzz.py checks it is never needed)
         raise UnreadableFile(p, f"damaged {p.suffix.lstrip('.').upper() or 'image'} structure ({exc})") from None
     warnings = blocks.warnings
     exif = read_exif(blocks.exif, warnings)

@@ -64,12 +64,12 @@ class Ifd:
         off = struct.unpack(self.endian + ("Q" if self.big else "I"), inline)[0]
         return self.src.read(self.base + off, length)
 
-    def ints(self, tag: int) -> list[int]:
+    def ints(self, tag: int, limit: int = 4096) -> list[int]:
         e = self.entries.get(tag)
         if e is None:
             return []
         typ = e[0]
-        data = self.raw(tag, limit=4096)
+        data = self.raw(tag, limit=limit)
         if not data:
             return []
         fmt = {1: "B", 3: "H", 4: "I", 13: "I", 8: "h", 9: "i", 16: "Q", 17: "q", 18: "Q"}.get(typ)
@@ -103,7 +103,9 @@ def scan_tiff(src: Source, ext: str) -> Blocks:
         ifd0_off = struct.unpack(endian + "Q", header[8:16])[0]
         first = 16
     else:
-        if header[8:10] == b"CR" and header[10] == 2:
+        if len(header) < 8:
+            raise Truncated("truncated TIFF: the file ends inside its header")
+        if header[8:11] == b"CR\x02":
             fmt = "CR2"
         ifd0_off = struct.unpack(endian + "I", header[4:8])[0]
         first = 8
@@ -135,7 +137,36 @@ def scan_tiff(src: Source, ext: str) -> Blocks:
         blocks.pixel_size_from_exif = True
     else:
         blocks.width, blocks.height = _tiff_pixel_size(src, ifd0, endian)
+    missing = _image_data_missing(src, ifd0)
+    if missing:
+        blocks.warnings.append(f"TIFF: the image data runs {missing} bytes past the end of the file; "
+                               "the file is truncated")
     return blocks
+
+
+_DATA_ARRAY_LIMIT = 64 * 1024       # offsets of 16,384 strips: more is not read
+
+
+def _image_data_missing(src: Source, ifd0: Ifd) -> int:
+    """How far IFD0's strips (or tiles) reach past the end of the file; 0 when whole.
+
+    A TIFF cut short keeps its header and IFD0 (written first by most writers),
+    so its metadata reads well and only the pixels are gone: the offsets and
+    byte counts of the image data say so without reading it.
+    """
+    for offsets_tag, counts_tag in ((273, 279), (324, 325)):
+        offsets = _ints(ifd0, offsets_tag)
+        counts = _ints(ifd0, counts_tag)
+        if offsets and len(offsets) == len(counts):
+            return max(0, max(o + c for o, c in zip(offsets, counts)) - src.size)
+    return 0
+
+
+def _ints(ifd: Ifd, tag: int) -> list[int]:
+    e = ifd.entries.get(tag)
+    if e is None or _TYPE_SIZE.get(e[0], 1) * e[1] > _DATA_ARRAY_LIMIT:
+        return []
+    return ifd.ints(tag, limit=_DATA_ARRAY_LIMIT)
 
 
 def _tiff_pixel_size(src: Source, ifd0: Ifd, endian: str):

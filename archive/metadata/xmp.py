@@ -46,6 +46,10 @@ _RDF_NODES = {_RDF_DESC, _RDF_ALT} | _RDF_CONTAINERS
 # blank nodes refer to each other many times over cannot make us copy forever.
 MAX_NODE_REFS = 2000
 MAX_NODE_DEPTH = 8
+# Elements nested deeper than this hold no value we read (real packets nest a dozen
+# levels at most: a structure in a list in a description): a packet of 1,000 nested
+# elements, 25 KB in a JPEG segment, must not exhaust the stack of a recursive reader.
+MAX_VALUE_DEPTH = 40
 
 # The namespaces whose properties we use; everything else (Camera Raw
 # settings, xmpMM history, vendor schemas) is skipped while collecting.
@@ -142,7 +146,8 @@ def _resolve_node_ids(rdf: Element) -> set[str]:
     if not referenced:
         return referenced
     # Copies come from the nodes as written, not as expanded so far.
-    pristine = {nid: deepcopy(node) for nid, node in nodes.items() if nid in referenced}
+    pristine = {nid: deepcopy(node) for nid, node in nodes.items()
+                if nid in referenced and not _deeper_than(node, MAX_VALUE_DEPTH)}
     budget = MAX_NODE_REFS
     stack = [(node, 0) for node in rdf if node.get(_RDF_NODEID) not in referenced]
     while stack:
@@ -244,7 +249,18 @@ def _make_key(tag: str) -> str:
     return f"{prefix}:{local[:1].upper()}{local[1:]}"
 
 
-def _collect(node: Element, props: dict) -> None:
+def _deeper_than(el: Element, limit: int) -> bool:
+    """Whether elements nest more than ``limit`` levels below ``el`` (walked without recursion)."""
+    stack = [(el, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in node)
+    return False
+
+
+def _collect(node: Element, props: dict, depth: int = 0) -> None:
     """Properties of one rdf:Description (or typed node) into ``props``."""
     for name, value in node.attrib.items():
         key = _key(name)
@@ -253,10 +269,12 @@ def _collect(node: Element, props: dict) -> None:
     for child in node:
         key = _key(child.tag)
         if key:
-            props[key] = _value(child)
+            props[key] = _value(child, depth + 1)
 
 
-def _value(el: Element) -> Value:
+def _value(el: Element, depth: int = 0) -> Value:
+    if depth > MAX_VALUE_DEPTH:
+        return ""                   # nested past any real packet: no value (see MAX_VALUE_DEPTH)
     attrib = el.attrib
     if attrib:
         resource = attrib.get(_RDF_RESOURCE)
@@ -264,28 +282,28 @@ def _value(el: Element) -> Value:
             return resource
         if attrib.get(_RDF_PARSETYPE) == "Resource":
             struct: dict = {}
-            _collect(el, struct)
+            _collect(el, struct, depth + 1)
             return struct
     if len(el):
         first = el[0]
         tag = first.tag
         if tag in _RDF_CONTAINERS:
-            return [_value(li) for li in first if li.tag == _RDF_LI]
+            return [_value(li, depth + 2) for li in first if li.tag == _RDF_LI]
         if tag == _RDF_ALT:
             alt = LangAlt()
             for li in first:
                 if li.tag == _RDF_LI:
-                    alt.setdefault(li.get(XML_LANG, "x-default"), _text_of(_value(li)))
+                    alt.setdefault(li.get(XML_LANG, "x-default"), _text_of(_value(li, depth + 2)))
             return alt
         struct = {}
         if tag == _RDF_DESC:
-            _collect(first, struct)
+            _collect(first, struct, depth + 1)
         else:
-            _collect(el, struct)
+            _collect(el, struct, depth + 1)
         return struct
     if attrib and any(_key(k) for k in attrib):
         struct = {}
-        _collect(el, struct)
+        _collect(el, struct, depth + 1)
         return struct
     return el.text or ""
 

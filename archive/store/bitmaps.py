@@ -276,6 +276,8 @@ def _store(conn, key: str, gen: int, data) -> None:
         elif isinstance(data, dict):
             data = pack(data)
         conn.execute("INSERT OR REPLACE INTO bitmap_cache(key, generation, data) VALUES (?,?,?)", (key, gen, data))
+        if key == _KEY_COLUMNS:
+            _drop_old_columns(conn)
         if folder is not None:
             stem = _file_name(key)[:-4]
             for old in list(folder.glob(stem + "*.bin")):
@@ -286,6 +288,23 @@ def _store(conn, key: str, gen: int, data) -> None:
                         pass            # mapped by a process (Windows): removed another time
     except (sqlite3.Error, OSError):
         pass  # read-only or busy archive: still right, just not kept
+
+
+def _drop_old_columns(conn) -> None:
+    """Forget the per-photo arrays of an older flag layout (their row and file): the
+    current ones were just kept, and nothing will read those again."""
+    old = [r[0] for r in conn.execute("SELECT key FROM bitmap_cache WHERE (key = ? OR key LIKE 'columns:%') "
+                                      "AND key <> ?", (_OLD_COLUMN_KEYS, _KEY_COLUMNS))]
+    if not old:
+        return
+    conn.executemany("DELETE FROM bitmap_cache WHERE key = ?", [(k,) for k in old])
+    folder = _sidecar_dir(conn)
+    for key in old if folder is not None and folder.is_dir() else ():
+        for path in folder.glob(_file_name(key)[:-4] + "*.bin"):
+            try:
+                path.unlink()
+            except OSError:
+                pass            # mapped by a process (Windows): it goes another time
 
 
 # ---------------------------------------------------------------- keeping later
@@ -526,6 +545,9 @@ FLAG_SQL = {
     "rules:warning": "p.rule_status = 'warning'",
     "rules:ok": "p.rule_status = 'ok'",
     "status:cleared": "p.clearance_status = 'cleared'",
+    # what the reader or the thumbnailer found wrong with the file (a damaged IFD, a bad
+    # CRC, image data cut short): a JSON list, '[]' when there is nothing
+    "warnings": "coalesce(p.warnings, '[]') <> '[]'",
 }
 FLAG_BIT = {name: 1 << i for i, name in enumerate(FLAG_SQL)}
 NO_DAY = -(1 << 31)
@@ -536,7 +558,10 @@ _COLUMNS_SQL = ("SELECT p.id, " + _DAY.format("p.taken_date", NO_DAY) + ", coale
                 + " FROM {}")
 _COLUMN_NAMES = ("present", "day", "folder", "flags", "cfrom", "cuntil", "month")
 NO_MONTH = -(1 << 31)
-_KEY_COLUMNS = "columns"
+# Named by the flags it holds: arrays kept by a version with other flags (an archive
+# prepared before has:warnings) are made again, not read with a bit that was never set.
+_KEY_COLUMNS = "columns:" + hashlib.blake2b(repr(tuple(FLAG_SQL.items())).encode(), digest_size=4).hexdigest()
+_OLD_COLUMN_KEYS = "columns"        # keys of older layouts, dropped when the new one is kept
 
 
 class Columns:

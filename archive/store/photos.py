@@ -126,12 +126,17 @@ def refresh_photo(conn, photo_id: int, *, stat: tuple, meta: dict, derive_fn,
     Returns the conflicts recorded: field -> what the file says now, for every
     edited field whose working value differs from the file's new value.
     """
-    old = conn.execute("SELECT sort_key, edited, conflicts FROM photos WHERE id=?",
-                       (photo_id,)).fetchone()
+    old = conn.execute("SELECT sort_key, edited, conflicts, content_hash, warnings, embedded FROM photos "
+                       "WHERE id=?", (photo_id,)).fetchone()
     old_sort_key, edited, conflicts = old[0], set(json.loads(old[1])), json.loads(old[2])
     current = get_record(conn, photo_id)
     echoes = _echoes(meta, edited, current)
     row = _row_values(meta)
+    if content_hash is not None and content_hash == old[3]:
+        # Same pixels (a sidecar or the mtime changed): the thumbnail is not made again,
+        # so what making it found stays with the photo.
+        later = _later_warnings(old[4], json.loads(old[5] or "{}").get("warnings"))
+        row["warnings"] = json.dumps(_with_later(meta.get("warnings") or [], later), ensure_ascii=False)
     for fld in edited:
         if fld in echoes:
             own, changed = echoes[fld]
@@ -215,6 +220,41 @@ def _without_echoes(meta: dict, echoes: dict, current: dict) -> dict:
             else:
                 meta["origins"].pop(fld, None)
     return meta
+
+
+def _later_warnings(stored: str | None, from_reader) -> list[str]:
+    """The warnings found after the file was read (thumbnails): those not the reader's."""
+    reader = set(from_reader or [])
+    return [w for w in json.loads(stored or "[]") if w not in reader]
+
+
+def _with_later(reader: list[str], later: list[str]) -> list[str]:
+    return list(reader) + [w for w in later if w not in reader]
+
+
+def set_later_warnings(conn, found: dict[int, list[str]]) -> int:
+    """Put on each photo what was found about its file after it was read.
+
+    A photo's ``warnings`` are the reader's (also kept in ``embedded``) followed by
+    the later ones: a thumbnail that could not be made, what the image decoder said
+    while making it.  ``found`` maps a photo id to the later warnings of the run just
+    done, replacing those of earlier runs (an empty list clears them: the thumbnail
+    was made cleanly this time).  Only rows that change are written, so the search
+    arrays are patched for those photos alone.  Returns how many changed.
+    """
+    ids = list(found)
+    changed = []
+    for i in range(0, len(ids), 900):
+        chunk = ids[i:i + 900]
+        rows = conn.execute("SELECT id, warnings, json_extract(embedded, '$.warnings') FROM photos "
+                            f"WHERE id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        for photo_id, stored, reader_json in rows:
+            reader = json.loads(reader_json or "[]")
+            new = _with_later(reader, found[photo_id])
+            if new != json.loads(stored or "[]"):
+                changed.append((json.dumps(new, ensure_ascii=False), photo_id))
+    conn.executemany("UPDATE photos SET warnings = ? WHERE id = ?", changed)
+    return len(changed)
 
 
 def update_photo(conn, photo_id: int, values: dict) -> None:

@@ -182,6 +182,8 @@ def _print_record(record: dict) -> None:
         w = record["writeback"]
         lines.append(f"  {'sidecar':<13} not yet written: {', '.join(w['fields'])}"
                      + (f" ({w['error']})" if w.get("error") else ""))
+    for message in record.get("warnings") or []:        # a damaged file, a thumbnail that failed
+        lines.append(f"  {'warning':<13} {printable(message)}")
     print("\n".join(lines))
 
 

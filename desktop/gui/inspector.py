@@ -391,7 +391,11 @@ class SinglePhotoView(QWidget):
             file_tree.addTopLevelItem(item)
             counts["File"] += 1
         for warning in record.get("warnings") or []:
-            item = QTreeWidgetItem(["Warning", str(warning), "reader"])
+            # what the reader or the image decoder found wrong with the file, or why no
+            # thumbnail could be made ("thumbnail: ...")
+            found_by = "thumbnail" if str(warning).startswith("thumbnail: ") else "file"
+            item = QTreeWidgetItem(["Warning", str(warning), found_by])
+            item.setToolTip(1, str(warning))
             file_tree.addTopLevelItem(item)
             counts["File"] += 1
         for i, name in enumerate(TABS):

@@ -359,6 +359,10 @@ class MainWindow(QMainWindow):
         skipped = data.get("skipped")
         if isinstance(skipped, dict) and skipped.get("total"):
             summary += f" Skipped {skipped['total']:,} files that are not photos (File → Last import report)."
+        damaged = {w.get("path") for w in data.get("warnings") or [] if isinstance(w, dict)}
+        if damaged:
+            summary += (f" {len(damaged):,} photo{'s' if len(damaged) != 1 else ''} went in with warnings "
+                        "(File → Last import report; search has:warnings).")
         self.statusBar().showMessage(f"{what} done. {summary}", 15000)
         self._show_centre()
         QTimer.singleShot(0, self._check_if_stale)

@@ -20,7 +20,7 @@ from archive.errors import PictureDeskError, QueryError
 FIELDS = ("by:", "place:", "city:", "country:", "credit:", "taken:", "article:", "is:", "has:",
           "agency:", "licence:", "rules:", "clearance:", "folder:",
           "is:cleared", "is:flagged", "is:licensed", "is:unlicensed", "is:matched", "is:missing",
-          "has:gps", "has:caption", "-has:caption", "has:credit")
+          "has:gps", "has:caption", "-has:caption", "has:credit", "has:warnings")
 PREFIX = {"creator": "by:", "place": "place:", "agency": "agency:"}
 DEBOUNCE_MS = 200
 RECENT = 20

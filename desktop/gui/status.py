@@ -10,6 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar,
                                QPushButton, QSizePolicy, QVBoxLayout, QWidget)
 
+from archive.sync import THUMBNAIL_FAILED
 from desktop.gui.theme import icon
 
 
@@ -137,7 +138,18 @@ def report_lines(report: dict) -> list[str]:
     thumbs = report.get("thumbnails") or {}
     if thumbs.get("failed"):
         lines += _by_folder(thumbs["failed"], "No thumbnail could be made for:")
-    warnings = list(report.get("warnings") or []) + list(thumbs.get("file_warnings") or [])
+    # The report's warnings already hold the thumbnails' (an import or sync puts them
+    # there); a thumbnails-only report has them under "thumbnails" alone.  Each is
+    # listed once, and a failed thumbnail only under its own heading above.
+    failed_thumbs = {_pair(f) for f in thumbs.get("failed") or []}
+    warnings, seen = [], set()
+    for item in list(report.get("warnings") or []) + list(thumbs.get("file_warnings") or []):
+        path, message = _pair(item)
+        key = (path, message)
+        if key in seen or (path, message.removeprefix(THUMBNAIL_FAILED)) in failed_thumbs:
+            continue
+        seen.add(key)
+        warnings.append(key)
     if warnings:
         lines += _by_folder(warnings, "Warnings (the photos were read):")
     return lines

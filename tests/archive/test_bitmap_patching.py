@@ -11,7 +11,7 @@ import archive.store.search as search_module
 from archive.demo.build import demo_specs
 from archive.demo.photos import write_photo
 from archive.edit import edit_photo
-from archive.store.bitmaps import forget_memory, generation, keep_now, prune_changes
+from archive.store.bitmaps import _KEY_COLUMNS, forget_memory, generation, keep_now, prune_changes
 from archive.store.search import search
 from archive.sync import import_paths
 
@@ -82,7 +82,7 @@ def test_patched_bitmaps_survive_in_the_archive_for_the_next_process(demo, monke
     stored = {k: g for k, g in demo.conn.execute("SELECT key, generation FROM bitmap_cache")}
     # The facet pairs, the per-photo columns and the taken order (megabytes at a million
     # photos) are written by the keeper a moment later, not on the query's time ...
-    late = ("facet-pairs", "columns", "order:taken")
+    late = ("facet-pairs", _KEY_COLUMNS, "order:taken")
     assert all(stored.pop(key) < generation(demo.conn) for key in late)
     assert stored and set(stored.values()) == {generation(demo.conn)}
     # ... and then a new process finds everything current and patches nothing.

@@ -8,7 +8,7 @@ import pytest
 
 import archive.store.search as search_module
 from archive.edit import edit_photo
-from archive.store.bitmaps import forget_memory
+from archive.store.bitmaps import _KEY_COLUMNS, forget_memory
 from archive.store.search import facets_of, prepare, search, window
 
 from .test_search_any_position import ON, QUERIES, template, varied  # noqa: F401
@@ -93,7 +93,7 @@ def test_an_import_into_a_big_archive_has_it_prepared_in_the_background(varied, 
     import_paths(varied, [folder], thumbnails=False)
     generation_after_import = max(r[0] for r in conn.execute("SELECT seq FROM changes WHERE photo_id = "
                                                              "(SELECT max(id) FROM photos)"))
-    wanted = {"columns", "order:taken", "order:imported", "order:name", "order:creator", "facet-pairs",
+    wanted = {_KEY_COLUMNS, "order:taken", "order:imported", "order:name", "order:creator", "facet-pairs",
               "fts-word-columns"}
     for _ in range(300):
         kept = dict(conn.execute("SELECT key, generation FROM bitmap_cache"))

@@ -6,9 +6,10 @@ import json
 import sqlite3
 
 from archive.demo.photos import PhotoSpec, write_photo
+from archive.store.bitmaps import _KEY_COLUMNS
 from tests.conftest import run_cli
 
-WANTED = {"columns", "order:taken", "order:imported", "order:name", "order:creator", "facet-pairs",
+WANTED = {_KEY_COLUMNS, "order:taken", "order:imported", "order:name", "order:creator", "facet-pairs",
           "fts-word-columns"}
 
 

@@ -137,6 +137,8 @@ def test_decoder_warnings_go_to_the_report_not_the_terminal(tmp_path, capfd, job
     assert ("planar.tif", "UserWarning: Metadata Warning, tag 284 had too many entries: 2, expected 1") in said
     assert not any(name == "fine.jpg" for name, _ in said)
     assert [Path(f["path"]).name for f in report["thumbnails"]["failed"]] == ["damaged.tif"]
+    failure = report["thumbnails"]["failed"][0]["reason"]
+    assert ("damaged.tif", "thumbnail: " + failure) in said     # listed by name, not only counted
     # nothing raw on the terminal: stderr holds only the progress lines
     assert "Using code" not in err and "Metadata Warning" not in err and "tempfile" not in err
 
@@ -146,6 +148,7 @@ def test_decoder_warnings_go_to_the_report_not_the_terminal(tmp_path, capfd, job
     sqlite3.connect(arch / "thumbs.db").execute("DELETE FROM thumbs").connection.commit()
     code, out, err = run(capfd, "--archive", arch, "sync", "--jobs", jobs)
     assert code == 0 and out == ""
-    assert "warnings: 2" in err
+    assert "warnings: 3" in err                  # the two decoders' messages and the thumbnail that failed
+    assert "  warning: " + str(root / "damaged.tif") + ": thumbnail: " in err
     assert "  warning: " + str(root / "planar.tif") + ": UserWarning: Metadata Warning" in err
     assert err.count("Using code not yet in table") == 1          # the report's line, not libtiff's
