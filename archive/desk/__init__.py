@@ -44,6 +44,9 @@ class Desk:
 
     def __init__(self, archive):
         self.archive = archive
+        # A window writes sidecars in a job of its own after each action (a batch
+        # edit of a thousand photos would hold the screen for seconds): it sets this.
+        self.defer_writes = False
         self._judge = Judge(archive)
         self._thumbs = None
 
@@ -275,6 +278,9 @@ class Desk:
     def _written(self, entry: HistoryEntry) -> HistoryEntry:
         """After an action commits: write its photos' sidecars (and any write an earlier
         process left undone); what could not be written is in ``entry.unwritten``."""
+        if self.defer_writes:
+            entry.unwritten = []             # queued in the action's transaction; the window's job writes them
+            return entry
         from archive.writeback import write_pending
 
         entry.unwritten = write_pending(self.conn, entry.photo_ids, leftovers=True)

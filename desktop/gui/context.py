@@ -31,6 +31,8 @@ class DeskContext(QObject):
     def __init__(self, desk=None, parent=None):
         super().__init__(parent)
         self.desk = desk
+        if desk is not None:
+            desk.defer_writes = True         # sidecars are written by a job (MainWindow.write_sidecars)
         self.on: _dt.date = _dt.date.today()
         self.selection: list[int] = []
         self.current: int = -1
@@ -42,6 +44,8 @@ class DeskContext(QObject):
 
     def set_desk(self, desk) -> None:
         old, self.desk = self.desk, desk
+        if desk is not None:
+            desk.defer_writes = True
         self.undo_stack.clear()
         self.selection, self.current = [], -1
         self.deskChanged.emit()

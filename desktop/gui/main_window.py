@@ -30,6 +30,7 @@ FALLBACK_KEYS = {QKeySequence.Preferences: "Ctrl+,", QKeySequence.Quit: "Ctrl+Q"
 
 DAILY_BACKUP_DELAY_MS = 20_000      # after start-up's own work
 DEFAULT_DAILY_BACKUPS = 7
+WRITEBACK_DELAY_MS = 300
 
 
 class MainWindow(QMainWindow):
@@ -62,6 +63,11 @@ class MainWindow(QMainWindow):
         self._stale_timer.setInterval(800)
         self._stale_timer.timeout.connect(self._check_if_stale)
         context.photosChanged.connect(self._photos_changed)
+        # Edits are in the archive at once; their sidecars follow in a job a moment later.
+        self._writeback_timer = QTimer(self)
+        self._writeback_timer.setSingleShot(True)
+        self._writeback_timer.setInterval(WRITEBACK_DELAY_MS)
+        self._writeback_timer.timeout.connect(self.write_sidecars)
         self._backup_timer = QTimer(self)
         self._backup_timer.setSingleShot(True)
         self._backup_timer.timeout.connect(self._daily_backup)
@@ -267,6 +273,7 @@ class MainWindow(QMainWindow):
         self._show_centre()
         QTimer.singleShot(0, self._check_if_stale)
         self._backup_timer.start(DAILY_BACKUP_DELAY_MS)
+        self._writeback_timer.start()              # what an earlier session left queued
 
     def _show_centre(self) -> None:
         empty = self.context.desk is None or (self.sheet.model.total == 0 and not self.context.query
@@ -295,6 +302,26 @@ class MainWindow(QMainWindow):
     def _photos_changed(self, _ids) -> None:
         if not self._closed:
             self._stale_timer.start()
+            self._writeback_timer.start()
+
+    def write_sidecars(self) -> Job | None:
+        """Write the queued sidecar writes (every edit queues its own in its transaction),
+        off the GUI thread; say which could not be written (they stay queued)."""
+        if self._closed or self.context.desk is None:
+            return None
+        if any(j.title == "Writing sidecars" for j in self.context.jobs.running()):
+            self._writeback_timer.start()          # after this one: edits made meanwhile
+            return None
+
+        def done(unwritten) -> None:
+            if unwritten:
+                first = unwritten[0]
+                more = f" and {len(unwritten) - 1:,} more" if len(unwritten) > 1 else ""
+                self.statusBar().showMessage(
+                    f"Not written to the sidecar {first.path}{more}: {first.reason}. The edits are saved in "
+                    "the archive and written at the next edit or rescan.", 20000)
+
+        return self.start_job("Writing sidecars", lambda d, progress, cancel: d.write_pending(), done)
 
     def _current_changed(self, pid: int) -> None:
         self.actions_by_name["preview"].setEnabled(pid is not None and pid >= 0)
@@ -531,7 +558,7 @@ class MainWindow(QMainWindow):
         from archive.desk import Desk
 
         try:
-            desk = Desk.open(folder, create=create, mapped=False)
+            desk = Desk.open(folder, create=create, mapped=False, write_back=False)   # a job writes them
         except PictureDeskError as exc:
             QMessageBox.warning(self, "Cannot open the archive", str(exc))
             return False
