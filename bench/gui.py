@@ -203,9 +203,23 @@ def main() -> None:
         return all(m._pages.get(n // 100) is not None for n in range(first, lastpos + 1))
 
     def until_real(timeout_ms: int = 5000) -> float:
+        """ms until the rows in view are real, the event loop idling meanwhile as a
+        window's does (a loop of processEvents would hold the interpreter and starve
+        the thread that reads the rows)."""
         t0 = time.perf_counter()
-        while not visible_real() and (time.perf_counter() - t0) * 1000 < timeout_ms:
-            app.processEvents(QEventLoop.AllEvents, 5)
+        loop = QEventLoop()
+
+        def check():
+            if visible_real() or (time.perf_counter() - t0) * 1000 > timeout_ms:
+                loop.quit()
+
+        poll = QTimer()
+        poll.setInterval(1)
+        poll.timeout.connect(check)
+        poll.start()
+        if not visible_real():
+            loop.exec()
+        poll.stop()
         app.processEvents()
         return (time.perf_counter() - t0) * 1000
 
