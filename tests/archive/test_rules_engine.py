@@ -1,17 +1,14 @@
-"""The engine: many photos give the same answers as one at a time, in one
-process or several, with progress and cancelling."""
+"""check_photo: the rules of a profile over one record, with its clearance judged
+from the licences and leases given, as the archive's check service judges it."""
 
 from __future__ import annotations
 
 import pickle
-import threading
 from datetime import date
 
-import pytest
-
-from archive.jobs import Cancelled
+from archive.clearance import clearance
 from archive.licence_model import Lease, Licence
-from archive.rules import Engine, Licensing, check_photo
+from archive.rules import check_photo
 
 ON = date(2022, 12, 19)
 
@@ -28,39 +25,28 @@ def records(n: int) -> list[dict]:
             for i in range(n)]
 
 
-LICENSING = Licensing([Licence(3, "The New York Times", valid_until="2023-12-31")], [Lease(1, 5, False)])
+LICENCES = [Licence(3, "The New York Times", valid_until="2023-12-31")]
+LEASES = [Lease(1, 5, False)]
 
 
-def test_check_many_equals_check_photo(guardian):
+def _leases(record):
+    return [lease for lease in LEASES if lease.photo_id == record["id"]]
+
+
+def test_the_clearance_is_judged_from_the_licences_given(guardian):
     recs = records(40)
-    engine = Engine(guardian, LICENSING)
-    got = list(engine.check_many(recs, ON))
-    assert [pid for pid, _ in got] == list(range(40))
-    for (pid, vs), r in zip(got, recs):
-        assert vs == check_photo(r, guardian, on=ON, clearance=LICENSING)
-    assert any(v.rule == "licence.restricted" for v in got[5][1])      # the deny lease
-    assert sum(bool(vs) for _, vs in got) > 20
-
-
-def test_two_processes_give_the_same_answers(guardian):
-    recs = records(60)
-    engine = Engine(guardian, LICENSING)
-    assert list(engine.check_many(recs, ON, processes=2, chunk=7)) == list(engine.check_many(recs, ON))
-
-
-def test_progress_and_cancel(guardian):
-    seen = []
-    engine = Engine(guardian)
-    list(engine.check_many(records(30), ON, chunk=10, progress=lambda d, t, m: seen.append(d)))
-    assert seen == [10, 20, 30]
-    flag = threading.Event()
-    flag.set()
-    with pytest.raises(Cancelled):
-        list(engine.check_many(records(30), ON, chunk=10, cancel=flag))
+    got = [check_photo(r, guardian, on=ON, licences=LICENCES, leases=_leases(r)) for r in recs]
+    assert any(v.rule == "licence.restricted" for v in got[5])          # the deny lease
+    assert sum(bool(vs) for vs in got) > 20
+    for r, vs in zip(recs, got):                 # the rules, then the clearance that reads them
+        rules = check_photo(r, guardian, on=ON)
+        judged = clearance(r, LICENCES, _leases(r), ON, profile=guardian, rule_violations=rules)
+        assert vs == rules + list(judged.violations)
+        assert check_photo(r, guardian, on=ON, clearance=judged) == vs
 
 
 def test_profile_pickles_without_compiled_helpers(guardian):
-    Engine(guardian).check(records(1)[0], ON)
+    check_photo(records(1)[0], guardian, on=ON)
     assert guardian._compiled
     copy = pickle.loads(pickle.dumps(guardian))
     assert copy._compiled == {} and copy.rules == guardian.rules

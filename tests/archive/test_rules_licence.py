@@ -17,7 +17,7 @@ import pytest
 
 from tests.archive.photo_records import factory
 from archive.licence_model import Lease, Licence
-from archive.rules import Licensing, check_photo, load_profile
+from archive.rules import check_photo, load_profile
 from archive.rules.profile import shipped_dir
 
 ON = date(2022, 12, 19)
@@ -34,8 +34,8 @@ REUTERS = dict(creator=["Gleb Garanich"], credit="REUTERS", source="Reuters",
 
 def licence_hits(record, licences=(NYT,), leases=(), on=ON, profile=None, uses=None):
     profile = profile or load_profile("guardian", search_dirs=[shipped_dir()])
-    lic = Licensing(list(licences), list(leases), uses)
-    return [v for v in check_photo(record, profile, on=on, clearance=lic) if v.rule.startswith("licence.")]
+    return [v for v in check_photo(record, profile, on=on, licences=licences, leases=leases, uses_in_period=uses)
+            if v.rule.startswith("licence.")]
 
 
 def only(vs, rule, severity="error"):
@@ -249,7 +249,7 @@ DESK_ON = {"grid_pa.jpg": date(2014, 6, 25), "grid_corbis.jpg": date(2015, 4, 2)
 @pytest.mark.parametrize("name", sorted(DESK))
 def test_desk_caption_for_a_licensed_real_photo_has_no_violation(guardian, name):
     r = real_record(name, **DESK[name])
-    vs = check_photo(r, guardian, on=DESK_ON[name], clearance=Licensing(DESK_LICENCES, []))
+    vs = check_photo(r, guardian, on=DESK_ON[name], licences=DESK_LICENCES)
     assert vs == []
 
 
@@ -261,7 +261,7 @@ def test_desk_caption_for_a_licensed_real_photo_has_no_violation(guardian, name)
 def test_agency_caption_as_sent_has_no_error(guardian, name, credit_line):
     # The agency's own caption: long and in wire style, but nothing in it is wrong.
     r = real_record(name, credit_line=credit_line)
-    vs = check_photo(r, guardian, on=DESK_ON[name], clearance=Licensing(DESK_LICENCES, []))
+    vs = check_photo(r, guardian, on=DESK_ON[name], licences=DESK_LICENCES)
     assert [v for v in vs if v.severity == "error"] == []
 
 

@@ -12,7 +12,7 @@ from datetime import date
 
 from archive.licence_model import Licence
 from archive.clearance import clearance
-from archive.rules import Engine, Licensing, check_photo, load_profile
+from archive.rules import check_photo, load_profile
 from archive.rules.base import Memo
 from archive.rules.profile import shipped_dir
 
@@ -54,11 +54,11 @@ LICENCES = [Licence(1, "The New York Times", valid_until="2023-12-31"), Licence(
 
 def test_a_warm_memo_gives_the_answers_of_a_fresh_profile():
     recs = records(300)
-    engine = Engine(fresh_profile(), Licensing(LICENCES))
-    warm = [engine.check(r, ON) for r in recs]
+    warm_profile = fresh_profile()
+    warm = [check_photo(r, warm_profile, on=ON, licences=LICENCES) for r in recs]
     assert sum(bool(vs) for vs in warm) > 100           # the records do break rules
     for r, got in zip(recs, warm):
-        assert got == check_photo(r, fresh_profile(), on=ON, clearance=Licensing(list(LICENCES)))
+        assert got == check_photo(r, fresh_profile(), on=ON, licences=LICENCES)
 
 
 def test_changed_licences_are_judged_again():
