@@ -8,8 +8,6 @@ never has to resolve a name at query time except the query's own.
 
 from __future__ import annotations
 
-import functools
-import os
 from dataclasses import dataclass, field
 
 from anyascii import anyascii
@@ -54,25 +52,19 @@ class Derived:
     taken_date: str | None = None
 
 
-_gazetteer = None
-_gazetteer_pid = None
-
-
 def gazetteer():
-    """This process's gazetteer (a forked worker opens its own connection)."""
-    global _gazetteer, _gazetteer_pid
-    if _gazetteer is None or _gazetteer_pid != os.getpid():
-        from archive.gazetteer import Gazetteer
+    """This process's gazetteer: the one the rules and the matcher use
+    (:func:`archive.gazetteer.default_gazetteer`; a forked worker gets its own)."""
+    from archive.gazetteer import default_gazetteer
 
-        _gazetteer = Gazetteer()
-        _gazetteer_pid = os.getpid()
-    return _gazetteer
+    return default_gazetteer()
 
 
-@functools.lru_cache(maxsize=4096)
 def _reverse(lat: float, lon: float):
-    """Reverse geocoding to about 100 m: a shoot's photos share their spot."""
-    return gazetteer().reverse(lat, lon)
+    """Reverse geocoding through the process's one cache of places (archive/place_lookup.py)."""
+    from archive.place_lookup import shared
+
+    return shared().reverse(lat, lon)
 
 
 def agency_of(record: dict) -> str | None:

@@ -10,6 +10,7 @@ coarse enough that a shoot's photos share one lookup.
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 
 ROUND_TO = 3        # decimals of a degree: ~110 m of latitude
@@ -41,3 +42,24 @@ class PlaceLookup:
 
     def reverse(self, lat: float, lon: float):
         return self._reverse(round(lat, ROUND_TO), round(lon, ROUND_TO))
+
+
+_SHARED: "PlaceLookup | None" = None
+_SHARED_LOCK = threading.Lock()
+
+
+def shared() -> "PlaceLookup":
+    """The process's one PlaceLookup, over its one gazetteer
+    (:func:`archive.gazetteer.default_gazetteer`): the search keys made at import,
+    the matcher and the rules all look places up here, through the same caches."""
+    global _SHARED
+    from archive.gazetteer import default_gazetteer
+
+    g = default_gazetteer()
+    got = _SHARED
+    if got is None or got.g is not g:
+        with _SHARED_LOCK:
+            if _SHARED is None or _SHARED.g is not g:
+                _SHARED = PlaceLookup(g)
+            got = _SHARED
+    return got

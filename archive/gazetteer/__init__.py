@@ -363,9 +363,10 @@ _DEFAULT_LOCK = threading.Lock()
 
 
 def default_gazetteer() -> Gazetteer:
-    """The process-wide gazetteer (cheap to call; follows $PICTUREDESK_GAZETTEER)."""
+    """The process's one gazetteer (cheap to call; follows $PICTUREDESK_GAZETTEER; a
+    forked worker opens its own, since a database connection is not shared across a fork)."""
     global _DEFAULT, _DEFAULT_KEY
-    key = os.environ.get(ENV_VAR)
+    key = (os.environ.get(ENV_VAR), os.getpid())
     if _DEFAULT is None or _DEFAULT_KEY != key:
         with _DEFAULT_LOCK:
             if _DEFAULT is None or _DEFAULT_KEY != key:

@@ -61,18 +61,11 @@ class ArticleMatch:
         return {"article_id": self.article_id, "pairs": [p.to_dict() for p in self.pairs]}
 
 
-_places: PlaceLookup | None = None
-
-
 def place_lookup() -> PlaceLookup:
-    """This process's cached gazetteer lookups."""
-    global _places
-    from archive.derive import gazetteer
+    """This process's cached gazetteer lookups: the one the rules use (archive/place_lookup.py)."""
+    from archive.place_lookup import shared
 
-    gaz = gazetteer()
-    if _places is None or _places.g is not gaz:
-        _places = PlaceLookup(gaz)
-    return _places
+    return shared()
 
 
 def parse_date(text: str | None) -> _dt.date | None:

@@ -109,16 +109,11 @@ def credit_parts(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 # ---------------------------------------------------------------- places
 
-_DEFAULT_GAZ = None
-
-
 def default_gazetteer() -> PlaceLookup:
-    global _DEFAULT_GAZ
-    if _DEFAULT_GAZ is None:
-        from archive.gazetteer import default_gazetteer as load
+    """The process's one PlaceLookup (archive/place_lookup.py), shared with search and matching."""
+    from archive.place_lookup import shared
 
-        _DEFAULT_GAZ = PlaceLookup(load())
-    return _DEFAULT_GAZ
+    return shared()
 
 
 def as_cached(gazetteer) -> PlaceLookup:
