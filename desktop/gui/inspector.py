@@ -398,6 +398,17 @@ class SinglePhotoView(QWidget):
             item.setToolTip(1, str(warning))
             file_tree.addTopLevelItem(item)
             counts["File"] += 1
+        pending = record.get("writeback")
+        if pending:
+            # Edits saved in the archive that the photo's sidecar does not hold yet.
+            text = "not yet written: " + ", ".join(pending.get("fields") or [])
+            if pending.get("error"):
+                text += f" ({pending['error']})"
+            item = QTreeWidgetItem(["Sidecar", text, "archive"])
+            item.setToolTip(1, text + "\nThe edits are saved in the archive; they are written to the sidecar "
+                                      "at the next edit or rescan.")
+            file_tree.addTopLevelItem(item)
+            counts["File"] += 1
         for i, name in enumerate(TABS):
             self.tabs.setTabText(i, f"{name} ({counts[name]})" if counts[name] else name)
 

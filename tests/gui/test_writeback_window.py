@@ -50,3 +50,10 @@ def test_a_sidecar_that_cannot_be_written_is_said_and_kept_queued(qtbot, window,
     qtbot.waitUntil(lambda: "Not written to the sidecar" in window.statusBar().currentMessage(), timeout=5000)
     assert [p["photo_id"] for p in desk.pending_writebacks()] == [pid]
     assert desk.record(pid)["headline"] == "Kept in the archive"
+    # The inspector says so on the photo, with the reason.
+    window.context.set_selection([pid], pid)
+    window.inspector.refresh()
+    tree = window.inspector.single.trees["File"]
+    rows = [(tree.topLevelItem(i).text(0), tree.topLevelItem(i).text(1)) for i in range(tree.topLevelItemCount())]
+    sidecar = [text for title, text in rows if title == "Sidecar"]
+    assert sidecar and "headline" in sidecar[0] and "the disk is full" in sidecar[0]
