@@ -1,0 +1,349 @@
+"""Writing caption and credit into the photo file itself, on explicit request only.
+
+Everything else Picture Desk writes goes to XMP sidecars (sidecar_write.py);
+this is the one place an original image file is changed, so it is careful:
+
+- Only JPEG, PNG and TIFF, the formats exiv2 (python-exiv2, the library
+  digiKam and gThumb write with) rewrites without re-encoding the picture.
+  HEIC, CR3 and camera raw files stay sidecar-only: a clear refusal, nothing
+  touched.
+- The work is done on a hidden copy in the same folder (``.NAME.embed-XXXX.EXT``,
+  so the rename is on one file system and a sync never imports it), flushed
+  to disk, checked, and only then renamed over the original (``os.replace``,
+  atomic).  A full disk, a read-only folder, a writer error or a failed check
+  leaves the original byte for byte as it was and no copy behind;
+  :class:`EmbedError` names the file and the reason.
+- The check: the picture's bytes (JPEG scan data from SOS on, PNG IHDR/IDAT,
+  TIFF strips or tiles, see embed_bytes.py) are identical, and our own reader
+  (the same MWG reconciliation as exiftool's) reads back the values written.
+
+What goes where (the IPTC Photo Metadata Standard's mapping, which the MWG
+follows):
+
+- caption: XMP ``dc:description`` (x-default; the whole language alternative
+  is replaced, so no stale translation stays) and IIM Caption-Abstract 2:120.
+  EXIF ImageDescription only when the file already has one: the MWG reads a
+  non-blank ImageDescription before XMP and IIM, so leaving an old one would
+  keep the old caption in every MWG reader; but creating one is not needed
+  (the MWG then reads XMP/IIM) and would put UTF-8 into a tag EXIF defines as
+  ASCII, which older readers show as mojibake.
+- creator: XMP ``dc:creator`` (the full names) and IIM By-line 2:80, one
+  dataset a name cut to 32 bytes on a UTF-8 character boundary (the IIM
+  limit; readers recover the full name from XMP); EXIF Artist, joined with
+  "; " as the MWG says, again only when the file has one.
+- credit (the provider credit, IPTC "Credit Line"): XMP ``photoshop:Credit`` and
+  IIM Credit 2:110 (cut to 32 bytes).
+- credit line (the printed "Photograph: NAME/AGENCY"): XMP
+  ``picturedesk:CreditLine`` only, as in sidecars; IPTC has no property for it
+  and putting it into Credit would make the agency field a sentence.
+
+IIM text is written as UTF-8 with CodedCharacterSet 1:90 = ESC % G; IIM the
+file had in another character set is re-encoded to UTF-8 first, so its other
+datasets keep reading the same.  The IPTC digest (Photoshop IRB 0x0425) is
+set to the new IIM block's MD5: exiv2 leaves it stale, and a stale digest
+makes MWG readers prefer the (cut) IIM over XMP.  An empty value removes the
+field from every place listed.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import tempfile
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from archive.errors import PictureDeskError
+
+from . import embed_bytes
+from .iptc import LIMITS, charset_from_escape, decode
+
+FIELDS = ("caption", "creator", "credit", "credit_line")
+SIDECAR_ONLY = ("this kind of file is not written into (only JPEG, PNG and TIFF are): "
+                "its caption and credit stay in the XMP sidecar")
+PICTUREDESK_NS = "http://ns.picturedesk.app/xmp/1.0/"
+UTF8_ESCAPE = "\x1b%G"
+_IIM = {"caption": "Iptc.Application2.Caption", "creator": "Iptc.Application2.Byline",
+        "credit": "Iptc.Application2.Credit"}
+_IIM_LIMIT = {"caption": LIMITS[120], "creator": LIMITS[80], "credit": LIMITS[110]}
+_XMP = {"caption": "Xmp.dc.description", "creator": "Xmp.dc.creator",
+        "credit": "Xmp.photoshop.Credit", "credit_line": "Xmp.picturedesk.CreditLine"}
+CAMERA_FACTS = ("format", "width", "height", "orientation", "taken_at", "make", "model", "lens",
+                "gps_lat", "gps_lon", "gps_alt")
+_EXIF = {"caption": "Exif.Image.ImageDescription", "creator": "Exif.Image.Artist"}
+
+
+class EmbedError(PictureDeskError):
+    """A file that could not be written into; the file is as it was."""
+
+    def __init__(self, path, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+@dataclass(frozen=True)
+class Embedded:
+    """A file written: its path and the fields now in it."""
+
+    path: str
+    fields: tuple[str, ...]
+
+
+def cut_utf8(text: str, limit: int) -> bytes:
+    """``text`` as UTF-8, at most ``limit`` bytes, never cutting a character in two."""
+    raw = text.encode("utf-8")
+    if len(raw) <= limit:
+        return raw
+    return raw[:limit].decode("utf-8", "ignore").encode("utf-8")
+
+
+def _clean(field: str, value):
+    """The value as written: a trimmed text or a list of trimmed names; None for empty."""
+    if field == "creator":
+        names = [str(v).strip() for v in (value or []) if str(v).strip()]
+        return names or None
+    text = str(value).strip() if value is not None else ""
+    return text or None
+
+
+def embed(path, fields: dict) -> Embedded:
+    """Write ``fields`` (of FIELDS: caption, creator (a list), credit, credit_line) into
+    the image file at ``path``; raises :class:`EmbedError` and leaves the file as it was
+    when that cannot be done safely."""
+    path = Path(path)
+    values = {f: _clean(f, v) for f, v in fields.items() if f in FIELDS}
+    try:
+        with open(path, "rb") as fh:
+            original = fh.read()
+    except OSError as exc:
+        raise EmbedError(path, _os_reason(exc)) from None
+    if embed_bytes.kind(original[:16]) is None:
+        raise EmbedError(path, SIDECAR_ONLY)
+    if not os.stat(path).st_mode & 0o222:
+        # renaming over it would work in a writable folder, but read-only says "leave me"
+        raise EmbedError(path, "the file is read-only; it is unchanged")
+    try:
+        before = embed_bytes.image_data(original)
+    except (embed_bytes.Unsupported, IndexError, ValueError) as exc:
+        raise EmbedError(path, f"its structure is not one Picture Desk can check ({exc}); not written") from None
+    temp = _temp_copy(path, original)
+    try:
+        _write(temp, values)
+        _check(path, temp, original, before, values)
+        os.replace(temp, path)
+    except BaseException as exc:
+        _remove(temp)
+        if isinstance(exc, EmbedError):
+            raise
+        if isinstance(exc, OSError):
+            raise EmbedError(path, _os_reason(exc)) from None
+        if isinstance(exc, Exception):
+            raise EmbedError(path, f"the metadata writer failed ({type(exc).__name__}: {exc}); "
+                                   "the file is unchanged") from None
+        raise
+    _sync_folder(path.parent)
+    return Embedded(str(path), tuple(values))
+
+
+# ------------------------------------------------------------------ the copy
+
+def _temp_copy(path: Path, data: bytes) -> Path:
+    """A hidden copy of the file beside it, with its permissions, flushed to disk."""
+    try:
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.embed-", suffix=path.suffix)
+    except OSError as exc:
+        raise EmbedError(path, _os_reason(exc)) from None
+    temp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(temp, os.stat(path).st_mode & 0o7777)
+    except OSError as exc:
+        _remove(temp)
+        raise EmbedError(path, _os_reason(exc)) from None
+    return temp
+
+
+def path_of(temp: Path) -> Path:
+    """The original a hidden copy ``.NAME.embed-XXXX.EXT`` was made of."""
+    stem = temp.stem[1:].rsplit(".embed-", 1)[0]
+    return temp.with_name(stem + temp.suffix)
+
+
+def _write(temp: Path, values: dict) -> None:
+    """Let exiv2 write the fields into the copy, then mend its IPTC digest, then flush."""
+    import exiv2
+
+    exiv2.LogMsg.setLevel(exiv2.LogMsg.Level.mute)     # its complaints become our checks' reasons
+    exiv2.XmpProperties.registerNs(PICTUREDESK_NS, "picturedesk")
+    image = exiv2.ImageFactory.open(str(temp))
+    image.readMetadata()
+    xmp, iptc, exif = image.xmpData(), image.iptcData(), image.exifData()
+    if image.xmpPacket().strip() and xmp.empty():
+        # exiv2 writes the XMP it understood: one it could not parse would be dropped
+        raise EmbedError(path_of(temp), "its XMP cannot be parsed by the metadata writer, which would drop it; "
+                                        "not written (the caption and credit stay in the sidecar)")
+    _iim_to_utf8(iptc)
+    for field, value in values.items():
+        _set_xmp(exiv2, xmp, field, value)
+        if field in _IIM:
+            _set_iim(exiv2, iptc, field, value)
+        if field in _EXIF:
+            _set_exif(exiv2, exif, field, value)
+    image.writeMetadata()
+    del image
+    data = temp.read_bytes()
+    fixed = embed_bytes.refresh_iptc_digest(data)
+    with open(temp, "r+b") as fh:
+        if fixed != data:
+            fh.write(fixed)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _erase_all(data, key_type, key: str) -> None:
+    k = key_type(key)
+    while True:
+        pos = data.findKey(k)
+        if pos == data.end():
+            return
+        data.erase(pos)
+
+
+def _set_xmp(exiv2, xmp, field: str, value) -> None:
+    key = _XMP[field]
+    _erase_all(xmp, exiv2.XmpKey, key)
+    if value is None:
+        return
+    if field == "caption":
+        xmp[key] = exiv2.LangAltValue({"x-default": value})
+    elif field == "creator":
+        xmp[key] = exiv2.XmpArrayValue(list(value), exiv2.TypeId.xmpSeq)
+    else:
+        xmp[key] = exiv2.XmpTextValue(value)
+
+
+def _set_iim(exiv2, iptc, field: str, value) -> None:
+    key = _IIM[field]
+    _erase_all(iptc, exiv2.IptcKey, key)
+    if value is None:
+        return
+    limit = _IIM_LIMIT[field]
+    texts = value if isinstance(value, list) else [value]
+    for text in texts:
+        raw = cut_utf8(text, limit).decode("utf-8")
+        iptc.add(exiv2.IptcKey(key), exiv2.StringValue(raw))
+
+
+def _set_exif(exiv2, exif, field: str, value) -> None:
+    key = _EXIF[field]
+    pos = exif.findKey(exiv2.ExifKey(key))
+    if pos == exif.end():
+        return                          # only kept in step when the file has it (module docstring)
+    current = pos.toString().strip("\0 ")
+    if value is None:
+        exif.erase(pos)
+        return
+    text = "; ".join(value) if isinstance(value, list) else value
+    if current != text:
+        exif[key] = exiv2.AsciiValue(text)
+
+
+def _iim_to_utf8(iptc) -> None:
+    """Declare the IIM UTF-8 (1:90 ESC % G), re-encoding what it held in another set."""
+    import exiv2
+
+    charset = None
+    pos = iptc.findKey(exiv2.IptcKey("Iptc.Envelope.CharacterSet"))
+    if pos != iptc.end():
+        charset = charset_from_escape(_raw(pos).rstrip(b"\0"))
+    if charset != "utf-8":
+        for datum in iptc:
+            if datum.record() == 2 and datum.typeName() == "String":
+                raw = _raw(datum)
+                text = decode(raw, charset)
+                if text.encode("utf-8") != raw.rstrip(b"\0"):
+                    datum.setValue(exiv2.StringValue(text))
+    iptc["Iptc.Envelope.CharacterSet"] = exiv2.StringValue(UTF8_ESCAPE)
+
+
+def _raw(datum) -> bytes:
+    value = datum.value()
+    buf = bytearray(value.size())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)   # the only way to the stored bytes
+        value.copy(buf)
+    return bytes(buf)
+
+
+# ------------------------------------------------------------------ the check
+
+def _check(path: Path, temp: Path, original: bytes, before: bytes, values: dict) -> None:
+    """The copy's picture bytes and maker notes are the original's, the camera's facts
+    (size, date, make, model, lens, GPS) read the same, and our reader finds the new values."""
+    from .reader import read_metadata
+
+    data = temp.read_bytes()
+    try:
+        after = embed_bytes.image_data(data)
+    except (embed_bytes.Unsupported, IndexError, ValueError) as exc:
+        raise EmbedError(path, f"the written file could not be checked ({exc}); the original is kept") from None
+    if after != before:
+        raise EmbedError(path, "writing would have changed the image data; the original is kept")
+    if embed_bytes.maker_note(data) != embed_bytes.maker_note(original):
+        raise EmbedError(path, "writing would move the camera's maker notes, which would then be misread; "
+                               "not written (the caption and credit stay in the sidecar)")
+    if embed_bytes.iptc_digest_state(data) is False:
+        raise EmbedError(path, "the IPTC digest could not be brought up to date; the original is kept")
+    meta = read_metadata(temp)
+    was = read_metadata(path)
+    moved = [f for f in CAMERA_FACTS if getattr(meta, f, None) != getattr(was, f, None)]
+    if moved:
+        raise EmbedError(path, f"writing would have changed the file's {', '.join(moved)}; the original is kept")
+    wrong = [f for f, v in values.items() if _read_back(meta, f) != v]
+    if wrong:
+        raise EmbedError(path, f"the written file reads back other values for {', '.join(wrong)}; "
+                               "the original is kept")
+
+
+def _read_back(meta, field: str):
+    return _clean(field, getattr(meta, field, None))
+
+
+# ------------------------------------------------------------------ the file system
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full; the file is unchanged"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "the file or its folder cannot be written (read-only or no permission); the file is unchanged"
+    if exc.errno == errno.ENOENT:
+        return "the file is missing"
+    return f"{exc.strerror or exc}; the file is unchanged"
+
+
+def _remove(temp: Optional[Path]) -> None:
+    try:
+        if temp is not None:
+            os.unlink(temp)
+    except OSError:
+        pass
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush the rename itself (POSIX; Windows has no directory handles to flush)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
