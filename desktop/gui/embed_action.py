@@ -42,6 +42,7 @@ def write_into_files(window):
         return None
 
     def done(report) -> None:
+        window.embed_result = report           # the last run's, for a look afterwards
         if report.failed:
             window.embed_report = ReportDialog("Writing caption into the files", report_lines(report), window)
             window.embed_report.show()

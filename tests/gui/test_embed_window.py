@@ -47,8 +47,8 @@ def test_it_asks_then_writes_the_files_in_a_job(qtbot, window, monkeypatch):
     monkeypatch.setattr(embedding, "embed_photos", spy)
     window.actions_by_name["embed"].trigger()
     assert "the 2 selected photos" in asked[0] and "changes the photos' files" in asked[0]
-    qtbot.waitUntil(lambda: "Wrote caption and credit into 2 files" in window.statusBar().currentMessage(),
-                    timeout=10000)
+    qtbot.waitUntil(lambda: getattr(window, "embed_result", None) is not None, timeout=10000)
+    assert sorted(window.embed_result.written) == sorted(ids) and window.embed_result.failed == []
     assert threads and threading.get_ident() not in threads
     for pid in ids:
         path = desk.record(pid)["path"]
