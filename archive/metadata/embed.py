@@ -3,7 +3,7 @@
 Everything else Picture Desk writes goes to XMP sidecars (sidecar_write.py);
 this is the one place an original image file is changed, so it is careful:
 
-- Only JPEG, PNG and TIFF, the formats exiv2 (python-exiv2, the library
+- Only JPEG, PNG and TIFF (by content and by name), the formats exiv2 (python-exiv2, the library
   digiKam and gThumb write with) rewrites without re-encoding the picture.
   HEIC, CR3 and camera raw files stay sidecar-only: a clear refusal, nothing
   touched.
@@ -22,8 +22,8 @@ follows):
 
 - caption: XMP ``dc:description`` (x-default; the whole language alternative
   is replaced, so no stale translation stays) and IIM Caption-Abstract 2:120.
-  EXIF ImageDescription only when the file already has one: the MWG reads a
-  non-blank ImageDescription before XMP and IIM, so leaving an old one would
+  EXIF ImageDescription only when the file already has a non-blank one: the MWG
+  reads a non-blank ImageDescription before XMP and IIM, so leaving an old one would
   keep the old caption in every MWG reader; but creating one is not needed
   (the MWG then reads XMP/IIM) and would put UTF-8 into a tag EXIF defines as
   ASCII, which older readers show as mojibake.
@@ -61,6 +61,9 @@ from . import embed_bytes
 from .iptc import LIMITS, charset_from_escape, decode
 
 FIELDS = ("caption", "creator", "credit", "credit_line")
+# By name as well as by content: DNG, CR2, NEF, ARW ... are TIFF inside, and raw
+# files stay untouched whatever their structure.
+WRITABLE_SUFFIXES = frozenset({".jpg", ".jpeg", ".jpe", ".png", ".tif", ".tiff"})
 SIDECAR_ONLY = ("this kind of file is not written into (only JPEG, PNG and TIFF are): "
                 "its caption and credit stay in the XMP sidecar")
 PICTUREDESK_NS = "http://ns.picturedesk.app/xmp/1.0/"
@@ -120,18 +123,23 @@ def embed(path, fields: dict) -> Embedded:
             original = fh.read()
     except OSError as exc:
         raise EmbedError(path, _os_reason(exc)) from None
-    if embed_bytes.kind(original[:16]) is None:
+    if embed_bytes.kind(original[:16]) is None or path.suffix.lower() not in WRITABLE_SUFFIXES:
         raise EmbedError(path, SIDECAR_ONLY)
     if not os.stat(path).st_mode & 0o222:
         # renaming over it would work in a writable folder, but read-only says "leave me"
         raise EmbedError(path, "the file is read-only; it is unchanged")
     try:
         before = embed_bytes.image_data(original)
+        stray = embed_bytes.stray_xmp(original)
     except (embed_bytes.Unsupported, IndexError, ValueError) as exc:
         raise EmbedError(path, f"its structure is not one Picture Desk can check ({exc}); not written") from None
+    if stray:
+        raise EmbedError(path, "its XMP is split over several JPEG segments or in a non-standard one, which the "
+                               "writer would not keep as one, so the file would end up with two XMP packets that "
+                               "disagree; not written (the caption and credit stay in the sidecar)")
     temp = _temp_copy(path, original)
     try:
-        _write(temp, values)
+        _write(path, temp, values)
         _check(path, temp, original, before, values)
         os.replace(temp, path)
     except BaseException as exc:
@@ -169,13 +177,7 @@ def _temp_copy(path: Path, data: bytes) -> Path:
     return temp
 
 
-def path_of(temp: Path) -> Path:
-    """The original a hidden copy ``.NAME.embed-XXXX.EXT`` was made of."""
-    stem = temp.stem[1:].rsplit(".embed-", 1)[0]
-    return temp.with_name(stem + temp.suffix)
-
-
-def _write(temp: Path, values: dict) -> None:
+def _write(path: Path, temp: Path, values: dict) -> None:
     """Let exiv2 write the fields into the copy, then mend its IPTC digest, then flush."""
     import exiv2
 
@@ -186,7 +188,7 @@ def _write(temp: Path, values: dict) -> None:
     xmp, iptc, exif = image.xmpData(), image.iptcData(), image.exifData()
     if image.xmpPacket().strip() and xmp.empty():
         # exiv2 writes the XMP it understood: one it could not parse would be dropped
-        raise EmbedError(path_of(temp), "its XMP cannot be parsed by the metadata writer, which would drop it; "
+        raise EmbedError(path, "its XMP cannot be parsed by the metadata writer, which would drop it; "
                                         "not written (the caption and credit stay in the sidecar)")
     _iim_to_utf8(iptc)
     for field, value in values.items():
@@ -246,6 +248,8 @@ def _set_exif(exiv2, exif, field: str, value) -> None:
     if pos == exif.end():
         return                          # only kept in step when the file has it (module docstring)
     current = pos.toString().strip("\0 ")
+    if not current:
+        return                          # blank (cameras pad it with spaces): MWG readers pass over it
     if value is None:
         exif.erase(pos)
         return
@@ -295,7 +299,7 @@ def _check(path: Path, temp: Path, original: bytes, before: bytes, values: dict)
         raise EmbedError(path, f"the written file could not be checked ({exc}); the original is kept") from None
     if after != before:
         raise EmbedError(path, "writing would have changed the image data; the original is kept")
-    if embed_bytes.maker_note(data) != embed_bytes.maker_note(original):
+    if not embed_bytes.maker_note_kept(embed_bytes.maker_note(original), embed_bytes.maker_note(data)):
         raise EmbedError(path, "writing would move the camera's maker notes, which would then be misread; "
                                "not written (the caption and credit stay in the sidecar)")
     if embed_bytes.iptc_digest_state(data) is False:

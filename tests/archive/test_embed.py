@@ -188,6 +188,29 @@ def test_heic_and_raw_stay_sidecar_only(tmp_path, name):
     assert path.read_bytes() == before and sorted(os.listdir(tmp_path)) == [name]
 
 
+def test_raw_files_are_refused_even_when_tiff_inside(tmp_path):
+    """A DNG or NEF is a TIFF by its bytes, a CR3 an ISO-BMFF box: none is written into."""
+    tiff = made_tiff(tmp_path)
+    for name, data in (("IMG_1.DNG", tiff.read_bytes()), ("IMG_2.NEF", tiff.read_bytes()),
+                       ("IMG_3.CR3", b"\0\0\0\x18ftypcrx \0\0\0\x01crx isom" + bytes(64))):
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(EmbedError, match="sidecar"):
+            embed(path, VALUES)
+        assert path.read_bytes() == data
+    assert sorted(os.listdir(tmp_path)) == ["IMG_1.DNG", "IMG_2.NEF", "IMG_3.CR3", "made.tif"]
+
+
+@pytest.mark.parametrize("name", ("grid_guardian-turner.jpg", "grid_cech.jpg"))
+def test_xmp_in_a_non_standard_or_second_segment_is_refused(tmp_path, name):
+    """exiv2 rewrites one packet; exiftool would then read the new one and the old other."""
+    path = copy(tmp_path, name)
+    before = path.read_bytes()
+    with pytest.raises(EmbedError, match="two XMP packets"):
+        embed(path, VALUES)
+    assert path.read_bytes() == before and sorted(os.listdir(tmp_path)) == [path.name]
+
+
 def test_maker_notes_that_would_move_are_refused(tmp_path):
     path = copy(tmp_path, "hdr_canon_hdr_YES.jpg")
     before = path.read_bytes()
