@@ -288,8 +288,9 @@ def _raw(datum) -> bytes:
 # ------------------------------------------------------------------ the check
 
 def _check(path: Path, temp: Path, original: bytes, before: bytes, values: dict) -> None:
-    """The copy's picture bytes and maker notes are the original's, the camera's facts
-    (size, date, make, model, lens, GPS) read the same, and our reader finds the new values."""
+    """The copy's picture bytes, maker notes and every EXIF tag not written are the
+    original's, the camera's facts (size, date, make, model, lens, GPS) read the same,
+    and our reader finds the new values."""
     from .reader import read_metadata
 
     data = temp.read_bytes()
@@ -301,6 +302,12 @@ def _check(path: Path, temp: Path, original: bytes, before: bytes, values: dict)
         raise EmbedError(path, "writing would have changed the image data; the original is kept")
     if not embed_bytes.maker_note_kept(embed_bytes.maker_note(original), embed_bytes.maker_note(data)):
         raise EmbedError(path, "writing would move the camera's maker notes, which would then be misread; "
+                               "not written (the caption and credit stay in the sidecar)")
+    written = {("IFD0", 270), ("IFD0", 315)}               # ImageDescription, Artist
+    was, now = embed_bytes.exif_tags(original), embed_bytes.exif_tags(data)
+    lost = sorted(f"{ifd} 0x{tag:04x}" for ifd, tag in set(was) - written if now.get((ifd, tag)) != was[(ifd, tag)])
+    if lost:
+        raise EmbedError(path, f"the writer would change or drop EXIF tags it was not asked to ({', '.join(lost)}); "
                                "not written (the caption and credit stay in the sidecar)")
     if embed_bytes.iptc_digest_state(data) is False:
         raise EmbedError(path, "the IPTC digest could not be brought up to date; the original is kept")

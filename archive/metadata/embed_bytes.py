@@ -200,6 +200,33 @@ def maker_note(data: bytes) -> Optional[tuple[int, bytes]]:
     return where, tiff[where:where + n]
 
 
+# offsets, what is checked on its own (maker note, strips), and the XMP, IPTC and Photoshop
+# blocks of a TIFF, which are what embedding rewrites
+_POINTERS = {34665, 34853, 40965, 0x927C, 513, 514, 273, 279, 324, 325, 700, 33723, 34377}
+_SUB_IFDS = ((34665, "Exif"), (34853, "GPS"), (40965, "Interop"))
+
+
+def exif_tags(data: bytes) -> dict[tuple[str, int], tuple[int, bytes]]:
+    """(IFD name, tag) -> (type, value bytes) of IFD0 and its Exif, GPS and Interop IFDs,
+    pointers and the maker note left out: what a rewrite of the EXIF block must keep."""
+    tiff = _exif_tiff(data)
+    if not tiff or tiff[:4] not in (b"II*\0", b"MM\0*"):
+        return {}
+    order, ifd0 = tiff_ifd0(tiff)
+    out: dict[tuple[str, int], tuple[int, bytes]] = {}
+    pending = [("IFD0", ifd0)]
+    while pending:
+        name, tags = pending.pop()
+        for tag, (typ, n, where) in tags.items():
+            for pointer, sub in _SUB_IFDS:
+                if tag == pointer and name in ("IFD0", "Exif"):
+                    offset = struct.unpack(order + "I", tiff[where:where + 4])[0]
+                    pending.append((sub, tiff_ifd(tiff, order, offset)))
+            if tag not in _POINTERS:
+                out[(name, tag)] = (typ, tiff[where:where + _TIFF_SIZES.get(typ, 1) * n])
+    return out
+
+
 def maker_note_kept(before: Optional[tuple[int, bytes]], after: Optional[tuple[int, bytes]]) -> bool:
     """Is the maker note as good as before: the same bytes at the same place, or the same
     bytes moved when they carry their own TIFF header (Nikon's type 3: "Nikon\\0" 2 x x

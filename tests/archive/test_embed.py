@@ -29,8 +29,9 @@ pytestmark = [
     pytest.mark.skipif(not CORPUS.is_dir(), reason="the real corpus (/work/shared/corpus/real) is absent"),
 ]
 # an agency file with a current IPTC digest and an EXIF ImageDescription; a camera
-# file with maker notes and no IPTC or XMP; a file with EXIF Artist and ImageDescription
-JPEGS = ("xmp_BlueSquare.jpg", "Canon_40D.jpg", "long_description.jpg", "Nikon_D70.jpg")
+# file with maker notes and no IPTC or XMP; a file with EXIF Artist and ImageDescription;
+# a Nikon whose maker note carries its own TIFF header; an agency TIFF with IPTC
+JPEGS = ("xmp_BlueSquare.jpg", "Canon_40D.jpg", "long_description.jpg", "Nikon_D70.jpg", "grid_flag.tif")
 VALUES = {
     "caption": "Workers install a Christmas tree in central Київ, Ukraine, on Saturday.",
     "creator": ["Kim Hong-Ji Jørgensen-Sm 김홍지", "Laura Boushnak"],
@@ -103,7 +104,7 @@ def made_tiff(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("name", JPEGS)
-def test_a_real_jpeg_takes_the_values_and_keeps_everything_else(tmp_path, name):
+def test_a_real_file_takes_the_values_and_keeps_everything_else(tmp_path, name):
     path = copy(tmp_path, name)
     before_bytes = path.read_bytes()
     before = exiftool(path, "-a")
@@ -207,6 +208,16 @@ def test_xmp_in_a_non_standard_or_second_segment_is_refused(tmp_path, name):
     path = copy(tmp_path, name)
     before = path.read_bytes()
     with pytest.raises(EmbedError, match="two XMP packets"):
+        embed(path, VALUES)
+    assert path.read_bytes() == before and sorted(os.listdir(tmp_path)) == [path.name]
+
+
+def test_an_exif_tag_the_writer_would_drop_is_refused(tmp_path):
+    """exiv2 drops PhotometricInterpretation from a JPEG's IFD0 when it rewrites EXIF
+    (here to keep ImageDescription in step): that is a block changed, so no."""
+    path = copy(tmp_path, "xmp_no_exif.jpg")
+    before = path.read_bytes()
+    with pytest.raises(EmbedError, match="0x0106"):
         embed(path, VALUES)
     assert path.read_bytes() == before and sorted(os.listdir(tmp_path)) == [path.name]
 
