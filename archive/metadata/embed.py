@@ -26,7 +26,8 @@ follows):
   reads a non-blank ImageDescription before XMP and IIM, so leaving an old one would
   keep the old caption in every MWG reader; but creating one is not needed
   (the MWG then reads XMP/IIM) and would put UTF-8 into a tag EXIF defines as
-  ASCII, which older readers show as mojibake.
+  ASCII, which older readers show as mojibake.  In a JPEG the tag is patched in
+  the original EXIF block (exif_patch.py), so the camera's maker note stays put.
 - creator: XMP ``dc:creator`` (the full names) and IIM By-line 2:80, one
   dataset a name cut to 32 bytes on a UTF-8 character boundary (the IIM
   limit; readers recover the full name from XMP); EXIF Artist, joined with
@@ -42,7 +43,8 @@ file had in another character set is re-encoded to UTF-8 first, so its other
 datasets keep reading the same.  The IPTC digest (Photoshop IRB 0x0425) is
 set to the new IIM block's MD5: exiv2 leaves it stale, and a stale digest
 makes MWG readers prefer the (cut) IIM over XMP.  An empty value removes the
-field from every place listed.
+field from every place listed (a JPEG's EXIF tag is left blank, which MWG
+readers pass over).
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ from typing import Optional
 
 from archive.errors import PictureDeskError
 
-from . import embed_bytes
+from . import embed_bytes, exif_patch
 from .iptc import LIMITS, charset_from_escape, decode
 
 FIELDS = ("caption", "creator", "credit", "credit_line")
@@ -76,6 +78,7 @@ _XMP = {"caption": "Xmp.dc.description", "creator": "Xmp.dc.creator",
 CAMERA_FACTS = ("format", "width", "height", "orientation", "taken_at", "make", "model", "lens",
                 "gps_lat", "gps_lon", "gps_alt")
 _EXIF = {"caption": "Exif.Image.ImageDescription", "creator": "Exif.Image.Artist"}
+_EXIF_TAG = {"caption": 270, "creator": 315}
 
 
 class EmbedError(PictureDeskError):
@@ -139,7 +142,7 @@ def embed(path, fields: dict) -> Embedded:
                                "disagree; not written (the caption and credit stay in the sidecar)")
     temp = _temp_copy(path, original)
     try:
-        _write(path, temp, values)
+        _write(path, temp, original, values)
         _check(path, temp, original, before, values)
         os.replace(temp, path)
     except BaseException as exc:
@@ -177,7 +180,7 @@ def _temp_copy(path: Path, data: bytes) -> Path:
     return temp
 
 
-def _write(path: Path, temp: Path, values: dict) -> None:
+def _write(path: Path, temp: Path, original: bytes, values: dict) -> None:
     """Let exiv2 write the fields into the copy, then mend its IPTC digest, then flush."""
     import exiv2
 
@@ -191,19 +194,33 @@ def _write(path: Path, temp: Path, values: dict) -> None:
         raise EmbedError(path, "its XMP cannot be parsed by the metadata writer, which would drop it; "
                                         "not written (the caption and credit stay in the sidecar)")
     _iim_to_utf8(iptc)
+    exif_changes = {}
     for field, value in values.items():
         _set_xmp(exiv2, xmp, field, value)
         if field in _IIM:
             _set_iim(exiv2, iptc, field, value)
         if field in _EXIF:
-            _set_exif(exiv2, exif, field, value)
+            text = _exif_change(exiv2, exif, field, value)
+            if text is not None:
+                exif_changes[_EXIF_TAG[field]] = text
+    jpeg = embed_bytes.kind(original[:16]) == "JPEG"
+    if not jpeg:
+        for tag, text in exif_changes.items():
+            key = next(k for f, k in _EXIF.items() if _EXIF_TAG[f] == tag)
+            if text:
+                exif[key] = exiv2.AsciiValue(text)
+            else:
+                _erase_all(exif, exiv2.ExifKey, key)
     image.writeMetadata()
     del image
     data = temp.read_bytes()
-    fixed = embed_bytes.refresh_iptc_digest(data)
-    with open(temp, "r+b") as fh:
-        if fixed != data:
-            fh.write(fixed)
+    if jpeg:
+        # exiv2 re-serialised the EXIF block (moving maker notes): the original goes back,
+        # with the tags to keep in step patched in place (exif_patch.py)
+        data = exif_patch.patched_jpeg(data, original, exif_changes)
+    data = embed_bytes.refresh_iptc_digest(data)
+    with open(temp, "wb") as fh:
+        fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
 
@@ -242,20 +259,16 @@ def _set_iim(exiv2, iptc, field: str, value) -> None:
         iptc.add(exiv2.IptcKey(key), exiv2.StringValue(raw))
 
 
-def _set_exif(exiv2, exif, field: str, value) -> None:
-    key = _EXIF[field]
-    pos = exif.findKey(exiv2.ExifKey(key))
+def _exif_change(exiv2, exif, field: str, value) -> Optional[str]:
+    """The text the file's EXIF tag for ``field`` must take ("" to blank it), None to leave it."""
+    pos = exif.findKey(exiv2.ExifKey(_EXIF[field]))
     if pos == exif.end():
-        return                          # only kept in step when the file has it (module docstring)
+        return None                     # only kept in step when the file has it (module docstring)
     current = pos.toString().strip("\0 ")
     if not current:
-        return                          # blank (cameras pad it with spaces): MWG readers pass over it
-    if value is None:
-        exif.erase(pos)
-        return
-    text = "; ".join(value) if isinstance(value, list) else value
-    if current != text:
-        exif[key] = exiv2.AsciiValue(text)
+        return None                     # blank (cameras pad it with spaces): MWG readers pass over it
+    text = "" if value is None else "; ".join(value) if isinstance(value, list) else value
+    return None if text == current else text
 
 
 def _iim_to_utf8(iptc) -> None:

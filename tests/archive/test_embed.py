@@ -30,8 +30,12 @@ pytestmark = [
 ]
 # an agency file with a current IPTC digest and an EXIF ImageDescription; a camera
 # file with maker notes and no IPTC or XMP; a file with EXIF Artist and ImageDescription;
-# a Nikon whose maker note carries its own TIFF header; an agency TIFF with IPTC
-JPEGS = ("xmp_BlueSquare.jpg", "Canon_40D.jpg", "long_description.jpg", "Nikon_D70.jpg", "grid_flag.tif")
+# a Nikon whose maker note carries its own TIFF header; an agency TIFF with IPTC; a
+# Canon whose maker note exiv2 would misplace and a Coolpix whose one it would
+# re-encode, both with EXIF ImageDescription to keep in step; a file with EXIF tags
+# exiv2 drops from a JPEG when it rewrites EXIF (the original EXIF block is kept, patched)
+JPEGS = ("xmp_BlueSquare.jpg", "Canon_40D.jpg", "long_description.jpg", "Nikon_D70.jpg", "grid_flag.tif",
+         "hdr_canon_hdr_YES.jpg", "xmp_no_exif.jpg", "gps_DSCN0010.jpg", "tests_45-gps_ifd.jpg")
 VALUES = {
     "caption": "Workers install a Christmas tree in central Київ, Ukraine, on Saturday.",
     "creator": ["Kim Hong-Ji Jørgensen-Sm 김홍지", "Laura Boushnak"],
@@ -120,11 +124,11 @@ def test_a_real_file_takes_the_values_and_keeps_everything_else(tmp_path, name):
     assert after["XMP-photoshop:Credit"] == VALUES["credit"] and after["IPTC:Credit"] == "Jørgensen/Reuters"
     assert after["XMP-picturedesk:CreditLine"] == VALUES["credit_line"]
     assert after["IPTC:CodedCharacterSet"] == "UTF8"
-    if "IFD0:ImageDescription" in before:          # kept in step only where the file had it
+    if str(before.get("IFD0:ImageDescription", "")).strip():    # kept in step only where the file had one
         assert after["IFD0:ImageDescription"] == VALUES["caption"]
     else:
-        assert "IFD0:ImageDescription" not in after
-    if "IFD0:Artist" in before:
+        assert after.get("IFD0:ImageDescription") == before.get("IFD0:ImageDescription")
+    if str(before.get("IFD0:Artist", "")).strip():
         assert after["IFD0:Artist"] == "; ".join(VALUES["creator"])
     # the digest is current, so MWG readers take XMP: the full names, not the IIM's cut ones
     assert after.get("Photoshop:IPTCDigest", after.get("File:CurrentIPTCDigest")) == after["File:CurrentIPTCDigest"]
@@ -174,8 +178,8 @@ def test_an_empty_value_removes_the_field(tmp_path):
     path = copy(tmp_path, "long_description.jpg")
     embed(path, {"caption": "", "credit": None})
     tags = exiftool(path)
-    assert not {"XMP-dc:Description", "IPTC:Caption-Abstract", "IFD0:ImageDescription",
-                "XMP-photoshop:Credit", "IPTC:Credit"} & set(tags)
+    assert not {"XMP-dc:Description", "IPTC:Caption-Abstract", "XMP-photoshop:Credit", "IPTC:Credit"} & set(tags)
+    assert tags.get("IFD0:ImageDescription", "") == ""         # blank: MWG readers pass over it
     assert as_list(tags["XMP-dc:Creator"]) == ["SSG KYLE DAVIS"]
 
 
@@ -212,20 +216,30 @@ def test_xmp_in_a_non_standard_or_second_segment_is_refused(tmp_path, name):
     assert path.read_bytes() == before and sorted(os.listdir(tmp_path)) == [path.name]
 
 
-def test_an_exif_tag_the_writer_would_drop_is_refused(tmp_path):
-    """exiv2 drops PhotometricInterpretation from a JPEG's IFD0 when it rewrites EXIF
-    (here to keep ImageDescription in step): that is a block changed, so no."""
-    path = copy(tmp_path, "xmp_no_exif.jpg")
+def test_jpeg_exif_keeps_every_byte_but_the_patched_tags(tmp_path):
+    """A camera JPEG with maker notes and an ImageDescription ("Gran Turismo 5"): the
+    longer caption is appended to the EXIF block, nothing in it moves."""
+    path = copy(tmp_path, "tests_45-gps_ifd.jpg")
     before = path.read_bytes()
-    with pytest.raises(EmbedError, match="0x0106"):
-        embed(path, VALUES)
-    assert path.read_bytes() == before and sorted(os.listdir(tmp_path)) == [path.name]
+    assert embed_bytes.maker_note(before) is not None
+    embed(path, {"caption": "Київ at night, a longer caption than the game's name."})
+    after = path.read_bytes()
+    assert embed_bytes.maker_note(after) == embed_bytes.maker_note(before)
+    old, new = embed_bytes._exif_tiff(before), embed_bytes._exif_tiff(after)
+    assert len(new) > len(old) and new[len(old):].startswith("Київ".encode())   # appended, nothing moved
+    assert exiftool(path)["IFD0:ImageDescription"].startswith("Київ at night")
 
 
-def test_maker_notes_that_would_move_are_refused(tmp_path):
-    path = copy(tmp_path, "hdr_canon_hdr_YES.jpg")
+@pytest.mark.parametrize("name, reason", (("hdr_canon_hdr_YES.jpg", "maker notes"), ("xmp_no_exif.jpg", "0x0106")))
+def test_what_exiv2_alone_would_do_to_exif_is_refused(tmp_path, monkeypatch, name, reason):
+    """Without putting the original EXIF block back, exiv2 misplaces the Canon maker note
+    and drops PhotometricInterpretation from a JPEG's IFD0: the checks refuse both."""
+    from archive.metadata import exif_patch
+
+    monkeypatch.setattr(exif_patch, "patched_jpeg", lambda written, original, changes: written)
+    path = copy(tmp_path, name)
     before = path.read_bytes()
-    with pytest.raises(EmbedError, match="maker notes"):
+    with pytest.raises(EmbedError, match=reason):
         embed(path, VALUES)
     assert path.read_bytes() == before and sorted(os.listdir(tmp_path)) == [path.name]
 
