@@ -13,6 +13,10 @@ this is the one place an original image file is changed, so it is careful:
   atomic).  A full disk, a read-only folder, a writer error or a failed check
   leaves the original byte for byte as it was and no copy behind;
   :class:`EmbedError` names the file and the reason.
+- A JPEG whose XMP segment has the broken header some agency systems write
+  ("XMP\\0://ns.adobe.com/xap/1.0/", which exiftool reads with a warning) gets
+  the standard one, so its packet is rewritten, not doubled; XMP in several
+  segments or under another header is refused.
 - The check: the picture's bytes (JPEG scan data from SOS on, PNG IHDR/IDAT,
   TIFF strips or tiles, see embed_bytes.py) are identical, and our own reader
   (the same MWG reconciliation as exiftool's) reads back the values written.
@@ -40,9 +44,14 @@ follows):
 
 IIM text is written as UTF-8 with CodedCharacterSet 1:90 = ESC % G; IIM the
 file had in another character set is re-encoded to UTF-8 first, so its other
-datasets keep reading the same.  The IPTC digest (Photoshop IRB 0x0425) is
-set to the new IIM block's MD5: exiv2 leaves it stale, and a stale digest
-makes MWG readers prefer the (cut) IIM over XMP.  An empty value removes the
+datasets keep reading the same.  The IPTC digest (Photoshop IRB 0x0425) keeps
+its meaning: exiv2 leaves the old one, so a digest that matched the IIM is set
+to the new block's MD5 (else MWG readers would take the IIM, and its cut
+By-line, over XMP); a digest that was already stale (the IIM changed by a
+tool that does not know XMP, so MWG readers take IIM for every field) is left
+stale, so the other fields read as before, and the values written are in IIM
+too (cut ones are completed from XMP, the MWG's RecoverTruncatedIPTC).
+An empty value removes the
 field from every place listed (a JPEG's EXIF tag is left blank, which MWG
 readers pass over).
 """
@@ -133,14 +142,15 @@ def embed(path, fields: dict) -> Embedded:
         raise EmbedError(path, "the file is read-only; it is unchanged")
     try:
         before = embed_bytes.image_data(original)
-        stray = embed_bytes.stray_xmp(original)
+        prepared = embed_bytes.standard_xmp_header(original)
+        stray = embed_bytes.stray_xmp(prepared)
     except (embed_bytes.Unsupported, IndexError, ValueError) as exc:
         raise EmbedError(path, f"its structure is not one Picture Desk can check ({exc}); not written") from None
     if stray:
         raise EmbedError(path, "its XMP is split over several JPEG segments or in a non-standard one, which the "
                                "writer would not keep as one, so the file would end up with two XMP packets that "
                                "disagree; not written (the caption and credit stay in the sidecar)")
-    temp = _temp_copy(path, original)
+    temp = _temp_copy(path, prepared)
     try:
         _write(path, temp, original, values)
         _check(path, temp, original, before, values)
@@ -218,7 +228,8 @@ def _write(path: Path, temp: Path, original: bytes, values: dict) -> None:
         # exiv2 re-serialised the EXIF block (moving maker notes): the original goes back,
         # with the tags to keep in step patched in place (exif_patch.py)
         data = exif_patch.patched_jpeg(data, original, exif_changes)
-    data = embed_bytes.refresh_iptc_digest(data)
+    if embed_bytes.iptc_digest_state(original) is not False:      # a stale one stays stale (docstring)
+        data = embed_bytes.refresh_iptc_digest(data)
     with open(temp, "wb") as fh:
         fh.write(data)
         fh.flush()
@@ -322,8 +333,8 @@ def _check(path: Path, temp: Path, original: bytes, before: bytes, values: dict)
     if lost:
         raise EmbedError(path, f"the writer would change or drop EXIF tags it was not asked to ({', '.join(lost)}); "
                                "not written (the caption and credit stay in the sidecar)")
-    if embed_bytes.iptc_digest_state(data) is False:
-        raise EmbedError(path, "the IPTC digest could not be brought up to date; the original is kept")
+    if embed_bytes.iptc_digest_state(data) is False and embed_bytes.iptc_digest_state(original) is not False:
+        raise EmbedError(path, "the IPTC digest could not be kept in step; the original is kept")
     meta = read_metadata(temp)
     was = read_metadata(path)
     moved = [f for f in CAMERA_FACTS if getattr(meta, f, None) != getattr(was, f, None)]

@@ -11,8 +11,8 @@ exiv2 leaves behind:
   a TIFF the header of IFD0's image (size, compression, photometric) and its
   strips or tiles.
 - ``refresh_iptc_digest(data)``: exiv2 writes new IPTC-IIM but keeps the old
-  IPTC digest (Photoshop IRB 0x0425), and a stale digest makes exiftool's MWG
-  reading (and ours, reconcile.py) believe the IIM was changed by a tool that
+  IPTC digest (Photoshop IRB 0x0425); where it matched the old IIM a stale one
+  would make exiftool's MWG reading (and ours, reconcile.py) believe the IIM was changed by a tool that
   does not know XMP, so the IIM would win over XMP and a By-line cut at the
   IIM's 32 bytes would be read instead of the full name.  The digest is set to the MD5
   of the new IIM block, in place (same 16 bytes, nothing moves).  A file
@@ -82,6 +82,23 @@ def _jpeg_image(data: bytes) -> bytes:
 
 
 XMP_HEADER = b"http://ns.adobe.com/xap/1.0/\x00"
+# What some agency systems write instead (PA's, the Guardian's and Corbis's files in
+# the corpus): exiftool reads it with a warning, exiv2 does not see it.  Same length.
+BROKEN_XMP_HEADER = b"XMP\x00://ns.adobe.com/xap/1.0/\x00"
+
+
+def standard_xmp_header(data: bytes) -> bytes:
+    """A JPEG whose XMP segment starts "XMP\\0://ns.adobe.com/..." with the standard
+    header instead (4 bytes in place, nothing moves), so exiv2 reads and rewrites that
+    packet rather than adding a second one beside it."""
+    if kind(data[:16]) != "JPEG":
+        return data
+    out = None
+    for marker, start, length in jpeg_segments(data):
+        if marker == 0xE1 and data[start:start + len(BROKEN_XMP_HEADER)] == BROKEN_XMP_HEADER:
+            out = out if out is not None else bytearray(data)
+            out[start:start + 4] = b"http"
+    return bytes(out) if out is not None else data
 
 
 def stray_xmp(data: bytes) -> bool:

@@ -33,9 +33,12 @@ pytestmark = [
 # a Nikon whose maker note carries its own TIFF header; an agency TIFF with IPTC; a
 # Canon whose maker note exiv2 would misplace and a Coolpix whose one it would
 # re-encode, both with EXIF ImageDescription to keep in step; a file with EXIF tags
-# exiv2 drops from a JPEG when it rewrites EXIF (the original EXIF block is kept, patched)
+# exiv2 drops from a JPEG when it rewrites EXIF (the original EXIF block is kept, patched);
+# agency files whose XMP segment has a broken header ("XMP\0://ns.adobe.com/..."); a
+# digest of an empty IIM block
 JPEGS = ("xmp_BlueSquare.jpg", "Canon_40D.jpg", "long_description.jpg", "Nikon_D70.jpg", "grid_flag.tif",
-         "hdr_canon_hdr_YES.jpg", "xmp_no_exif.jpg", "gps_DSCN0010.jpg", "tests_45-gps_ifd.jpg")
+         "hdr_canon_hdr_YES.jpg", "xmp_no_exif.jpg", "gps_DSCN0010.jpg", "tests_45-gps_ifd.jpg",
+         "grid_guardian-turner.jpg", "grid_pa.jpg", "tests_67-0_length_string.jpg")
 VALUES = {
     "caption": "Workers install a Christmas tree in central Київ, Ukraine, on Saturday.",
     "creator": ["Kim Hong-Ji Jørgensen-Sm 김홍지", "Laura Boushnak"],
@@ -51,6 +54,7 @@ WRITTEN = {
     "IFD1:ThumbnailOffset",         # the EXIF thumbnail moves with the tags before it (its bytes do not change)
     "IFD0:StripOffsets",            # the TIFF's strips move (their bytes do not change)
     "IPTC:ApplicationRecordVersion",  # exiv2 adds 2:00 to a new IIM block
+    "ExifTool:Warning",             # e.g. "Non-standard header for APP1 XMP segment", mended
 }
 
 
@@ -206,10 +210,23 @@ def test_raw_files_are_refused_even_when_tiff_inside(tmp_path):
     assert sorted(os.listdir(tmp_path)) == ["IMG_1.DNG", "IMG_2.NEF", "IMG_3.CR3", "made.tif"]
 
 
-@pytest.mark.parametrize("name", ("grid_guardian-turner.jpg", "grid_cech.jpg"))
-def test_xmp_in_a_non_standard_or_second_segment_is_refused(tmp_path, name):
-    """exiv2 rewrites one packet; exiftool would then read the new one and the old other."""
-    path = copy(tmp_path, name)
+def test_a_stale_digest_stays_stale_so_other_fields_read_as_before(tmp_path):
+    """grid_corbis.jpg's IIM was changed after its XMP (the digest is stale), so MWG
+    readers take IIM for every field; they still do, and read the new values."""
+    path = copy(tmp_path, "grid_corbis.jpg")
+    assert embed_bytes.iptc_digest_state(path.read_bytes()) is False
+    keys = ["-MWG:City", "-MWG:Country", "-MWG:Copyright", "-MWG:Keywords"]
+    before = exiftool(path, "-use", "MWG", *keys)
+    embed(path, VALUES)
+    assert embed_bytes.iptc_digest_state(path.read_bytes()) is False
+    assert exiftool(path, "-use", "MWG", *keys) == before
+    read = mwg(path)
+    assert read["Description"] == VALUES["caption"] and as_list(read["Creator"]) == VALUES["creator"]
+
+
+def test_xmp_in_a_second_segment_is_refused(tmp_path):
+    """grid_cech.jpg has two XMP packets: exiv2 rewrites one, exiftool would read both."""
+    path = copy(tmp_path, "grid_cech.jpg")
     before = path.read_bytes()
     with pytest.raises(EmbedError, match="two XMP packets"):
         embed(path, VALUES)
