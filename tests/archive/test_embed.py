@@ -384,3 +384,20 @@ def test_a_missing_file_is_reported_and_the_rest_written(desk, tmp_path):
     report = desk.embed([photo["Canon_40D.jpg"], photo["xmp_BlueSquare.jpg"]])
     assert report.written == [photo["xmp_BlueSquare.jpg"]]
     assert report.failed[0].path == str(gone) and "missing" in report.failed[0].reason
+
+
+def test_a_folder_that_refuses_the_copy_is_said(tmp_path, monkeypatch):
+    """What a read-only folder does to the hidden copy (simulated: tests may run as root)."""
+    import errno
+
+    path = copy(tmp_path, "Canon_40D.jpg")
+    before = path.read_bytes()
+
+    def refused(*_a, **_k):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(embed_mod.tempfile, "mkstemp", refused)
+    with pytest.raises(EmbedError) as caught:
+        embed(path, VALUES)
+    assert str(path) in str(caught.value) and "cannot be written" in caught.value.reason
+    assert path.read_bytes() == before and sorted(os.listdir(tmp_path)) == ["Canon_40D.jpg"]
