@@ -30,15 +30,34 @@ def report_lines(report) -> list[str]:
     return lines
 
 
-def write_into_files(window):
-    """Ask, then run the job over the selection; returns the Job (None when not started)."""
-    from desktop.gui.status import ReportDialog
-
+def write_into_files(window) -> None:
+    """Ask, then run the job over the selection (after a sidecar job that is running)."""
     ids = list(window.context.selection)
     if window.context.desk is None or not ids:
         return None
     answer = QMessageBox.question(window, "Write caption into the files?", confirm_text(len(ids)))
     if answer != QMessageBox.Yes:
+        return None
+
+    start_after_sidecars(window, ids)
+    return None
+
+
+SIDECARS = "Writing sidecars"
+
+
+def start_after_sidecars(window, ids):
+    """Start the job once the window's sidecar job is not running: both write the same
+    sidecars, and the state the embedding notes must be the last one (else the next
+    sync would see a sidecar changed after it and read the photo again)."""
+    from PySide6.QtCore import QTimer
+
+    from desktop.gui.status import ReportDialog
+
+    if window.context.desk is None or getattr(window, "_closed", False):
+        return None
+    if any(j.title == SIDECARS for j in window.context.jobs.running()):
+        QTimer.singleShot(100, lambda: start_after_sidecars(window, ids))
         return None
 
     def done(report) -> None:

@@ -312,8 +312,11 @@ class MainWindow(QMainWindow):
         off the GUI thread; say which could not be written (they stay queued)."""
         if self._closed or self.context.desk is None:
             return None
-        if any(j.title == "Writing sidecars" for j in self.context.jobs.running()):
-            self._writeback_timer.start()          # after this one: edits made meanwhile
+        from desktop.gui.embed_action import TITLE as EMBEDDING
+
+        if any(j.title in ("Writing sidecars", EMBEDDING) for j in self.context.jobs.running()):
+            self._writeback_timer.start()          # after this one: edits made meanwhile (the
+            #                                        embedding writes its photos' sidecars itself)
             return None
 
         def done(unwritten) -> None:
@@ -326,11 +329,11 @@ class MainWindow(QMainWindow):
 
         return self.start_job("Writing sidecars", lambda d, progress, cancel: d.write_pending(), done)
 
-    def write_into_files(self) -> Job | None:
+    def write_into_files(self) -> None:
         """Photos → Write caption into the files… (asks first; a job)."""
         from desktop.gui.embed_action import write_into_files
 
-        return write_into_files(self)
+        write_into_files(self)
 
     def _current_changed(self, pid: int) -> None:
         self.actions_by_name["preview"].setEnabled(pid is not None and pid >= 0)

@@ -36,6 +36,7 @@ def test_it_asks_then_writes_the_files_in_a_job(qtbot, window, monkeypatch):
     desk = window.context.desk
     ids = select(window, 2)
     desk.edit(ids, {"caption": "Київ at night, Saturday.", "credit": "Jørgensen"})
+    window.context.photosChanged.emit(ids)            # as the inspector does: the sidecar job follows
     asked, threads = [], []
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.Yes)
     real = embedding.embed_photos
@@ -45,9 +46,11 @@ def test_it_asks_then_writes_the_files_in_a_job(qtbot, window, monkeypatch):
         return real(*a, **kw)
 
     monkeypatch.setattr(embedding, "embed_photos", spy)
+    qtbot.wait(300)                                   # the sidecar job starting as the action is chosen
+    window.context.set_selection(ids)                 # (the sheet's refresh after the edit reset it)
     window.actions_by_name["embed"].trigger()
     assert "the 2 selected photos" in asked[0] and "changes the photos' files" in asked[0]
-    qtbot.waitUntil(lambda: getattr(window, "embed_result", None) is not None, timeout=10000)
+    qtbot.waitUntil(lambda: getattr(window, "embed_result", None) is not None, timeout=30000)
     assert sorted(window.embed_result.written) == sorted(ids) and window.embed_result.failed == []
     assert threads and threading.get_ident() not in threads
     for pid in ids:
@@ -82,6 +85,6 @@ def test_a_file_that_cannot_be_written_is_listed_and_the_others_written(qtbot, w
     os.chmod(locked, 0o444)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
     window.write_into_files()
-    qtbot.waitUntil(lambda: getattr(window, "embed_report", None) is not None, timeout=10000)
+    qtbot.waitUntil(lambda: getattr(window, "embed_report", None) is not None, timeout=30000)
     text = window.embed_report.text.toPlainText()
     assert "into 1 file;" in text and f"{locked}: the file is read-only" in text
