@@ -129,15 +129,17 @@ def embed(path, fields: dict) -> Embedded:
     the image file at ``path``; raises :class:`EmbedError` and leaves the file as it was
     when that cannot be done safely."""
     path = Path(path)
+    real = Path(os.path.realpath(path))      # a link stays a link: its target is what is written
     values = {f: _clean(f, v) for f, v in fields.items() if f in FIELDS}
     try:
-        with open(path, "rb") as fh:
+        with open(real, "rb") as fh:
+            seen = os.fstat(fh.fileno())
             original = fh.read()
     except OSError as exc:
         raise EmbedError(path, _os_reason(exc)) from None
     if embed_bytes.kind(original[:16]) is None or path.suffix.lower() not in WRITABLE_SUFFIXES:
         raise EmbedError(path, SIDECAR_ONLY)
-    if not os.stat(path).st_mode & 0o222:
+    if not seen.st_mode & 0o222:
         # renaming over it would work in a writable folder, but read-only says "leave me"
         raise EmbedError(path, "the file is read-only; it is unchanged")
     try:
@@ -150,11 +152,15 @@ def embed(path, fields: dict) -> Embedded:
         raise EmbedError(path, "its XMP is split over several JPEG segments or in a non-standard one, which the "
                                "writer would not keep as one, so the file would end up with two XMP packets that "
                                "disagree; not written (the caption and credit stay in the sidecar)")
-    temp = _temp_copy(path, prepared)
+    temp = _temp_copy(path, real, prepared)
     try:
         _write(path, temp, original, values)
         _check(path, temp, original, before, values)
-        os.replace(temp, path)
+        now = os.stat(real)
+        if (now.st_size, now.st_mtime_ns, now.st_ino) != (seen.st_size, seen.st_mtime_ns, seen.st_ino):
+            raise EmbedError(path, "the file changed while it was being written (another program?); "
+                                   "its new version is kept as it is")
+        os.replace(temp, real)
     except BaseException as exc:
         _remove(temp)
         if isinstance(exc, EmbedError):
@@ -165,16 +171,17 @@ def embed(path, fields: dict) -> Embedded:
             raise EmbedError(path, f"the metadata writer failed ({type(exc).__name__}: {exc}); "
                                    "the file is unchanged") from None
         raise
-    _sync_folder(path.parent)
+    _sync_folder(real.parent)
     return Embedded(str(path), tuple(values))
 
 
 # ------------------------------------------------------------------ the copy
 
-def _temp_copy(path: Path, data: bytes) -> Path:
-    """A hidden copy of the file beside it, with its permissions, flushed to disk."""
+def _temp_copy(path: Path, real: Path, data: bytes) -> Path:
+    """A hidden copy of the file (``real``: ``path`` with links resolved) beside it, with
+    its permissions, flushed to disk."""
     try:
-        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.embed-", suffix=path.suffix)
+        fd, name = tempfile.mkstemp(dir=real.parent, prefix=f".{real.stem}.embed-", suffix=real.suffix)
     except OSError as exc:
         raise EmbedError(path, _os_reason(exc)) from None
     temp = Path(name)
@@ -183,7 +190,7 @@ def _temp_copy(path: Path, data: bytes) -> Path:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.chmod(temp, os.stat(path).st_mode & 0o7777)
+        os.chmod(temp, os.stat(real).st_mode & 0o7777)
     except OSError as exc:
         _remove(temp)
         raise EmbedError(path, _os_reason(exc)) from None

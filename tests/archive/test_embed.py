@@ -401,3 +401,25 @@ def test_a_folder_that_refuses_the_copy_is_said(tmp_path, monkeypatch):
         embed(path, VALUES)
     assert str(path) in str(caught.value) and "cannot be written" in caught.value.reason
     assert path.read_bytes() == before and sorted(os.listdir(tmp_path)) == ["Canon_40D.jpg"]
+
+
+def test_a_link_stays_a_link_and_its_target_is_written(tmp_path):
+    target = copy(tmp_path, "Canon_40D.jpg")
+    link = tmp_path / "link.jpg"
+    link.symlink_to(target)
+    embed(link, {"caption": "Київ."})
+    assert link.is_symlink() and exiftool(target)["IPTC:Caption-Abstract"] == "Київ."
+
+
+def test_a_file_changed_meanwhile_is_not_overwritten(tmp_path, monkeypatch):
+    path = copy(tmp_path, "Canon_40D.jpg")
+    real_check = embed_mod._check
+
+    def agency_writes_meanwhile(*a, **k):
+        real_check(*a, **k)
+        path.write_bytes(path.read_bytes() + b"new version")
+
+    monkeypatch.setattr(embed_mod, "_check", agency_writes_meanwhile)
+    with pytest.raises(EmbedError, match="changed while"):
+        embed(path, VALUES)
+    assert path.read_bytes().endswith(b"new version") and sorted(os.listdir(tmp_path)) == ["Canon_40D.jpg"]
