@@ -423,3 +423,27 @@ def test_a_file_changed_meanwhile_is_not_overwritten(tmp_path, monkeypatch):
     with pytest.raises(EmbedError, match="changed while"):
         embed(path, VALUES)
     assert path.read_bytes().endswith(b"new version") and sorted(os.listdir(tmp_path)) == ["Canon_40D.jpg"]
+
+
+def test_stop_between_files_keeps_what_was_written_known(desk):
+    from archive.jobs import Cancelled
+
+    photo = ids(desk)
+    order = [photo["Canon_40D.jpg"], photo["xmp_BlueSquare.jpg"]]
+    desk.edit(order, {"caption": "Stopped half way."})
+    untouched = Path(desk.record(order[1])["path"]).read_bytes()
+
+    class StopAfterFirst:
+        def __init__(self):
+            self.asked = 0
+
+        def is_set(self) -> bool:
+            self.asked += 1
+            return self.asked > 1
+
+    with pytest.raises(Cancelled):
+        desk.embed(order, cancel=StopAfterFirst())
+    assert exiftool(Path(desk.record(order[0])["path"]))["IPTC:Caption-Abstract"] == "Stopped half way."
+    assert Path(desk.record(order[1])["path"]).read_bytes() == untouched
+    sync = desk.sync(thumbnails=False, processes=1)
+    assert sync.updated == 0 and sync.conflicts == []
