@@ -16,6 +16,20 @@ from archive import embedding
 EXIFTOOL = shutil.which("exiftool")
 
 
+@pytest.fixture
+def desk(demo_template, tmp_path):
+    """The window's desk over copies of the demo's photos: the demo archive's own rows
+    point at the session's shared template photos, which these tests must not change."""
+    from archive.desk import Desk
+
+    photos = tmp_path / "photos"
+    shutil.copytree(demo_template / "photos", photos)
+    opened = Desk.open(tmp_path / "archive")
+    opened.import_paths([photos], thumbnails=False, processes=1)
+    yield opened
+    opened.close()
+
+
 def select(window, count: int) -> list[int]:
     ids = [window.sheet.model.row(i).id for i in range(count)]
     window.context.set_selection(ids)
