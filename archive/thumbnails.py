@@ -482,6 +482,15 @@ class ThumbnailStore:
         # After a rebuild the fresh database takes the rows: nothing is lost.
         return self._run(write, lambda: self._run(write, lambda: 0))
 
+    def rehash(self, photo_id: int, old: str | None, new: str | None) -> None:
+        """The photo's file changed but not its picture (caption written into it,
+        archive/embedding.py): its thumbnail, made from ``old``, stands for ``new``."""
+        def write(c: sqlite3.Connection) -> None:
+            c.execute("UPDATE thumbs SET content_hash = ? WHERE photo_id = ? AND content_hash IS ?",
+                      (new, photo_id, old))
+
+        self._run(write, lambda: None)
+
     def discard(self, photo_ids: Iterable[int]) -> None:
         """Forget the thumbnails of photos no longer in the archive."""
         for chunk in _chunks(list(photo_ids), 500):

@@ -265,6 +265,16 @@ class Desk:
         entry = editing.edit(self.conn, photo_ids, changes, expected=expected, licence=licence, label=label)
         return self._written(entry)
 
+    def embed(self, photo_ids: Iterable[int], *, progress=None, cancel=None):
+        """Write the photos' working caption, creator, credit and credit line into their
+        files (JPEG, PNG, TIFF; the one way Picture Desk changes an original, only on
+        request), noting each file's new state so a sync finds nothing changed.
+        Returns an :class:`archive.embedding.EmbedReport`: the photos written and those
+        not, each with its file and the reason (a job: progress, cancel between files)."""
+        from archive.embedding import embed_photos
+
+        return embed_photos(self.archive, photo_ids, progress=progress, cancel=cancel)
+
     def revert(self, photo_ids: Iterable[int], fields: Sequence[str]) -> HistoryEntry:
         """The fields take the file's own values again."""
         return self._written(editing.revert(self.conn, photo_ids, fields))

@@ -379,3 +379,34 @@ def folder_id(conn, path: str, *, create: bool) -> int | None:
 
 def folders(conn) -> list[str]:
     return [r[0] for r in conn.execute("SELECT path FROM folders ORDER BY path")]
+
+
+def file_rewritten(conn, photo_id: int, *, stat: tuple, meta: dict, content_hash: str | None,
+                   fingerprint: str | None, fields) -> None:
+    """Picture Desk itself wrote ``fields`` into the photo's file (archive/embedding.py):
+    note the file's new state so the next sync knows it as read, and its new own values.
+
+    The working values are what was written, so nothing a search reads changes.
+    ``embedded`` takes what the file says now (the sidecar, which repeats the edit,
+    set aside as when a sync reads it), and a disagreement the file had on a written
+    field is settled: the file now holds the archive's value.  The picture is the
+    same, so a thumbnail made from the old bytes stays valid under the new hash."""
+    old = conn.execute("SELECT content_hash, thumb_hash, conflicts, warnings, embedded FROM photos WHERE id=?",
+                       (photo_id,)).fetchone()
+    old_hash, thumb_hash, conflicts = old[0], old[1], json.loads(old[2] or "{}")
+    current = get_record(conn, photo_id)
+    overridden = meta.get("overridden") or {}
+    own = {f: (overridden[f], True) for f in fields if f in overridden}
+    for f in fields:
+        conflicts.pop(f, None)
+    later = _later_warnings(old[3], json.loads(old[4] or "{}").get("warnings"))
+    size, mtime_ns, inode, sidecar_mtime_ns = stat
+    values = dict(size=size, mtime_ns=mtime_ns, inode=inode, sidecar_mtime_ns=sidecar_mtime_ns,
+                  content_hash=content_hash, fingerprint=fingerprint,
+                  embedded=json.dumps(_without_echoes(meta, own, current), ensure_ascii=False),
+                  conflicts=json.dumps(conflicts, ensure_ascii=False),
+                  warnings=json.dumps(_with_later(meta.get("warnings") or [], later), ensure_ascii=False),
+                  updated_at=now_iso())
+    if thumb_hash is not None and thumb_hash == old_hash:
+        values["thumb_hash"] = content_hash
+    update_photo(conn, photo_id, values)

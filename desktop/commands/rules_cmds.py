@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from desktop.commands import cancel_flag, open_desk, worker_count
-from desktop.commands.output import err, print_json, warn_unwritten
+from desktop.commands.output import err, print_json, printable, warn_unwritten
 
 # edit's options: (flag, field, help), made from the application API's list of editable
 # fields; list fields take the option once per value (--creator, --keyword).
@@ -114,8 +114,8 @@ def register(sub, archive_option) -> None:
     q.set_defaults(handler=cmd_lease_remove)
 
     p = sub.add_parser("edit", help="edit a photo's caption, credit line and other fields in the archive",
-                       description="Edit a photo's working values in the archive (the file is not "
-                                   "changed). An empty value clears a field.")
+                       description="Edit a photo's working values in the archive and its XMP sidecar "
+                                   "(the image file is not changed unless --embed). An empty value clears a field.")
     archive_option(p)
     p.add_argument("photo", metavar="ID|PATH")
     for flag, dest, text in EDIT_OPTIONS:
@@ -124,6 +124,9 @@ def register(sub, archive_option) -> None:
         else:
             p.add_argument(flag, dest=f"edit_{dest}", metavar="T", help=text)
     p.add_argument("--licence", metavar="ID", help='assign a licence by hand ("none" removes it)')
+    p.add_argument("--embed", action="store_true",
+                   help="also write caption, creator, credit and credit line into the image file itself "
+                        "(JPEG, PNG, TIFF; alone: write the current values)")
     p.add_argument("--json", action="store_true", help="print the photo's record")
     p.set_defaults(handler=cmd_edit)
 
@@ -322,22 +325,34 @@ def cmd_edit(args) -> int:
         value = getattr(args, f"edit_{dest}")
         if value is not None:
             changes[dest] = [v for v in value if v.strip()] if dest in LIST_FIELDS else value
-    if not changes and args.licence is None:
-        raise UsageError("nothing to edit: give at least one field, e.g. --caption T (see 'picturedesk edit -h')")
+    if not changes and args.licence is None and not args.embed:
+        raise UsageError("nothing to edit: give at least one field, e.g. --caption T, or --embed "
+                         "(see 'picturedesk edit -h')")
+    entry = embedded = None
     with open_desk(args) as desk:
         photo_id = desk.resolve(args.photo)
-        if args.licence is None:
-            entry = desk.edit([photo_id], changes)
-        else:
-            # The field edits and the licence are one transaction: both or neither.
-            entry = desk.edit([photo_id], changes, licence=desk.licence_ref(args.licence))
+        if changes or args.licence is not None:
+            if args.licence is None:
+                entry = desk.edit([photo_id], changes)
+            else:
+                # The field edits and the licence are one transaction: both or neither.
+                entry = desk.edit([photo_id], changes, licence=desk.licence_ref(args.licence))
+        if args.embed:
+            embedded = desk.embed([photo_id], cancel=cancel_flag())
         record = desk.record(photo_id)
     if args.json:
         print_json(record)
     else:
         fields = list(changes) + (["licence"] if args.licence is not None else [])
-        print(f"edited #{photo_id} {record['path']}: {', '.join(fields)}")
+        if fields:
+            print(f"edited #{photo_id} {record['path']}: {', '.join(fields)}")
+        if embedded is not None and embedded.written:
+            print(f"wrote caption and credit into #{photo_id} {record['path']}")
         for v in record["violations"]:
             print(f"  {v['severity']:<8} {v['rule']}: {v['message']}")
-    # Saved in the archive either way; a sidecar that could not take it is an error to see.
-    return 1 if warn_unwritten(entry.unwritten) else 0
+    # Saved in the archive either way; a sidecar or a file that could not take it is an error to see.
+    failed = warn_unwritten(entry.unwritten) if entry is not None else 0
+    for problem in (embedded.failed if embedded is not None else ()):
+        err(f"error: {printable(problem.message())}; the edit is saved in the archive and its sidecar")
+        failed += 1
+    return 1 if failed else 0

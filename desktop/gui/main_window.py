@@ -186,6 +186,8 @@ class MainWindow(QMainWindow):
           "Allow or deny the selected photos between two dates")
         A("assign_licence", "&Assign licence…", self.assign_licence, "Ctrl+Shift+A", "assign",
           "Say by hand which licence covers the selected photos")
+        A("embed", "&Write caption into the files…", self.write_into_files, "Ctrl+Shift+E", None,
+          "Write the caption, photographer and credit of the selected photos into their image files")
         A("preview", "&Preview photo", lambda: self.show_preview(self.context.current), "Ctrl+P", "preview")
         A("bigger", "&Larger thumbnails", lambda: self._thumb_step(24), "Ctrl+=", "zoom")
         A("smaller", "&Smaller thumbnails", lambda: self._thumb_step(-24), "Ctrl+-", "zoom-out")
@@ -211,7 +213,7 @@ class MainWindow(QMainWindow):
                        "open_demo", None, "settings", None, "quit"]),
             ("&Edit", ["undo", "redo", None, "select_all", "batch_edit", None, "find", "save_search"]),
             ("&View", ["@panels", None, "preview", "bigger", "smaller", None, "theme"]),
-            ("&Photos", ["check", None, "licences", "leases", "assign_licence"]),
+            ("&Photos", ["check", None, "licences", "leases", "assign_licence", None, "embed"]),
             ("&Articles", ["open_article", "paste_article", "match"]),
             ("&Help", ["shortcuts", "about"]),
         )
@@ -295,6 +297,7 @@ class MainWindow(QMainWindow):
         n = len(ids)
         self.actions_by_name["leases"].setEnabled(n > 0)
         self.actions_by_name["assign_licence"].setEnabled(n > 0)
+        self.actions_by_name["embed"].setEnabled(n > 0)
         self.actions_by_name["batch_edit"].setEnabled(n > 1)
         if n > 1:
             self.statusBar().showMessage(f"{n:,} photos selected", 4000)
@@ -309,8 +312,11 @@ class MainWindow(QMainWindow):
         off the GUI thread; say which could not be written (they stay queued)."""
         if self._closed or self.context.desk is None:
             return None
-        if any(j.title == "Writing sidecars" for j in self.context.jobs.running()):
-            self._writeback_timer.start()          # after this one: edits made meanwhile
+        from desktop.gui.embed_action import TITLE as EMBEDDING
+
+        if any(j.title in ("Writing sidecars", EMBEDDING) for j in self.context.jobs.running()):
+            self._writeback_timer.start()          # after this one: edits made meanwhile (the
+            #                                        embedding writes its photos' sidecars itself)
             return None
 
         def done(unwritten) -> None:
@@ -322,6 +328,12 @@ class MainWindow(QMainWindow):
                     "the archive and written at the next edit or rescan.", 20000)
 
         return self.start_job("Writing sidecars", lambda d, progress, cancel: d.write_pending(), done)
+
+    def write_into_files(self) -> None:
+        """Photos → Write caption into the files… (asks first; a job)."""
+        from desktop.gui.embed_action import write_into_files
+
+        write_into_files(self)
 
     def _current_changed(self, pid: int) -> None:
         self.actions_by_name["preview"].setEnabled(pid is not None and pid >= 0)
