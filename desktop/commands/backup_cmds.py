@@ -31,6 +31,10 @@ def register(sub, archive_option) -> None:
     r.set_defaults(handler=cmd_restore)
 
 
+def _photos(n: int) -> str:
+    return f"{n:,} photo{'' if n == 1 else 's'}"
+
+
 def _size(n: int) -> str:
     return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n / 1024:.0f} KB"
 
@@ -56,7 +60,7 @@ def cmd_backup(args) -> int:
     if args.json:
         print_json({"path": str(made.path), "size": made.size, "photos": made.photos})
     else:
-        print(f"backed up {made.photos:,} photos to {made.path} ({_size(made.size)})")
+        print(f"backed up {_photos(made.photos)} to {made.path} ({_size(made.size)})")
     return 0
 
 
@@ -74,6 +78,6 @@ def cmd_restore(args) -> int:
     if args.json:
         print_json({"restored": str(done.source), "photos": done.photos, "kept": str(done.kept.path)})
     else:
-        print(f"restored {done.photos:,} photos from {done.source}; the archive as it was is kept in "
+        print(f"restored {_photos(done.photos)} from {done.source}; the archive as it was is kept in "
               f"{done.kept.path}")
     return 0

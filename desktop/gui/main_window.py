@@ -482,7 +482,8 @@ class MainWindow(QMainWindow):
                 return
 
         def done(made) -> None:
-            self.statusBar().showMessage(f"Backed up {made.photos:,} photos to {made.path}", 15000)
+            self.statusBar().showMessage(f"Backed up {made.photos:,} photo{'' if made.photos == 1 else 's'} to "
+                                         f"{made.path}", 15000)
 
         self.start_job("Backing up the archive",
                        lambda d, progress, cancel: d.backup(target, progress=progress, cancel=cancel), done)
@@ -521,7 +522,8 @@ class MainWindow(QMainWindow):
 
         def done(result) -> None:
             self.open_archive_at(directory, create=False)      # every view and cache starts afresh
-            self.statusBar().showMessage(f"Restored {result.photos:,} photos from {result.source}; the archive "
+            self.statusBar().showMessage(f"Restored {result.photos:,} photo{'' if result.photos == 1 else 's'} from "
+                                         f"{result.source}; the archive "
                                          f"as it was is kept in {result.kept.path}", 20000)
 
         self.context.jobs.cancel_all()
