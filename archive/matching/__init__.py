@@ -1,8 +1,9 @@
 """Pairing an article's captions with photos in the archive.
 
-One module per stage, as in beets' autotag:
+One module per stage, as in beets' autotag (whether a credited photographer is
+the one in the metadata is archive/name_match.py, which the house-style rules
+ask too):
 
-    names.py       is the credited photographer the one in the metadata (scripts, romanisations)
     facts.py       what a caption says and what a photo's metadata says, read once
     candidates.py  which photos could fit a caption (a bounded, indexed prefilter)
     score.py       how well a photo fits: named, weighted parts with their reasons

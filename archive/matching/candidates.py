@@ -3,7 +3,7 @@
 A caption's candidates are the union of
 
 - photos by the photographer(s) its credit names (any spelling, script or
-  romanisation: see :mod:`archive.matching.names`),
+  romanisation: see :mod:`archive.name_match`),
 - photos whose caption, headline or keywords share its distinctive words,
 - photos at the places it names,
 
@@ -23,7 +23,7 @@ import threading
 from dataclasses import dataclass
 
 from archive.matching.facts import CaptionFacts
-from archive.matching.names import compare_names, search_keys
+from archive.name_match import compare_names, search_keys
 from archive.store import candidates as store
 from archive.store.sortkey import key_range_for_seconds
 

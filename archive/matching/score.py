@@ -30,7 +30,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 
 from archive.matching.facts import CaptionFacts, PhotoFacts, PlaceLookup, agency_keys, stem
-from archive.matching.names import compare_names
+from archive.name_match import compare_names
 
 WEIGHTS = {"creator": 0.35, "agency": 0.08, "wording": 0.17, "place": 0.15, "day": 0.17,
            "window": 0.08}

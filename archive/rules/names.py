@@ -71,6 +71,18 @@ def compare(credit_name: str, meta_name: str, close_at: int = 85) -> tuple[str, 
         return "translit", score
     if score >= close_at or fuzz.token_sort_ratio(fa, fb) >= 97:
         return "close", score
+    # The matcher's judge of "same person" has the last word, so the rules never call a
+    # photographer the matcher pairs by name a different one: another romanisation
+    # ("Oleksii"/"Oleksiy") is a transliteration; another form of the given name
+    # ("Alexei"/"Oleksiy", "Evgeniy"/"Yevhen") or an initial ("B. Hoffman") the same
+    # person written otherwise, which the credit should write as the metadata does.
+    from archive.name_match import compare_names
+
+    same = compare_names(a, b).kind
+    if same == "spelling":
+        return "translit", score
+    if same in ("given name", "initial"):
+        return "close", score
     return "different", score
 
 

@@ -56,3 +56,31 @@ def test_a_role_written_with_a_slash_names_no_one():
     for byline in ("N/A", "STR/AFP", "n/a"):
         assert RuleFacts({"id": 1, "creator": [byline]}, gaz).creators == (), byline
     assert RuleFacts({"id": 1, "creator": ["Brendan Hoffman/NYT"]}, gaz).creators == ("Brendan Hoffman",)
+
+
+PAIRS = [("Alexei Kuleba", "Oleksiy Kuleba"), ("Oleksii Kuleba", "Олексій Кулеба"), ("B. Hoffman", "Brendan Hoffman"),
+         ("Hoffman Brendan", "Brendan Hoffman"), ("Serhiy Supinsky", "Sergei Supinsky"),
+         ("Yevhen Maloletka", "Evgeniy Maloletka"), ("Laura Boushnak", "Brendan Hoffman"),
+         ("Tomás Munita", "Tomas Munita"), ("Gleb Garanich", "Efrem Lukatsky"), ("Mette Jørgensen", "Mette Jorgensen")]
+
+
+def test_the_rules_and_the_matcher_agree_on_who_is_the_same_photographer():
+    """A credit the matcher pairs with a photo by its photographer's name is never called
+    'a different photographer' by the rules, and the other way round."""
+    from archive.name_match import compare_names
+    from archive.rules.names import compare
+
+    for credited, by_line in PAIRS:
+        matcher_same = compare_names(credited, by_line).kind != "different"
+        rules_same = compare(credited, by_line)[0] != "different"
+        assert matcher_same == rules_same, (credited, by_line, compare_names(credited, by_line), compare(credited, by_line))
+
+
+def test_another_form_of_the_given_name_is_corrected_not_called_someone_else(guardian):
+    from archive.rules import check_photo
+
+    record = {"id": 1, "creator": ["Evgeniy Maloletka"], "credit": "AP", "caption": "Kyiv at night.",
+              "credit_line": "Photograph: Yevhen Maloletka/AP", "embedded": {}}
+    (v,) = [v for v in check_photo(record, guardian) if v.rule == "credit.creator_mismatch"]
+    assert "different photographer" not in v.message and "Evgeniy Maloletka" in v.message
+    assert v.fix == "Photograph: Evgeniy Maloletka/AP"

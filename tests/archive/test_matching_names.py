@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from archive.matching.names import compare_names, romanisations, skeleton
+from archive.name_match import compare_names, romanisations, skeleton
 from archive.people import is_person
 
 # (as the credit line writes it, as the metadata writes it, kind of agreement)

@@ -1,5 +1,9 @@
 """Is the photographer a credit line names the one the photo's metadata names?
 
+The one judge of "same person" for the matcher (archive/matching/) and the
+house-style rules (archive/rules/names.py), so they never disagree about who
+made a photo.
+
 Agencies write a photographer's name in the script and romanisation of their
 desk: "Олексій Кулеба" in a Kyiv agency's IPTC By-line, "Oleksiy Kuleba" from
 anyascii or a Russian-trained editor, "Oleksii Kuleba" in the Ukrainian
