@@ -26,6 +26,7 @@ from typing import Optional
 
 import sqlean as sqlite3
 
+from archive.durable import sync_folder
 from archive.errors import ArchiveError, UsageError
 from archive.jobs import check_cancel, no_progress
 
@@ -64,16 +65,6 @@ def _reason(exc: BaseException) -> str:
     if "full" in text:
         return "the disk is full"
     return text
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _photos(conn) -> int:
@@ -130,7 +121,7 @@ def backup(archive_dir, target=None, *, prefix: str = MANUAL, progress=None, can
         with open(part, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(part, target)
-        _fsync_dir(target.parent)
+        sync_folder(target.parent)
     except BaseException as exc:
         for leftover in (part, Path(str(part) + "-journal")):
             try:
@@ -177,9 +168,11 @@ def daily_backup(archive_dir, *, keep: int = 7, progress=None, cancel=None,
     return made
 
 
-def check_backup(path) -> int:
+def check_backup(path, *, whole: bool = True) -> int:
     """Raise ArchiveError naming ``path`` unless it is a whole Picture Desk archive this
-    program can open; return its number of photos."""
+    program can open; return its number of photos.  ``whole=False`` reads only what
+    names it (schema, identity, photos) and leaves the page-by-page check, which
+    takes seconds on a big archive, to :func:`restore` (a window asks first)."""
     from archive.store.schema import SCHEMA_VERSION
 
     path = Path(path)
@@ -200,6 +193,8 @@ def check_backup(path) -> int:
         if version > SCHEMA_VERSION:
             raise ArchiveError(f"{path}: made by a newer Picture Desk (schema {version}, this one reads up to "
                                f"{SCHEMA_VERSION}); update Picture Desk to restore it")
+        if not whole:
+            return _photos(conn)
         try:
             problems = [row[0] for row in conn.execute("PRAGMA integrity_check(5)")]
         except sqlite3.DatabaseError as exc:

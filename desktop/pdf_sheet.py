@@ -88,7 +88,7 @@ def render_pdf(plan, path, *, progress=None, cancel=None) -> list[str]:
     """Draw ``plan`` (an :class:`archive.export.templates.PdfPlan`) into ``path``;
     returns notes for the person (a script no installed font shows)."""
     ensure_app()
-    from PySide6.QtCore import QMarginsF, QRectF, QSizeF
+    from PySide6.QtCore import QMarginsF, QRectF
     from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter, QPdfWriter, QTextDocument
 
     from archive.jobs import check_cancel

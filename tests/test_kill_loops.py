@@ -18,7 +18,6 @@ import time
 import xml.etree.ElementTree as ET
 
 import pytest
-from PIL import Image
 
 from tests.conftest import REPO
 

@@ -67,6 +67,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from archive.durable import sync_folder
 from archive.errors import PictureDeskError
 
 from . import embed_bytes
@@ -82,7 +83,6 @@ SIDECAR_ONLY = ("this kind of file is not written into (only JPEG, PNG and TIFF 
                 "its caption and credit stay in the XMP sidecar")
 CAMERA_FACTS = ("format", "width", "height", "orientation", "taken_at", "make", "model", "lens",
                 "gps_lat", "gps_lon", "gps_alt")
-
 
 
 class EmbedError(PictureDeskError):
@@ -160,7 +160,7 @@ def embed(path, fields: dict) -> Embedded:
             raise EmbedError(path, f"the metadata writer failed ({type(exc).__name__}: {exc}); "
                                    "the file is unchanged") from None
         raise
-    _sync_folder(real.parent)
+    sync_folder(real.parent)
     return Embedded(str(path), tuple(values))
 
 
@@ -247,15 +247,3 @@ def _remove(temp: Optional[Path]) -> None:
         pass
 
 
-def _sync_folder(folder: Path) -> None:
-    """Flush the rename itself (POSIX; Windows has no directory handles to flush)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from archive.durable import sync_folder
+
 from .sidecar import MAX_SIDECAR_BYTES
 from .xmp import XML_LANG, XmpError, parse_xmp
 from .xmp_doc import (CONTAINERS, RDF_ABOUT, RDF_ALT, RDF_BAG, RDF_DESC, RDF_LI, RDF_PARSETYPE,
@@ -416,7 +418,7 @@ def _replace(target: Path, data: bytes, created: bool) -> Written:
             pass
         raise SidecarError(target, f"cannot write it: {_reason(exc)}; the old sidecar is unchanged",
                            exc.errno or 0) from None
-    _sync_folder(folder)
+    sync_folder(folder)
     st = os.stat(real)
     return Written(str(target), created, st.st_size, st.st_mtime_ns)
 
@@ -453,20 +455,6 @@ def _mode(real: Path) -> int:
         return stat.S_IMODE(os.stat(real).st_mode)
     except OSError:
         return 0o666                 # the umask applies, as for any new file
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); not possible, nor needed, on Windows."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def _reason(exc: OSError) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QDate, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDateEdit, QDockWidget, QFileDialog, QLabel, QMainWindow,
-                               QMessageBox, QStackedWidget, QWidget)
+                               QMessageBox, QStackedWidget)
 
 from archive.errors import PictureDeskError
 from desktop.gui.jobs import Job
@@ -500,7 +500,7 @@ class MainWindow(QMainWindow):
         if not path:
             return
         try:
-            photos = check_backup(path)
+            photos = check_backup(path, whole=False)     # the integrity check runs in the job
         except PictureDeskError as exc:
             QMessageBox.warning(self, "Cannot restore this backup", str(exc))
             return

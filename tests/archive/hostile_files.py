@@ -15,17 +15,11 @@ from pathlib import Path
 
 from PIL import Image
 
-SHARED_CORPUS = Path("/work/shared/corpus/real")
-
-
 def corpus_dir() -> Path | None:
-    """The real corpus: beside the repository (tests/conftest.py), else the shared one."""
+    """The real corpus beside the repository (tests/conftest.py), if it is there."""
     from tests.conftest import CORPUS
 
-    for candidate in (CORPUS, SHARED_CORPUS):
-        if candidate.is_dir():
-            return candidate
-    return None
+    return CORPUS if CORPUS.is_dir() else None
 
 
 def pillow_bytes(fmt: str, size=(64, 48), colour="teal", **save) -> bytes:

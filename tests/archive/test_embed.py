@@ -21,12 +21,12 @@ from archive.desk import Desk
 from archive.metadata import embed as embed_mod
 from archive.metadata import embed_bytes
 from archive.metadata.embed import EmbedError, cut_utf8, embed
+from tests.conftest import CORPUS
 
-CORPUS = Path("/work/shared/corpus/real")
 EXIFTOOL = shutil.which("exiftool")
 pytestmark = [
     pytest.mark.skipif(EXIFTOOL is None, reason="exiftool is not installed"),
-    pytest.mark.skipif(not CORPUS.is_dir(), reason="the real corpus (/work/shared/corpus/real) is absent"),
+    pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the real corpus ({CORPUS}) is absent"),
 ]
 # an agency file with a current IPTC digest and an EXIF ImageDescription; a camera
 # file with maker notes and no IPTC or XMP; a file with EXIF Artist and ImageDescription;

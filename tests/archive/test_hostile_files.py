@@ -14,7 +14,7 @@ from archive.metadata import read_metadata
 from . import hostile_files as H
 
 CORPUS = H.corpus_dir()
-needs_corpus = pytest.mark.skipif(CORPUS is None, reason=f"the real corpus is not at {H.SHARED_CORPUS}")
+needs_corpus = pytest.mark.skipif(CORPUS is None, reason="the real corpus is not beside the repository (../shared/corpus/real)")
 
 
 def read(tmp_path, name: str, data: bytes):

@@ -80,7 +80,6 @@ def test_an_import_into_a_big_archive_has_it_prepared_in_the_background(varied, 
 
     import archive.store.bitmaps as bitmaps_module
     from archive.demo.photos import PhotoSpec, write_photo
-    from archive.store.bitmaps import generation
     from archive.sync import import_paths
 
     monkeypatch.setattr(bitmaps_module, "PREPARE_MIN", 1)

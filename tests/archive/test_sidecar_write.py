@@ -22,12 +22,12 @@ import pytest
 from archive.metadata import read_metadata
 from archive.metadata import sidecar_write as W
 from archive.metadata.sidecar_write import SidecarError, target_sidecar, write_sidecar
+from tests.conftest import CORPUS
 
-CORPUS = Path("/work/shared/corpus/real")
 EXIFTOOL = shutil.which("exiftool")
 pytestmark = [
     pytest.mark.skipif(EXIFTOOL is None, reason="exiftool is not installed"),
-    pytest.mark.skipif(not CORPUS.is_dir(), reason="the real corpus (/work/shared/corpus/real) is absent"),
+    pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the real corpus ({CORPUS}) is absent"),
 ]
 
 # Every field the archive edits, non-ASCII included.

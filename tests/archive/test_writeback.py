@@ -21,13 +21,13 @@ import pytest
 
 from archive.desk import Desk
 from archive.metadata import sidecar_write
+from tests.conftest import CORPUS
 
-CORPUS = Path("/work/shared/corpus/real")
 ROOT = Path(__file__).resolve().parents[2]
 EXIFTOOL = shutil.which("exiftool")
 pytestmark = [
     pytest.mark.skipif(EXIFTOOL is None, reason="exiftool is not installed"),
-    pytest.mark.skipif(not CORPUS.is_dir(), reason="the real corpus (/work/shared/corpus/real) is absent"),
+    pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the real corpus ({CORPUS}) is absent"),
 ]
 PHOTOS = ("grid_guardian-turner.jpg", "grid_pa.jpg", "Canon_40D.jpg")
 

@@ -72,3 +72,17 @@ def test_a_file_that_is_not_a_backup_is_refused_before_asking(qtbot, window, tmp
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: (_ for _ in ()).throw(AssertionError("asked")))
     window.restore_backup(str(bad))
     assert warned and "notes.db" in warned[0]
+
+
+def test_a_damaged_backup_is_checked_in_the_job_and_nothing_changes(qtbot, window, tmp_path, monkeypatch):
+    from archive.backup import backup
+    from tests.archive.test_backup import _damaged
+
+    good = backup(window.context.desk.directory, tmp_path / "good.db")
+    bad = _damaged(good.path, tmp_path)
+    before = (window.context.desk.directory / "archive.db").stat().st_mtime_ns
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    window.restore_backup(str(bad))                 # asked (its photos counted), then checked off the screen's thread
+    qtbot.waitUntil(lambda: getattr(window, "failure_box", None) is not None, timeout=10000)
+    assert "damaged, not restored" in window.failure_box.text()
+    assert (window.context.desk.directory / "archive.db").stat().st_mtime_ns == before
