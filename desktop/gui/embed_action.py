@@ -24,8 +24,9 @@ def confirm_text(count: int) -> str:
 
 def report_lines(report) -> list[str]:
     written = len(report.written)
+    failed = len(report.failed)
     lines = [f"Wrote caption and credit into {written:,} file{'s' if written != 1 else ''}; "
-             f"{len(report.failed):,} could not be written (they are unchanged):"]
+             f"{failed:,} could not be written ({'it is' if failed == 1 else 'they are'} unchanged):"]
     lines += [f"{f.path or f'photo #{f.photo_id}'}: {f.reason}" for f in report.failed]
     return lines
 

@@ -184,6 +184,10 @@ class SinglePhotoView(QWidget):
         self.missing_label.setWordWrap(True)
         self.missing_label.setVisible(False)
         lay.addWidget(self.missing_label)
+        self.writeback_label = QLabel()          # edits saved here that the sidecar lacks, and why
+        self.writeback_label.setWordWrap(True)
+        self.writeback_label.setVisible(False)
+        lay.addWidget(self.writeback_label)
 
         # -- outside edits
         self.conflicts = ConflictView(context)
@@ -252,11 +256,20 @@ class SinglePhotoView(QWidget):
         self.record = record
         self._summary(record, new_photo)
         self.conflicts.set_record(record)
+        self._writeback(record.get("writeback"))
         self._clearance(record.get("clearance"), record.get("licence"), record.get("leases") or [],
                         record.get("checks_current", True))
         self._metadata(record)
         self._history(record["id"])
         self.editor.load(record)
+
+    def _writeback(self, pending: Optional[dict]) -> None:
+        if pending:
+            fields = ", ".join(pending.get("fields") or [])
+            why = f": {pending['error']}" if pending.get("error") else ""
+            self.writeback_label.setText(f"⚠ Not yet in the XMP sidecar: {fields}{why}. The edit is saved in "
+                                         "the archive and written at the next edit or rescan.")
+        self.writeback_label.setVisible(bool(pending))
 
     def _summary(self, record: dict, new_photo: bool) -> None:
         path = record.get("path") or ""
@@ -402,11 +415,8 @@ class SinglePhotoView(QWidget):
         if pending:
             # Edits saved in the archive that the photo's sidecar does not hold yet.
             text = "not yet written: " + ", ".join(pending.get("fields") or [])
-            if pending.get("error"):
-                text += f" ({pending['error']})"
             item = QTreeWidgetItem(["Sidecar", text, "archive"])
-            item.setToolTip(1, text + "\nThe edits are saved in the archive; they are written to the sidecar "
-                                      "at the next edit or rescan.")
+            item.setToolTip(1, text + (f"\n{pending['error']}" if pending.get("error") else ""))
             file_tree.addTopLevelItem(item)
             counts["File"] += 1
         for i, name in enumerate(TABS):

@@ -56,4 +56,6 @@ def test_a_sidecar_that_cannot_be_written_is_said_and_kept_queued(qtbot, window,
     tree = window.inspector.single.trees["File"]
     rows = [(tree.topLevelItem(i).text(0), tree.topLevelItem(i).text(1)) for i in range(tree.topLevelItemCount())]
     sidecar = [text for title, text in rows if title == "Sidecar"]
-    assert sidecar and "headline" in sidecar[0] and "the disk is full" in sidecar[0]
+    assert sidecar and "headline" in sidecar[0]
+    note = window.inspector.single.writeback_label
+    assert note.isVisibleTo(window) and "headline" in note.text() and "the disk is full" in note.text()
