@@ -293,10 +293,11 @@ class _Evaluator:
 
     def phrase_outside(self, term: Text):
         """A phrase whose words no field of the index holds together is in no photo but
-        those changed since that was noted; one whose words meet in hardly any photo is
-        in those at most: its exact bitmap at once, judging only those few photos, not
-        reading every position of its words (a caption word and a photographer's name
-        would read hundreds of thousands).  None otherwise."""
+        those changed since that was noted; one of common words is in the photos where
+        the archive keeps its pairs of words side by side; one whose words meet in
+        hardly any photo is in those at most: its exact bitmap at once, judging only
+        a few photos, not reading every position of its words (a caption word and a
+        photographer's name would read hundreds of thousands).  None otherwise."""
         words = term.text.casefold().split()
         if not term.phrase or len(words) < 2 or not all(w.isascii() and w.isalnum() for w in words):
             return None
@@ -333,18 +334,60 @@ class _Evaluator:
                     candidates = with_all_words(changed)
                     if len(changed) > RENOTE_AFTER:
                         note_word_columns_later(self.conn)
-        if candidates is None and len(at_hand) == len(words):
-            # The words together in few photos (none, often: two cities).
-            candidates = with_all_words(at_hand[0])
         answer = None
         if candidates is not None and len(candidates) <= FEW_CANDIDATES:
-            answer = self.bitmaps._among("photo_fts MATCH ?", [expr], candidates, fts=True) if candidates \
-                else BitMap()
+            answer = self._among(expr, candidates)
+        if answer is None:
+            # Common words: from the pairs of them kept side by side.
+            answer = self.from_pairs(words, expr, with_all_words)
+        if answer is None and len(at_hand) == len(words):
+            # The words together in few photos (none, often: two cities).
+            candidates = with_all_words(at_hand[0])
+            if len(candidates) <= FEW_CANDIDATES:
+                answer = self._among(expr, candidates)
         if not self.conn.in_transaction:
             if len(_OUTSIDE) > 256:
                 _OUTSIDE.clear()
             _OUTSIDE[key] = answer
         return answer
+
+    def from_pairs(self, words, expr: str, with_all_words):
+        """A phrase of common words from the pairs of them kept side by side
+        (archive/store/word_pairs.py): of two words, its pair's photos; of more, the
+        photos holding each of its pairs, judged one by one when few.  Photos changed
+        since the pairs were read are judged again.  None when the pairs cannot say."""
+        from archive.store import word_pairs
+
+        kept = word_pairs.noted(self.conn, self.archive)
+        if kept is None or not all(w in kept.words for w in words):
+            return None
+        changed = BitMap() if kept.generation == self.generation else self.bitmaps.changed(kept.generation)
+        if changed is None:
+            note_word_columns_later(self.conn)
+            return None
+        found = None
+        for first, second in zip(words, words[1:]):
+            bm = word_pairs.pair(self.conn, first, second, kept.generation)
+            if bm is None:
+                return None
+            found = bm if found is None else found & bm
+        again = with_all_words(changed) if changed else BitMap()
+        if len(again) > RECHECK_LIMIT:
+            note_word_columns_later(self.conn)
+            return None
+        found = found - changed
+        if len(words) > 2:
+            if len(found) + len(again) > FEW_CANDIDATES:
+                return None
+            again = again | found
+            found = BitMap()
+        if len(changed) > RENOTE_AFTER:
+            note_word_columns_later(self.conn)
+        return found | self._among(expr, again)
+
+    def _among(self, expr: str, ids) -> BitMap:
+        """Which of ``ids`` the full-text expression holds for, judged photo by photo."""
+        return self.bitmaps._among("photo_fts MATCH ?", [expr], ids, fts=True) if ids else BitMap()
 
     def positive(self, term):
         cols = self.cols
@@ -466,6 +509,7 @@ class _Evaluator:
 
 FEW_RESULTS = 1 << 17   # results of fewer photos than this are kept as ids, not a mask over all
 FEW_CANDIDATES = 16      # a phrase whose words meet in no more photos than this is judged photo by photo
+RECHECK_LIMIT = 64       # photos changed since the word pairs were read, judged again one by one (0.1 ms each)
 RENOTE_AFTER = 500       # photos changed since the words' fields were noted before they are noted again
 _OUTSIDE: dict = {}
 _FORGET.append(_OUTSIDE.clear)
@@ -512,6 +556,17 @@ def _renote(conn) -> None:
         return
     words = list(stored[1]) if stored is not None else []
     _note_word_columns(conn, words, gen)
+    _note_pairs(conn, words, gen)
+
+
+def _note_pairs(conn, words, gen: int) -> None:
+    """Keep which of the common ``words`` stand side by side (archive/store/word_pairs.py)."""
+    from archive.store import word_pairs
+
+    kept = word_pairs.noted(conn)
+    if kept is not None and kept.generation == gen:
+        return
+    word_pairs.note(conn, words, gen, order(conn, "taken", gen, archive=archive_key(conn)))
 
 
 def _read_word_columns_row(conn):
@@ -818,8 +873,8 @@ def prepare(conn, *, min_photos: int = 20_000, progress=None) -> int:
         for kind in ("place", "city", "country"):
             _gazetteer_answer(conn, kind, name)
     conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.photo_fts_terms USING fts5vocab(main, photo_fts, row)")
-    common = [term for (term,) in conn.execute("SELECT term FROM temp.photo_fts_terms WHERE doc >= ?",
-                                                 (min_photos,)).fetchall()]
+    common = [term for (term,) in conn.execute("SELECT term FROM temp.photo_fts_terms WHERE doc >= ? "
+                                                 "ORDER BY doc DESC", (min_photos,)).fetchall()]
     for term in common:
         ev.fts(_fts_quote(term))
         made += 1
@@ -830,6 +885,9 @@ def prepare(conn, *, min_photos: int = 20_000, progress=None) -> int:
     stored = _word_columns(conn, ev.archive)
     if stored is None or stored[0] != gen:
         _note_word_columns(conn, common, gen)
+    made += 1
+    # Which of them stand side by side, so a phrase of two is one bitmap.
+    _note_pairs(conn, common, gen)
     made += 1
     keep_now()
     return made

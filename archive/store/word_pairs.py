@@ -1,0 +1,155 @@
+"""Which photos hold two common words side by side: a phrase typed for the first time.
+
+A phrase is answered by the full-text index reading the positions of each of its
+words.  For two words that each stand in a quarter of a million photos that read
+is 60-100 ms, which a person meets the first time they type ``"police protest"``,
+and again whenever the archive changes.  So, beside the bitmaps of the common
+words (``archive.store.search.prepare``), the archive keeps one bitmap for every
+pair of common words that stand next to each other in some field: a two-word
+phrase of common words is then one stored bitmap, a longer one the intersection
+of its pairs' bitmaps judged photo by photo, and a pair not kept is in no photo.
+
+The pairs are made from the index's own record of where each word stands
+(``fts5vocab`` ``instance``): the tokenizer is FTS5's, so a pair holds exactly
+where FTS5's phrase would match (deleted rows are not listed).  They are kept at
+the generation they were read at; photos changed since are judged again by the
+caller (``archive.store.search``), and the pairs are noted again in the
+background once too many have changed.
+
+Only words of ASCII letters and digits are kept (a phrase is looked up by its
+words as typed, casefolded, which must be the tokens FTS5 made of them), at most
+``MAX_WORDS`` of them, most common first.
+"""
+
+from __future__ import annotations
+
+import array
+import json
+from dataclasses import dataclass
+
+import numpy as np
+from pyroaring import BitMap
+
+from archive.store.bitmaps import _FORGET, archive_key
+
+MANIFEST_KEY = "fts-word-pairs"      # generation; the words whose pairs are kept
+PAIR_PREFIX = "pair:"
+MAX_WORDS = 1024                     # a word's index fits the low 10 bits of a position
+_OFFSET_BITS = 19                    # token offsets within a field, below 2**19
+_COLUMNS = ("caption", "headline", "keywords", "creator", "credit", "places")
+_NOTED: dict = {}
+_FORGET.append(_NOTED.clear)
+
+
+@dataclass(frozen=True)
+class Noted:
+    """The pairs kept for an archive: the generation they were read at, and their words."""
+    generation: int
+    words: frozenset
+
+
+def noted(conn, archive=None) -> Noted | None:
+    """What is kept (read once per process and archive), or None."""
+    key = archive or archive_key(conn)
+    if key not in _NOTED:
+        row = conn.execute("SELECT generation, data FROM bitmap_cache WHERE key = ?", (MANIFEST_KEY,)).fetchone()
+        value = None if row is None else Noted(row[0], frozenset(json.loads(bytes(row[1]))))
+        if conn.in_transaction:
+            return value
+        _NOTED[key] = value
+    return _NOTED[key]
+
+
+def pair(conn, first: str, second: str, generation: int) -> BitMap | None:
+    """The photos where ``first`` stands just before ``second`` in some field, as kept at
+    ``generation`` (both words among the noted ones); None when the kept value is of
+    another generation (noted again meanwhile)."""
+    row = conn.execute("SELECT generation, data FROM bitmap_cache WHERE key = ?",
+                       (f"{PAIR_PREFIX}{first} {second}",)).fetchone()
+    if row is None:
+        # Not kept: in no photo, if the manifest is still the one read.
+        now = conn.execute("SELECT generation FROM bitmap_cache WHERE key = ?", (MANIFEST_KEY,)).fetchone()
+        return BitMap() if now is not None and now[0] == generation else None
+    if row[0] != generation:
+        return None
+    return BitMap.deserialize(bytes(row[1]))
+
+
+def _positions(conn, word: str, word_index: int, keys: np.ndarray) -> np.ndarray | None:
+    """Every place ``word`` stands, packed as rank << 32 | field << 29 | offset << 10 | word
+    (rank: the photo's place in the taken order's keys); None if an offset is too big."""
+    case = " ".join(f"WHEN '{c}' THEN {i}" for i, c in enumerate(_COLUMNS))
+    row = conn.execute(
+        f"SELECT group_concat(doc), group_concat(((CASE col {case} ELSE 7 END) << {_OFFSET_BITS}) | offset) "
+        "FROM temp.photo_fts_instances WHERE term = ?", (word,)).fetchone()
+    if not row[0]:
+        return np.zeros(0, np.uint64)
+    docs = np.fromstring(row[0], dtype=np.int64, sep=",")
+    places = np.fromstring(row[1], dtype=np.int64, sep=",")
+    if len(places) and int((places & ((1 << _OFFSET_BITS) - 1)).max()) >= (1 << _OFFSET_BITS) - 1:
+        return None
+    ranks = np.searchsorted(keys, docs)
+    ok = ranks < len(keys)
+    ok[ok] = keys[ranks[ok]] == docs[ok]
+    packed = (ranks[ok].astype(np.uint64) << np.uint64(32)) | (places[ok].astype(np.uint64) << np.uint64(10))
+    return packed | np.uint64(word_index)
+
+
+def note(conn, words, gen: int, order) -> int:
+    """Keep the pairs of ``words`` (the archive's common ones) that stand side by side,
+    read at generation ``gen``; ``order`` is the taken order at ``gen``.  (A photo
+    written after ``gen`` may or may not be in what is read: the caller judges every
+    photo changed since ``gen`` again, so either is right.)  Returns how many pairs
+    were kept; none (and nothing kept) when a field is too long to pack.
+
+    Every place of every word goes into one sorted array (8 bytes a place: 86 MB for
+    the 10.7 million of ``bench/search.py``'s million photos), walked in chunks for
+    neighbours, so the memory it takes beside that array stays small."""
+    words = [w for w in words if w.isascii() and w.isalnum()][:MAX_WORDS]
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.photo_fts_instances "
+                 "USING fts5vocab(main, photo_fts, instance)")
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.photo_fts_words USING fts5vocab(main, photo_fts, row)")
+    keys = np.asarray(order.keys, dtype=np.int64)
+    ids = np.asarray(order.ids)
+    counts = dict(conn.execute(f"SELECT term, cnt FROM temp.photo_fts_words WHERE term IN "
+                               f"({','.join('?' * len(words))})", words)) if words else {}
+    everywhere = np.empty(sum(counts.values()), np.uint64)
+    filled = 0
+    for i, word in enumerate(words):
+        packed = _positions(conn, word, i, keys)
+        if packed is None:
+            return 0
+        packed = packed[:len(everywhere) - filled]        # (a write since the counts were read)
+        everywhere[filled:filled + len(packed)] = packed
+        filled += len(packed)
+    everywhere = everywhere[:filled]
+    everywhere.sort()
+    ranks_of: dict[int, list] = {}
+    low, chunk = np.uint64(1023), 1 << 20
+    for start in range(0, max(filled - 1, 0), chunk):
+        part = everywhere[start:start + chunk + 1]
+        place = part >> np.uint64(10)
+        side = np.flatnonzero(place[1:] == place[:-1] + np.uint64(1))
+        del place
+        pair_of = (((part[side] & low) << np.uint64(10)) | (part[side + 1] & low)).astype(np.int64)
+        ranks = (part[side] >> np.uint64(32)).astype(np.uint32)
+        by_pair = np.argsort(pair_of, kind="stable")
+        pair_of, ranks = pair_of[by_pair], ranks[by_pair]
+        cuts = np.flatnonzero(np.r_[True, pair_of[1:] != pair_of[:-1]]) if len(pair_of) else []
+        for cut, end in zip(list(cuts), list(cuts[1:]) + [len(pair_of)]):
+            ranks_of.setdefault(int(pair_of[cut]), []).append(ranks[cut:end])
+    del everywhere
+    rows = []
+    for p, parts in ranks_of.items():
+        photos = ids[np.unique(np.concatenate(parts)).astype(np.int64)].astype(np.uint32)
+        bm = BitMap(array.array("I", np.sort(photos).tobytes()))
+        rows.append((f"{PAIR_PREFIX}{words[p >> 10]} {words[p & 1023]}", gen, bm.serialize()))
+    from archive.store.db import transaction
+
+    with transaction(conn):
+        conn.execute("DELETE FROM bitmap_cache WHERE key >= ? AND key < ?", (PAIR_PREFIX, "pair;"))
+        conn.executemany("INSERT OR REPLACE INTO bitmap_cache(key, generation, data) VALUES (?,?,?)", rows)
+        conn.execute("INSERT OR REPLACE INTO bitmap_cache(key, generation, data) VALUES (?,?,?)",
+                     (MANIFEST_KEY, gen, json.dumps(words).encode()))
+    _NOTED.pop(archive_key(conn), None)
+    return len(rows)

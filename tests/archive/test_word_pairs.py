@@ -1,0 +1,148 @@
+"""Phrases of common words answered from the kept pairs of words side by side
+(archive/store/word_pairs.py): the same photos as FTS5's own phrase, without reading
+the words' positions, before and after edits, in a fresh process and a long-lived one."""
+
+from __future__ import annotations
+
+import itertools
+import random
+
+import pytest
+
+import archive.store.search as search_module
+from archive.edit import edit_photo
+from archive.store import word_pairs
+from archive.store.bitmaps import Bitmaps, forget_memory
+from archive.store.search import prepare, search
+
+from .test_search_any_position import ON, WORDS, template, varied  # noqa: F401
+
+
+def _fts(conn, phrase: str) -> set[int]:
+    """The photos FTS5 itself finds for a phrase (its positions read, as the judge)."""
+    return {r[0] for r in conn.execute(
+        "SELECT p.id FROM photo_fts JOIN photos p ON p.sort_key = photo_fts.rowid WHERE photo_fts MATCH ?",
+        (phrase,))}
+
+
+def _found(conn, phrase: str) -> set[int]:
+    return set(search(conn, phrase, limit=10_000, today=ON).photo_ids)
+
+
+@pytest.fixture(autouse=True)
+def pairs_only(monkeypatch):
+    """No phrase answered by judging the few photos holding all its words (an archive
+    this small has few of each): the kept pairs answer, or the index is read."""
+    monkeypatch.setattr(search_module, "FEW_CANDIDATES", 0)
+
+
+@pytest.fixture
+def unread(monkeypatch):
+    """Fail if a phrase's positions are read in full (a bitmap of the phrase made)."""
+    made = Bitmaps.of
+
+    def of(self, where, params=(), **kw):
+        assert not any(isinstance(p, str) and " " in p.strip('"') for p in params), \
+            f"the positions of {params} were read"
+        return made(self, where, params, **kw)
+
+    monkeypatch.setattr(Bitmaps, "of", of)
+
+
+def _phrases():
+    rng = random.Random(5)
+    pairs = [f'"{a} {b}"' for a, b in itertools.product(WORDS, WORDS)]
+    triples = [f'"{" ".join(rng.sample(WORDS, 3))}"' for _ in range(40)]
+    return pairs, triples
+
+
+def test_every_pair_of_common_words_is_the_phrase_fts5_finds(varied, monkeypatch):
+    conn = varied.conn
+    prepare(conn, min_photos=2)
+    kept = word_pairs.noted(conn)
+    assert kept is not None and set(WORDS) <= kept.words
+    pairs, triples = _phrases()
+    expected = {p: _fts(conn, p) for p in pairs + triples}
+    assert sum(1 for p in pairs if expected[p]) > 20          # the archive has side-by-side words
+    forget_memory()
+    made = Bitmaps.of
+
+    def of(self, where, params=(), **kw):
+        assert not any(p in pairs for p in params), f"the positions of {params} were read"
+        return made(self, where, params, **kw)
+
+    monkeypatch.setattr(Bitmaps, "of", of)
+    for phrase in pairs:
+        assert _found(conn, phrase) == expected[phrase], phrase
+    monkeypatch.setattr(Bitmaps, "of", made)
+    for phrase in triples:
+        assert _found(conn, phrase) == expected[phrase], phrase
+
+
+def test_a_pair_across_two_fields_is_no_phrase(varied):
+    """The caption's last word and the keyword after it are not side by side."""
+    conn = varied.conn
+    pid = conn.execute("SELECT id FROM photos ORDER BY id LIMIT 1").fetchone()[0]
+    edit_photo(varied, pid, {"caption": "Crowd at the market", "keywords": ["river"]})
+    prepare(conn, min_photos=2)
+    forget_memory()
+    assert pid not in _found(conn, '"market river"')
+    assert _found(conn, '"market river"') == _fts(conn, '"market river"')
+
+
+def test_edits_after_the_pairs_were_read_are_judged_again(varied, unread):
+    conn = varied.conn
+    prepare(conn, min_photos=2)
+    ids = [r[0] for r in conn.execute("SELECT id FROM photos WHERE coalesce(caption, '') <> '' ORDER BY id LIMIT 3")]
+    made, unmade = ids[0], None
+    # One photo gets a phrase it did not have; one that had a phrase loses it.
+    edit_photo(varied, made, {"caption": "Snow concert by the river"})
+    for phrase in ('"police protest"', '"museum festival"', '"rain snow"', '"bridge market"'):
+        have = _fts(conn, phrase)
+        if have - {made}:
+            unmade = min(have - {made})
+            edit_photo(varied, unmade, {"caption": "Nothing to see", "keywords": []})
+            phrase_lost = phrase
+            break
+    assert unmade is not None
+    for fresh in (False, True):
+        if fresh:
+            forget_memory()
+        for a, b in itertools.product(WORDS, WORDS):
+            phrase = f'"{a} {b}"'
+            assert _found(conn, phrase) == _fts(conn, phrase), phrase
+    assert made in _found(conn, '"snow concert"') and unmade not in _found(conn, phrase_lost)
+
+
+def test_pairs_are_noted_again_and_unknown_words_fall_back_to_the_index(varied):
+    conn = varied.conn
+    prepare(conn, min_photos=2)
+    first = word_pairs.noted(conn)
+    pid = conn.execute("SELECT id FROM photos ORDER BY id LIMIT 1").fetchone()[0]
+    edit_photo(varied, pid, {"caption": "Zanzibar police protest"})
+    prepare(conn, min_photos=2)
+    again = word_pairs.noted(conn)
+    assert again.generation > first.generation
+    # A phrase with a word too rare to be kept is read from the index, and right.
+    assert _found(conn, '"zanzibar police"') == {pid} == _fts(conn, '"zanzibar police"')
+    # No pair of another generation is left behind.
+    gens = {r[0] for r in conn.execute("SELECT generation FROM bitmap_cache WHERE key >= 'pair:' AND key < 'pair;'")}
+    assert gens == {again.generation}
+
+
+def test_a_longer_phrase_is_judged_among_the_photos_holding_each_of_its_pairs(varied, monkeypatch):
+    conn = varied.conn
+    prepare(conn, min_photos=2)
+    monkeypatch.setattr(search_module, "FEW_CANDIDATES", 10_000)
+    forget_memory()
+    made = Bitmaps.of
+
+    def of(self, where, params=(), **kw):
+        assert not any(isinstance(p, str) and p.count(" ") == 2 for p in params), f"{params} read in full"
+        return made(self, where, params, **kw)
+
+    _, triples = _phrases()
+    expected = {p: _fts(conn, p) for p in triples}
+    monkeypatch.setattr(Bitmaps, "of", of)
+    for phrase in triples:
+        assert _found(conn, phrase) == expected[phrase], phrase
