@@ -63,7 +63,7 @@ def _licence_keys(licence: "Licence") -> frozenset:
     keys = licence.__dict__.get("_keys")
     if keys is None:
         from archive.rules.facts import agency_key
-        from archive.rules.names import fold
+        from archive.folding import fold
 
         keys = frozenset(k for n in licence.names for k in (fold(n), agency_key(n)) if k)
         object.__setattr__(licence, "_keys", keys)

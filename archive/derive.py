@@ -10,37 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from anyascii import anyascii
-
-
-class _AsciiTable(dict):
-    """A ``str.translate`` table giving each character its anyascii reading.
-
-    anyascii transliterates character by character, in a Python loop over
-    the whole text; ``str.translate`` with this table (which asks anyascii
-    once per character and remembers) gives the same text in C.
-    """
-
-    def __missing__(self, code: int) -> str:
-        value = anyascii(chr(code))
-        if len(self) < 100_000:      # bounded: a hostile text may use every character
-            self[code] = value
-        return value
-
-
-_ASCII_TABLE = _AsciiTable((c, c) for c in range(128))
-
-
-def _transliterate(text: str) -> str:
-    """``anyascii(text)``, faster on long texts."""
-    if text.isascii():
-        return text
-    return text.translate(_ASCII_TABLE)
-
-
-def fold(text: str) -> str:
-    """The folded key of a name: transliterated, case- and accent-free, single-spaced."""
-    return " ".join(_transliterate(text).casefold().replace(".", " ").split())
+from archive.folding import ASCII_TABLE as _ASCII_TABLE
 
 
 @dataclass

@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from archive import checking, licence_book  # noqa: E402
-from archive.derive import fold  # noqa: E402
+from archive.folding import fold  # noqa: E402
 from archive.store import open_archive  # noqa: E402
 from archive.store.sortkey import base_key, taken_seconds  # noqa: E402
 

@@ -37,7 +37,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from archive.derive import fold, gazetteer  # noqa: E402
+from archive.derive import gazetteer  # noqa: E402
+from archive.folding import fold  # noqa: E402
 from archive.store import open_archive  # noqa: E402
 from archive.store.search import prepare, search, window  # noqa: E402
 from archive.store.sortkey import base_key  # noqa: E402

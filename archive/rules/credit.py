@@ -33,7 +33,8 @@ from typing import Optional
 from archive.people import is_person
 from archive.rules.base import Memo, Param, RuleSpec, Violation, milder
 from archive.rules.facts import PhotoFacts, parse_credit, same_agency
-from archive.rules.names import compare, fold, shouting, squash
+from archive.folding import fold
+from archive.rules.names import compare, shouting, squash
 
 RULES = {
     "credit.missing": RuleSpec(

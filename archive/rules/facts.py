@@ -23,7 +23,8 @@ from archive.capture_time import LocalCapture, local_capture, needs_zone, parse_
 from archive.people import credited_people, is_person
 from archive.place_lookup import PlaceLookup
 from archive.rules.base import Memo
-from archive.rules.names import fold, squash
+from archive.folding import fold
+from archive.rules.names import squash
 
 LABELS = {
     "creator": "By-line", "credit": "IPTC Credit", "source": "IPTC Source",

@@ -24,21 +24,13 @@ import re
 import unicodedata
 from functools import lru_cache
 
-_NON_WORD = re.compile(r"[^0-9a-z ]+")
+from archive.folding import fold  # noqa: F401  (the one fold; the rules import it from here)
+
 _SPACES = re.compile(r"\s+")
 _APOSTROPHES = {0x2019: "'", 0x2018: "'", 0x02BC: "'", 0x0060: "'", 0x00B4: "'"}
 
 def squash(s: str) -> str:
     return _SPACES.sub(" ", s).strip()
-
-
-@lru_cache(maxsize=65536)
-def fold(name: str) -> str:
-    """Lower-case ASCII letters and digits with single spaces: the form two
-    spellings of one name share."""
-    from anyascii import anyascii
-
-    return squash(_NON_WORD.sub(" ", anyascii(name).lower()))
 
 
 def _is_latin_with_marks(s: str) -> bool:
@@ -64,7 +56,9 @@ def compare(credit_name: str, meta_name: str, close_at: int = 85) -> tuple[str, 
     if fa == fb:
         if _is_other_script(b):
             return "translit", 100.0
-        return "accents", 100.0
+        if _is_latin_with_marks(a) or _is_latin_with_marks(b):
+            return "accents", 100.0
+        return "close", 100.0           # a hyphen or an apostrophe: "Jean Luc" for "Jean-Luc"
     score = fuzz.ratio(fa, fb)
     if _is_other_script(b) and score >= close_at - 10:
         # "Ievgen" (anyascii) and "Yevhen" (BGN/PCGN) both transliterate Євген.

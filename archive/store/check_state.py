@@ -334,7 +334,7 @@ class _FacetIds:
     """Facet value ids of the check kinds, made on first use."""
 
     def __init__(self, conn):
-        from archive.derive import fold
+        from archive.folding import fold
 
         self.fold = fold
         self.conn = conn

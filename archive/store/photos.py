@@ -66,7 +66,7 @@ def write_index(conn, sort_key: int, derived, photo_id: int) -> None:
         "INSERT INTO photo_fts(rowid, caption, headline, keywords, creator, credit, places) "
         "VALUES (?,?,?,?,?,?,?)",
         (sort_key, f["caption"], f["headline"], f["keywords"], f["creator"], f["credit"], f["places"]))
-    from archive.derive import fold
+    from archive.folding import fold
 
     facets = []
     for kind, name in dict.fromkeys(derived.facets):

@@ -356,5 +356,44 @@ _V10 = [
     )""",
 ]
 
-MIGRATIONS: list[list[Step]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10]
+
+
+def _refold_facet_values(db) -> None:
+    """Give every facet value the key of the one fold (archive/folding.py), merging the
+    values that now share one ("Jean-Luc Martin" and "Jean Luc Martin"): the value of
+    more photos keeps its name and takes the other's photos."""
+    from archive.folding import fold
+
+    conn = db.conn
+    groups: dict = {}
+    for vid, kind, name, norm, count in conn.execute(
+            "SELECT id, kind, name, norm, count FROM facet_values ORDER BY id").fetchall():
+        groups.setdefault((kind, fold(name) or norm), []).append((count, -vid, vid))
+    for (kind, norm), values in groups.items():
+        values.sort(reverse=True)
+        keep = values[0][2]
+        for _, _, gone in values[1:]:
+            conn.execute("UPDATE OR IGNORE photo_facets SET value_id = ? WHERE value_id = ?", (keep, gone))
+            conn.execute("DELETE FROM photo_facets WHERE value_id = ?", (gone,))
+            conn.execute("DELETE FROM facet_values WHERE id = ?", (gone,))
+        if len(values) > 1:
+            conn.execute("UPDATE facet_values SET count = (SELECT count(*) FROM photo_facets WHERE value_id = ?) "
+                         "WHERE id = ?", (keep, keep))
+    # Two passes, so no value takes a key another still holds.
+    conn.execute("UPDATE facet_values SET norm = char(0) || id")
+    conn.executemany("UPDATE facet_values SET norm = ? WHERE id = ?",
+                     [(norm, values[0][2]) for (kind, norm), values in groups.items()])
+
+
+# Version 11: one fold for names (archive/folding.py).  Facet keys had kept hyphens and
+# apostrophes ("jean-luc martin") where the rules and the matcher drop them ("jean luc
+# martin"), so ``by:"Jean Luc Martin"`` missed the photographer the rules called the
+# same person.  Keys are made again, values that now share a key are merged, and the
+# cached bitmaps (some of merged values) are dropped.
+_V11 = [
+    _refold_facet_values,
+    "DELETE FROM bitmap_cache",
+]
+
+MIGRATIONS: list[list[Step]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -441,7 +441,7 @@ class _Evaluator:
                                                 (kind, norm))]
 
     def field(self, term: Field):
-        from archive.derive import fold
+        from archive.folding import fold
 
         value = term.value.strip()
         name = term.name
@@ -493,9 +493,10 @@ class _Evaluator:
             if status in ("error", "warning", "ok"):
                 return self.cols.flag(f"rules:{status}")
             wanted = fold(value)
+            # A rule's values are "RULE (error)" and "RULE (warning)"; the rule alone finds both.
             ids = [r[0] for r in self.conn.execute(
-                "SELECT id FROM facet_values WHERE kind = 'rules' AND (norm = ? OR norm LIKE ?)",
-                (wanted, wanted.replace("%", "").replace("_", "") + " (%"))]
+                "SELECT id FROM facet_values WHERE kind = 'rules' AND norm IN (?, ?, ?)",
+                (wanted, f"{wanted} error", f"{wanted} warning"))]
             return self.facet_values(ids)
         if name == "folder":
             path = value.rstrip("/") or "/"
@@ -597,7 +598,7 @@ def _gazetteer_answer(conn, kind: str, value: str):
     canonical name), kept in the archive so a fresh process need not load the gazetteer."""
     import json
 
-    from archive.derive import fold
+    from archive.folding import fold
     from archive.store.bitmaps import _store
 
     key = f"gazetteer:{kind}:{fold(value)}"
@@ -626,7 +627,7 @@ def _gazetteer_answer(conn, kind: str, value: str):
 def creator_ids(conn, value: str) -> list[int]:
     """Photographer facet values that the name names: the name itself when a photographer
     is called exactly that, else whole words, accents, scripts, spellings."""
-    from archive.derive import fold
+    from archive.folding import fold
 
     wanted = fold(value)
     if not wanted:
