@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m compileall -q archive desktop   # as a wheel install would (PYTHONDONTWRITEBYTECODE may be set)
 	touch $(STAMP)
 
 run: $(STAMP)

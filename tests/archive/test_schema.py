@@ -141,3 +141,15 @@ def test_opening_a_current_archive_does_not_load_sqlite_utils(archive):
             "print('sqlite_utils' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code, str(archive.directory)], capture_output=True, text=True)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_making_a_new_archive_does_not_load_sqlite_utils(tmp_path):
+    """Every migration runs for a new archive; none of them needs sqlite-utils (70 ms of
+    a 1,000-photo import's start)."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from archive.store import open_archive; a = open_archive(sys.argv[1]); "
+            "print(a.schema_version, 'sqlite_utils' in sys.modules); a.close()")
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "new")], capture_output=True, text=True)
+    assert out.stdout.split() == [str(SCHEMA_VERSION), "False"], out.stderr
