@@ -29,6 +29,7 @@ import sqlean as sqlite3
 from archive.durable import sync_folder
 from archive.errors import ArchiveError, UsageError
 from archive.jobs import check_cancel, no_progress
+from archive.store import copies
 
 BACKUP_DIR = "backups"
 DAILY = "daily-"
@@ -65,13 +66,6 @@ def _reason(exc: BaseException) -> str:
     if "full" in text:
         return "the disk is full"
     return text
-
-
-def _photos(conn) -> int:
-    try:
-        return conn.execute("SELECT count(*) FROM photos").fetchone()[0]
-    except sqlite3.DatabaseError:
-        return 0
 
 
 def _copy(src, dst, progress, cancel, what: str) -> None:
@@ -111,11 +105,11 @@ def backup(archive_dir, target=None, *, prefix: str = MANUAL, progress=None, can
         dst = sqlite3.connect(str(part))
         try:
             _copy(src, dst, progress, cancel, f"backing up to {target.name}")
-            check = dst.execute("PRAGMA quick_check").fetchone()[0]
+            check = copies.quick_check(dst)
             if check != "ok":
                 raise ArchiveError(f"{target}: the copy does not check out ({check}); the backup was not kept")
-            dst.execute("PRAGMA journal_mode = DELETE")
-            photos = _photos(dst)
+            copies.stand_alone(dst)
+            photos = copies.photo_count(dst)
         finally:
             dst.close()
         with open(part, "rb+") as fh:
@@ -184,8 +178,7 @@ def check_backup(path, *, whole: bool = True) -> int:
         raise ArchiveError(f"{path}: cannot open it: {exc}") from None
     try:
         try:
-            version = conn.execute("PRAGMA user_version").fetchone()[0]
-            ident = conn.execute("SELECT value FROM meta WHERE key = 'archive_id'").fetchone()
+            version, ident = copies.identity(conn)
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"{path}: not a Picture Desk archive ({exc})") from None
         if ident is None:
@@ -194,14 +187,11 @@ def check_backup(path, *, whole: bool = True) -> int:
             raise ArchiveError(f"{path}: made by a newer Picture Desk (schema {version}, this one reads up to "
                                f"{SCHEMA_VERSION}); update Picture Desk to restore it")
         if not whole:
-            return _photos(conn)
-        try:
-            problems = [row[0] for row in conn.execute("PRAGMA integrity_check(5)")]
-        except sqlite3.DatabaseError as exc:
-            problems = [str(exc)]
-        if problems != ["ok"]:
+            return copies.photo_count(conn)
+        problems = copies.integrity_problems(conn)
+        if problems:
             raise ArchiveError(f"{path}: damaged, not restored: {'; '.join(problems)}")
-        return _photos(conn)
+        return copies.photo_count(conn)
     finally:
         conn.close()
 
@@ -238,7 +228,7 @@ def restore(archive_dir, source, *, progress=None, cancel=None) -> Restored:
                 except sqlite3.DatabaseError as exc:
                     raise ArchiveError(f"{target}: cannot restore {source}: {_reason(exc)}; the archive "
                                        f"as it was is in {kept.path}") from None
-                dst.execute("UPDATE meta SET value = abs(random()) WHERE key = 'archive_id'")
+                copies.new_identity(dst)
             finally:
                 dst.close()
         finally:
