@@ -509,7 +509,8 @@ class MainWindow(QMainWindow):
             self, "Restore from backup?",
             f"Replace the archive in {desk.directory} by the backup\n{path}\n"
             f"({photos:,} photos, saved {made:%a %d %b %Y %H:%M})?\n\n"
-            "The archive as it is now is kept in its backups folder (before-restore-…), "
+            # Non-breaking hyphens: the name's start is not wrapped at a hyphen.
+            "The archive as it is now is kept in its backups folder (before\u2011restore\u2011…), "
             "so this can be undone by restoring that file.")
         if answer != QMessageBox.Yes:
             return

@@ -55,7 +55,7 @@ def test_back_up_then_restore_through_the_window(qtbot, window, tmp_path, monkey
     asked = []
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.Yes)
     window.restore_backup(str(target))
-    assert "10 photos" in asked[0] and "before-restore-" in asked[0]
+    assert "10 photos" in asked[0] and "before\u2011restore\u2011" in asked[0]
     wait_job(qtbot, _job(window, "Restoring the archive"))
     qtbot.waitUntil(lambda: window.context.desk is not desk, timeout=5000)    # opened afresh
     assert window.context.desk.record(pid)["caption"] == before
