@@ -178,6 +178,7 @@ QUERIES = {
     "-has:caption": "-has:caption",
     "combination": 'ukraine by:"Brendan Hoffman" place:Kyiv taken:2018..2024',
     "phrase": '"police protest"',
+    "long phrase": '"the new york times"',
     "OR of common words": "snow OR flood OR harbour",
     "by: and -place:": 'by:Photographer0007 -place:Paris',
     "everything": "",
@@ -241,7 +242,7 @@ def random_queries(vocab, n: int, seed: int) -> list[str]:
         if kind < 0.42:
             return rng.choice(rare)
         if kind < 0.50:
-            return f'"{rng.choice(common)} {rng.choice(common)}"'
+            return '"' + " ".join(rng.choice(common) for _ in range(rng.choice([2, 2, 3]))) + '"'
         if kind < 0.62:
             name = rng.choice(vocab["creators"])
             return "by:" + quote(name if rng.random() < 0.7 else name.split()[-1])

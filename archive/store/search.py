@@ -352,10 +352,9 @@ class _Evaluator:
         return answer
 
     def from_pairs(self, words, expr: str, with_all_words):
-        """A phrase of common words from the pairs of them kept side by side
-        (archive/store/word_pairs.py): of two words, its pair's photos; of more, the
-        photos holding each of its pairs, judged one by one when few.  Photos changed
-        since the pairs were read are judged again.  None when the pairs cannot say."""
+        """A phrase of common words from where the archive keeps each pair of them side
+        by side (archive/store/word_pairs.py), exactly.  Photos changed since the pairs
+        were read are judged again.  None when the pairs cannot say."""
         from archive.store import word_pairs
 
         kept = word_pairs.noted(self.conn, self.archive)
@@ -365,25 +364,19 @@ class _Evaluator:
         if changed is None:
             note_word_columns_later(self.conn)
             return None
-        found = None
+        pairs = []
         for first, second in zip(words, words[1:]):
-            bm = word_pairs.pair(self.conn, first, second, kept.generation)
-            if bm is None:
+            places = word_pairs.places(self.conn, first, second, kept.generation)
+            if places is None:
                 return None
-            found = bm if found is None else found & bm
+            pairs.append(places)
         again = with_all_words(changed) if changed else BitMap()
         if len(again) > RECHECK_LIMIT:
             note_word_columns_later(self.conn)
             return None
-        found = found - changed
-        if len(words) > 2:
-            if len(found) + len(again) > FEW_CANDIDATES:
-                return None
-            again = again | found
-            found = BitMap()
         if len(changed) > RENOTE_AFTER:
             note_word_columns_later(self.conn)
-        return found | self._among(expr, again)
+        return (word_pairs.phrase(pairs) - changed) | self._among(expr, again)
 
     def _among(self, expr: str, ids) -> BitMap:
         """Which of ``ids`` the full-text expression holds for, judged photo by photo."""

@@ -1,18 +1,20 @@
-"""Which photos hold two common words side by side: a phrase typed for the first time.
+"""Which photos hold common words side by side: a phrase typed for the first time.
 
 A phrase is answered by the full-text index reading the positions of each of its
 words.  For two words that each stand in a quarter of a million photos that read
-is 60-100 ms, which a person meets the first time they type ``"police protest"``,
-and again whenever the archive changes.  So, beside the bitmaps of the common
-words (``archive.store.search.prepare``), the archive keeps one bitmap for every
-pair of common words that stand next to each other in some field: a two-word
-phrase of common words is then one stored bitmap, a longer one the intersection
-of its pairs' bitmaps judged photo by photo, and a pair not kept is in no photo.
+is 60-100 ms, for three or four 120-200 ms ("the new york times"), which a person
+meets the first time they type the phrase, and again whenever the archive changes.
+So, beside the bitmaps of the common words (``archive.store.search.prepare``), the
+archive keeps, for every pair of common words that stand next to each other in
+some field, where they do: one bitmap of photos per place (field and word offset)
+of the pair's first word.  A phrase of common words is then read from its pairs
+alone: "a b" is the union of the pair's bitmaps, "a b c" the union over places
+``o`` of ``(a b)[o] & (b c)[o + 1]``; a pair not kept is in no photo.
 
 The pairs are made from the index's own record of where each word stands
-(``fts5vocab`` ``instance``): the tokenizer is FTS5's, so a pair holds exactly
-where FTS5's phrase would match (deleted rows are not listed).  They are kept at
-the generation they were read at; photos changed since are judged again by the
+(``fts5vocab`` ``instance``): the tokenizer is FTS5's, so a phrase holds exactly
+where FTS5's would (deleted rows are not listed).  They are kept at the
+generation they were read at; photos changed since are judged again by the
 caller (``archive.store.search``), and the pairs are noted again in the
 background once too many have changed.
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 
 import array
 import json
+import struct
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,19 +63,59 @@ def noted(conn, archive=None) -> Noted | None:
     return _NOTED[key]
 
 
-def pair(conn, first: str, second: str, generation: int) -> BitMap | None:
-    """The photos where ``first`` stands just before ``second`` in some field, as kept at
-    ``generation`` (both words among the noted ones); None when the kept value is of
-    another generation (noted again meanwhile)."""
+def places(conn, first: str, second: str, generation: int) -> dict[int, BitMap] | None:
+    """Where ``first`` stands just before ``second``, as kept at ``generation`` (both
+    words among the noted ones): {place of ``first`` (field << 19 | offset): the photos};
+    {} when they never do; None when the kept value is of another generation (noted
+    again meanwhile)."""
     row = conn.execute("SELECT generation, data FROM bitmap_cache WHERE key = ?",
                        (f"{PAIR_PREFIX}{first} {second}",)).fetchone()
     if row is None:
         # Not kept: in no photo, if the manifest is still the one read.
         now = conn.execute("SELECT generation FROM bitmap_cache WHERE key = ?", (MANIFEST_KEY,)).fetchone()
-        return BitMap() if now is not None and now[0] == generation else None
+        return {} if now is not None and now[0] == generation else None
     if row[0] != generation:
         return None
-    return BitMap.deserialize(bytes(row[1]))
+    return _unpack(bytes(row[1]))
+
+
+def phrase(pairs: list[dict[int, BitMap]]) -> BitMap:
+    """The photos holding a phrase, from the places of its consecutive pairs of words."""
+    if not pairs or any(not p for p in pairs):
+        return BitMap()
+    if len(pairs) == 1:
+        return BitMap.union(*pairs[0].values())
+    found = []
+    for place, photos in pairs[0].items():
+        for step, later in enumerate(pairs[1:], 1):
+            nxt = later.get(place + step)
+            if nxt is None:
+                photos = None
+                break
+            photos = photos & nxt
+            if not photos:
+                break
+        if photos:
+            found.append(photos)
+    return BitMap.union(*found) if found else BitMap()
+
+
+def _pack(by_place: dict[int, BitMap]) -> bytes:
+    parts = [(place, bm.serialize()) for place, bm in sorted(by_place.items())]
+    head = struct.pack(f"<I{2 * len(parts)}I", len(parts), *[v for place, data in parts for v in (place, len(data))])
+    return head + b"".join(data for _, data in parts)
+
+
+def _unpack(data: bytes) -> dict[int, BitMap]:
+    (n,) = struct.unpack_from("<I", data)
+    fields = struct.unpack_from(f"<{2 * n}I", data, 4)
+    at = 4 + 8 * n
+    out = {}
+    for i in range(n):
+        place, size = fields[2 * i], fields[2 * i + 1]
+        out[place] = BitMap.deserialize(data[at:at + size])
+        at += size
+    return out
 
 
 def _positions(conn, word: str, word_index: int, keys: np.ndarray) -> np.ndarray | None:
@@ -124,26 +167,34 @@ def note(conn, words, gen: int, order) -> int:
         filled += len(packed)
     everywhere = everywhere[:filled]
     everywhere.sort()
-    ranks_of: dict[int, list] = {}
+    found_at: dict[int, list] = {}
     low, chunk = np.uint64(1023), 1 << 20
     for start in range(0, max(filled - 1, 0), chunk):
         part = everywhere[start:start + chunk + 1]
         place = part >> np.uint64(10)
         side = np.flatnonzero(place[1:] == place[:-1] + np.uint64(1))
         del place
-        pair_of = (((part[side] & low) << np.uint64(10)) | (part[side + 1] & low)).astype(np.int64)
-        ranks = (part[side] >> np.uint64(32)).astype(np.uint32)
+        first = part[side]
+        pair_of = (((first & low) << np.uint64(10)) | (part[side + 1] & low)).astype(np.int64)
+        # The first word's place (field << 19 | offset) above the photo's id.
+        photo = ids[(first >> np.uint64(32)).astype(np.int64)].astype(np.uint64)
+        at = (((first >> np.uint64(10)) & np.uint64((1 << 22) - 1)) << np.uint64(32)) | photo
+        del first, photo
         by_pair = np.argsort(pair_of, kind="stable")
-        pair_of, ranks = pair_of[by_pair], ranks[by_pair]
+        pair_of, at = pair_of[by_pair], at[by_pair]
         cuts = np.flatnonzero(np.r_[True, pair_of[1:] != pair_of[:-1]]) if len(pair_of) else []
         for cut, end in zip(list(cuts), list(cuts[1:]) + [len(pair_of)]):
-            ranks_of.setdefault(int(pair_of[cut]), []).append(ranks[cut:end])
+            found_at.setdefault(int(pair_of[cut]), []).append(at[cut:end])
     del everywhere
     rows = []
-    for p, parts in ranks_of.items():
-        photos = ids[np.unique(np.concatenate(parts)).astype(np.int64)].astype(np.uint32)
-        bm = BitMap(array.array("I", np.sort(photos).tobytes()))
-        rows.append((f"{PAIR_PREFIX}{words[p >> 10]} {words[p & 1023]}", gen, bm.serialize()))
+    for p, parts in found_at.items():
+        at = np.sort(np.concatenate(parts))
+        place = (at >> np.uint64(32)).astype(np.int64)
+        photos = (at & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        cuts = np.flatnonzero(np.r_[True, place[1:] != place[:-1]])
+        by_place = {int(place[c]): BitMap(array.array("I", photos[c:e].tobytes()))
+                    for c, e in zip(cuts.tolist(), cuts[1:].tolist() + [len(at)])}
+        rows.append((f"{PAIR_PREFIX}{words[p >> 10]} {words[p & 1023]}", gen, _pack(by_place)))
     from archive.store.db import transaction
 
     with transaction(conn):
