@@ -550,6 +550,7 @@ FLAG_SQL = {
     "warnings": "coalesce(p.warnings, '[]') <> '[]'",
 }
 FLAG_BIT = {name: 1 << i for i, name in enumerate(FLAG_SQL)}
+_LITTLE_ENDIAN = np.little_endian
 NO_DAY = -(1 << 31)
 _DAY = "coalesce(CAST(julianday({}) - 2440587.5 AS INTEGER), {})"
 _COLUMNS_SQL = ("SELECT p.id, " + _DAY.format("p.taken_date", NO_DAY) + ", coalesce(p.folder_id, 0), "
@@ -611,7 +612,15 @@ class Columns:
                                       days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64))
 
     def flag(self, name: str) -> np.ndarray:
-        return (self.flags & FLAG_BIT[name]) != 0
+        """Whether each photo has the flag: read from the one byte of its flags word that
+        holds the bit (a 1 MB temporary at a million photos, not a 4 MB one: a fresh
+        process pays for every new page, about 1 ms a flag)."""
+        flags = self.flags
+        bit = FLAG_BIT[name].bit_length() - 1
+        if flags.dtype == np.uint32 and flags.dtype.byteorder in ("=", "<") and _LITTLE_ENDIAN \
+                and flags.flags.c_contiguous:
+            return (flags.view(np.uint8)[bit // 8::4] & np.uint8(1 << (bit % 8))) != 0
+        return (flags & FLAG_BIT[name]) != 0
 
 
 OVERLAY_MAX = 20_000        # photos changed since the arrays were read before they are made in full

@@ -199,3 +199,12 @@ def test_orders_patched_slice_by_slice_or_in_one_pass_agree(varied, monkeypatch,
             for descending in (True, False):
                 page = window(conn, "", offset=0, limit=len(ids) + 1, sort=sort, descending=descending)
                 assert page.photo_ids == _expected_order(conn, everything, sort, descending), (sort, descending)
+
+
+def test_every_flag_read_from_its_byte_is_the_flag_of_the_whole_word(varied):
+    from archive.store.bitmaps import FLAG_BIT, Bitmaps
+
+    cols = Bitmaps(varied.conn).columns()
+    assert cols.flags.any()
+    for name, bit in FLAG_BIT.items():
+        assert (cols.flag(name) == ((cols.flags & bit) != 0)).all(), name
