@@ -17,7 +17,10 @@ MORE = ["-police -museum", "police -snow has:caption", "police -is:licensed", "-
         "snow -rules:error -has:gps", "is:cleared police", "-is:unlicensed", '"police protest" -taken:2020',
         "museum OR -has:caption", "police snow -place:Paris is:flagged",
         "police taken:2021 OR by:Boushnak", "snow is:missing OR -has:gps OR museum", "rain",
-        "police -museum OR taken:2022-03 OR -is:licensed"]
+        "police -museum OR taken:2022-03 OR -is:licensed", "taken:2021-03..2021-09 -police",
+        "taken:2020 OR snow taken:2022", "taken:..2021-01-31 has:gps", "taken:2022-06.. is:licensed OR museum",
+        "taken:2021-05-01..2021-05-31 -taken:2021-05-10..2021-05-20", "taken:2021 taken:2021-02",
+        'taken:2020..2022 "police protest" OR -has:caption', "taken:1999", "-taken:2020 taken:..2022 rain"]
 
 
 def _answers(conn, query):
@@ -208,3 +211,38 @@ def test_every_flag_read_from_its_byte_is_the_flag_of_the_whole_word(varied):
     assert cols.flags.any()
     for name, bit in FLAG_BIT.items():
         assert (cols.flag(name) == ((cols.flags & bit) != 0)).all(), name
+
+
+def test_a_date_range_finds_each_photo_by_its_own_local_day_at_the_ends_of_the_earth(tmp_path, monkeypatch):
+    """The taken order runs by UTC; a date term by the photo's local day.  Photos taken
+    late at UTC-12 and early at UTC+14 (a day and more apart in UTC) are found on their
+    own day, by the stretch of the taken order as by a mask over every photo."""
+    import datetime as dt
+
+    from archive.demo.photos import PhotoSpec, write_photo
+    from archive.store import open_archive
+    from archive.sync import import_paths
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    times = [dt.datetime(2021, 5, 10, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=-12))),
+             dt.datetime(2021, 5, 11, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=14))),
+             dt.datetime(2021, 5, 9, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=14))),
+             dt.datetime(2021, 5, 12, 0, 1, tzinfo=dt.timezone(dt.timedelta(hours=-12))), None]
+    for i, taken in enumerate(times):
+        write_photo(folder, PhotoSpec(f"t{i}.jpg", caption="Rain.", taken=taken, size=(32, 24)), seed=i)
+    with open_archive(tmp_path / "archive") as archive:
+        import_paths(archive, [folder], thumbnails=False)
+        conn = archive.conn
+        by_name = {r[1].rsplit("/", 1)[-1]: r[0] for r in conn.execute("SELECT id, path FROM photos")}
+        expected = {"taken:2021-05-10": {"t0.jpg"}, "taken:2021-05-11": {"t1.jpg"}, "taken:2021-05-09": {"t2.jpg"},
+                    "taken:2021-05-12": {"t3.jpg"}, "taken:2021-05-10..2021-05-11 rain": {"t0.jpg", "t1.jpg"},
+                    "-taken:2021-05-10 taken:2021-05": {"t1.jpg", "t2.jpg", "t3.jpg"}}
+        for query, names in expected.items():
+            found = set(search(conn, query, limit=50, today=ON).photo_ids)
+            assert found == {by_name[n] for n in names}, query
+            monkeypatch.setattr(search_module, "FEW_RESULTS", -1)
+            forget_memory()
+            assert set(search(conn, query, limit=50, today=ON).photo_ids) == found, query
+            monkeypatch.setattr(search_module, "FEW_RESULTS", 1 << 17)
+            forget_memory()
