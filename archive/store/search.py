@@ -33,6 +33,7 @@ from archive.errors import QueryError
 from archive.query import (ArticleRef, DateRange, Field, Has, Is, Or, Query, Text,
                            parse_query)
 from archive.store.bitmaps import _FORGET, FLAG_BIT, Bitmaps, archive_key, generation, keep_now, mask_of
+from archive.store.scratch import reuse_freed_arrays
 from archive.store.sortkey import SORTS, order
 
 FACET_KINDS = ("creator", "place", "agency", "licence", "clearance", "rules", "folder", "year", "month")
@@ -85,6 +86,7 @@ class _Evaluator:
     """Each term of a query as a boolean mask over photo ids."""
 
     def __init__(self, conn, today: _dt.date, gen: int | None = None, archive=None):
+        reuse_freed_arrays()
         self.conn = conn
         self.today = today
         self.bitmaps = Bitmaps(conn, gen)
