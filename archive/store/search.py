@@ -606,6 +606,14 @@ def _note_pairs(conn, words, gen: int) -> None:
     kept = word_pairs.noted(conn)
     if kept is not None and kept.generation == gen:
         return
+    if kept is not None and kept.words == frozenset(word_pairs.kept_words(words)):
+        # Few photos changed since (an import of a few hundred): a phrase judges them
+        # again itself, in milliseconds; noting every pair again would take seconds.
+        from archive.store.bitmaps import changed_since
+
+        changed = changed_since(conn, kept.generation, gen)
+        if changed is not None and len(changed) <= RENOTE_AFTER:
+            return
     word_pairs.note(conn, words, gen, order(conn, "taken", gen, archive=archive_key(conn)))
 
 

@@ -138,6 +138,11 @@ def _positions(conn, word: str, word_index: int, keys: np.ndarray) -> np.ndarray
     return packed | np.uint64(word_index)
 
 
+def kept_words(words) -> list[str]:
+    """Of the common ``words`` (most common first), those whose pairs are kept."""
+    return [w for w in words if w.isascii() and w.isalnum()][:MAX_WORDS]
+
+
 def note(conn, words, gen: int, order) -> int:
     """Keep the pairs of ``words`` (the archive's common ones) that stand side by side,
     read at generation ``gen``; ``order`` is the taken order at ``gen``.  (A photo
@@ -148,7 +153,7 @@ def note(conn, words, gen: int, order) -> int:
     Every place of every word goes into one sorted array (8 bytes a place: 86 MB for
     the 10.7 million of ``bench/search.py``'s million photos), walked in chunks for
     neighbours, so the memory it takes beside that array stays small."""
-    words = [w for w in words if w.isascii() and w.isalnum()][:MAX_WORDS]
+    words = kept_words(words)
     conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.photo_fts_instances "
                  "USING fts5vocab(main, photo_fts, instance)")
     conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.photo_fts_words USING fts5vocab(main, photo_fts, row)")

@@ -116,12 +116,13 @@ def test_edits_after_the_pairs_were_read_are_judged_again(varied, unread):
     assert made in _found(conn, '"snow concert"') and unmade not in _found(conn, phrase_lost)
 
 
-def test_pairs_are_noted_again_and_unknown_words_fall_back_to_the_index(varied):
+def test_pairs_are_noted_again_and_unknown_words_fall_back_to_the_index(varied, monkeypatch):
     conn = varied.conn
     prepare(conn, min_photos=2)
     first = word_pairs.noted(conn)
     pid = conn.execute("SELECT id FROM photos ORDER BY id LIMIT 1").fetchone()[0]
     edit_photo(varied, pid, {"caption": "Zanzibar police protest"})
+    monkeypatch.setattr(search_module, "RENOTE_AFTER", 0)     # as after an import of many
     prepare(conn, min_photos=2)
     again = word_pairs.noted(conn)
     assert again.generation > first.generation
@@ -148,3 +149,17 @@ def test_a_longer_phrase_is_read_from_its_pairs_places_even_where_many_photos_ho
     monkeypatch.setattr(Bitmaps, "of", of)
     for phrase in triples:
         assert _found(conn, phrase) == expected[phrase], phrase
+
+
+def test_a_few_changed_photos_are_judged_by_the_phrase_not_by_noting_every_pair_again(varied):
+    conn = varied.conn
+    prepare(conn, min_photos=2)
+    first = word_pairs.noted(conn)
+    pid = conn.execute("SELECT id FROM photos ORDER BY id LIMIT 1").fetchone()[0]
+    edit_photo(varied, pid, {"caption": "Museum festival"})
+    prepare(conn, min_photos=2)
+    # The pairs stay as they were read; the edited photo is judged by the phrase itself.
+    assert word_pairs.noted(conn).generation == first.generation
+    forget_memory()
+    assert pid in _found(conn, '"museum festival"')
+    assert _found(conn, '"museum festival"') == _fts(conn, '"museum festival"')
