@@ -32,7 +32,8 @@ from pyroaring import BitMap
 from archive.errors import QueryError
 from archive.query import (ArticleRef, DateRange, Field, Has, Is, Or, Query, Text,
                            parse_query)
-from archive.store.bitmaps import _FORGET, FLAG_BIT, Bitmaps, archive_key, generation, keep_now, mask_of
+from archive.store.bitmaps import (_FORGET, FLAG_BIT, Bitmaps, archive_key, changed_since, generation, ids_json,
+                                   keep_now, mask_of)
 from archive.store.scratch import reuse_freed_arrays
 from archive.store.sortkey import SORTS, order
 
@@ -910,28 +911,43 @@ def prepare(conn, *, min_photos: int = 20_000, progress=None) -> int:
                                (min_photos,)).fetchall():
         ev.place(pid)
         made += 1
+    # Since the last whole preparation (when the common words' fields were noted), few
+    # photos changed (an edit, an import of a few hundred): only theirs are looked at
+    # again, not every word and place name of the archive (seconds at a million photos).
+    stored = _word_columns(conn, ev.archive)
+    few = None
+    if stored is not None:
+        few = BitMap() if stored[0] == gen else changed_since(conn, stored[0], gen)
+        if few is not None and len(few) > RENOTE_AFTER:
+            few = None
     # What the gazetteer says of every place name the archive's metadata uses, so a
     # place term typed for the first time need not load the gazetteer.
     names = set()
     for column in ("city", "country", "state", "sublocation"):
-        names.update(r[0] for r in conn.execute(f"SELECT DISTINCT {column} FROM photos WHERE {column} IS NOT NULL "
-                                                "LIMIT 20000"))
+        if few is None:
+            names.update(r[0] for r in conn.execute(f"SELECT DISTINCT {column} FROM photos "
+                                                    f"WHERE {column} IS NOT NULL LIMIT 20000"))
+        else:
+            names.update(r[0] for r in conn.execute(f"SELECT {column} FROM photos WHERE id IN "
+                                                    "(SELECT value FROM json_each(?))", (ids_json(few),)))
     names.update(r[0] for r in conn.execute("SELECT name FROM facet_values WHERE kind = 'place'"))
     for name in sorted(n for n in names if n and n.strip()):
         for kind in ("place", "city", "country"):
             _gazetteer_answer(conn, kind, name)
-    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.photo_fts_terms USING fts5vocab(main, photo_fts, row)")
-    common = [term for (term,) in conn.execute("SELECT term FROM temp.photo_fts_terms WHERE doc >= ? "
-                                                 "ORDER BY doc DESC", (min_photos,)).fetchall()]
+    if few is not None:
+        common = list(stored[1])          # as noted then: a few photos make no word common
+    else:
+        conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.photo_fts_terms USING fts5vocab(main, photo_fts, row)")
+        common = [term for (term,) in conn.execute("SELECT term FROM temp.photo_fts_terms WHERE doc >= ? "
+                                                     "ORDER BY doc DESC", (min_photos,)).fetchall()]
     for term in common:
         ev.fts(_fts_quote(term))
         made += 1
         if progress:
             progress(made)
     # Which fields hold each common word, so a phrase whose words never share one is
-    # answered without reading their positions.
-    stored = _word_columns(conn, ev.archive)
-    if stored is None or stored[0] != gen:
+    # answered without reading their positions (photos changed since are judged again).
+    if few is None:
         _note_word_columns(conn, common, gen)
     made += 1
     # Which of them stand side by side, so a phrase of two is one bitmap.
