@@ -136,13 +136,14 @@ def _chunks(items, size):
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def _run_parallel(fn, items, processes, isolate=None):
+def _run_parallel(fn, items, processes, isolate=None, apart: bool = False):
     """Yield fn's results for chunks of items: on the shared worker pool
     (archive/workers.py) when it pays, else in this process.  ``isolate(item,
     reason)`` answers for a file whose reader crashed its worker or ran past
-    FILE_LIMIT_S: that file fails with the reason, the others are read."""
+    FILE_LIMIT_S: that file fails with the reason, the others are read.  ``apart``
+    (the window's archive): on the pool only, never in this process."""
     chunks = _chunks(items, CHUNK)
-    if processes == 1 or len(items) < POOL_THRESHOLD:
+    if not apart and (processes == 1 or len(items) < POOL_THRESHOLD):
         for chunk in chunks:
             yield fn(chunk)
         return
@@ -150,9 +151,9 @@ def _run_parallel(fn, items, processes, isolate=None):
 
     from archive import workers
 
-    # The parent reads a chunk itself whenever it has nothing to write: the first
-    # photos go in while the workers start, and its core is never idle.
-    with closing(workers.run(fn, chunks, processes=processes, local=True, isolate=isolate,
+    # Unless ``apart``, the parent reads a chunk itself whenever it has nothing to
+    # write: the first photos go in while the workers start, and its core is never idle.
+    with closing(workers.run(fn, chunks, processes=processes, local=not apart, isolate=isolate,
                              limit_s=FILE_LIMIT_S)) as results:
         yield from results
 
@@ -263,7 +264,8 @@ def _sync_now(archive, roots, single_files, *, full, thumbnails, progress, cance
         might_move = row is None and state[0] in vanished_sizes
         to_read.append((path, might_move or row is not None))
     to_read.sort()
-    if processes != 1 and len(to_read) >= POOL_THRESHOLD:
+    apart = getattr(archive, "readers_apart", False)
+    if to_read and (apart or (processes != 1 and len(to_read) >= POOL_THRESHOLD)):
         from archive import workers
 
         workers.start(processes)    # in the background, while this process goes on
@@ -283,7 +285,7 @@ def _sync_now(archive, roots, single_files, *, full, thumbnails, progress, cance
     done = 0
     progress(0, total, "reading metadata")
     try:
-        for results in _run_parallel(_read_chunk, to_read, processes, _read_failed):
+        for results in _run_parallel(_read_chunk, to_read, processes, _read_failed, apart):
             for path, meta, derived, ids, error in results:
                 done += 1
                 if error is not None:
@@ -375,7 +377,8 @@ def _hash_pending(archive, progress, cancel, processes) -> int:
     progress(0, len(pending), "hashing")
     done = hashed = 0
     batch = Batches(conn, BATCH)
-    for results in _run_parallel(_hash_chunk, pending, processes, _hash_failed):
+    for results in _run_parallel(_hash_chunk, pending, processes, _hash_failed,
+                                 getattr(archive, "readers_apart", False)):
         good = [(i, h) for i, h, err in results if err is None]
         if good:
             batch.begin_if_needed()

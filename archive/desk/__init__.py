@@ -53,17 +53,24 @@ class Desk:
     # ------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, directory=None, *, create: bool = True, write_back: bool = True, mapped: bool = True) -> "Desk":
+    def open(cls, directory=None, *, create: bool = True, write_back: bool = True, mapped: bool = True,
+             readers_apart: bool = False) -> "Desk":
         """Open (or create) the archive; with ``write_back``, first finish the sidecar
         writes an earlier process left undone (killed between an edit's commit and its
         sidecar write).  Writes that failed (a full disk, a missing file) are tried
         again by sync, import, an edit of the photo and :meth:`write_pending`, not by
         every open, which a search or a show should not pay for.  ``mapped=False`` for
         a desk that stays open all day (the window's): its reads do not pile up in
-        resident memory (see ``archive.store.db.MAPPED_BYTES``)."""
+        resident memory (see ``archive.store.db.MAPPED_BYTES``).  ``readers_apart`` for
+        the window too: its imports and syncs read every photo file in the guarded
+        worker processes (archive/workers.py), none in the window's own, so a reader
+        that crashes or hangs on a hostile file costs that file, not the window.  A
+        command reads some in its own process while the workers start (faster; a
+        crash there ends the command, and the archive stays whole)."""
         from archive.store import open_archive
 
         desk = cls(open_archive(directory, create=create, mapped=mapped))
+        desk.archive.readers_apart = readers_apart
         if write_back:
             try:
                 from archive.writeback import write_pending
@@ -82,7 +89,8 @@ class Desk:
         """Another connection to the same archive, for a job on another thread: mapped
         as this one unless said (a short job that scans much reads faster mapped)."""
         return Desk.open(self.directory, create=False, write_back=False,
-                         mapped=self.archive.mapped if mapped is None else mapped)
+                         mapped=self.archive.mapped if mapped is None else mapped,
+                         readers_apart=self.archive.readers_apart)
 
     @property
     def directory(self) -> Path:

@@ -39,6 +39,9 @@ class Archive:
         self.directory = directory
         self.conn = conn
         self.mapped = mapped
+        # Read photo files only in the worker processes, never in this one: a long-lived
+        # process (the window) must not die or hang with a reader on a hostile file.
+        self.readers_apart = False
         self._db = None
 
     @property

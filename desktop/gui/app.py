@@ -41,7 +41,7 @@ def build_window(archive_dir=None, *, on: _dt.date | None = None, create: bool =
     from desktop.gui.main_window import MainWindow
     from desktop.gui.settings import default_date
 
-    desk = Desk.open(archive_dir, create=create, mapped=False, write_back=False)   # the window's job writes them
+    desk = Desk.open(archive_dir, create=create, mapped=False, write_back=False, readers_apart=True)   # the window's job writes them
     context = DeskContext(desk)
     context.set_date(on or default_date())
     window = MainWindow(context)

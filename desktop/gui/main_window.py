@@ -573,7 +573,7 @@ class MainWindow(QMainWindow):
         from archive.desk import Desk
 
         try:
-            desk = Desk.open(folder, create=create, mapped=False, write_back=False)   # a job writes them
+            desk = Desk.open(folder, create=create, mapped=False, write_back=False, readers_apart=True)   # a job writes them
         except PictureDeskError as exc:
             QMessageBox.warning(self, "Cannot open the archive", str(exc))
             return False

@@ -48,3 +48,24 @@ def test_a_file_that_crashes_the_reader_fails_alone_and_the_rest_are_read(tmp_pa
     meta, error = by_name.pop(CRASHER)
     assert meta is None and "crashed" in error
     assert all(meta is not None and error is None for meta, error in by_name.values())
+
+
+def test_the_windows_archive_reads_even_a_few_files_apart_and_survives_a_crashing_reader(tmp_path, monkeypatch):
+    """The window opens its desk with ``readers_apart``: an import of a handful of files
+    (which a command reads in its own process) is read on the guarded workers, so a
+    reader that kills its process costs that file, not the window."""
+    from archive.desk import Desk
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for i in (30, 31, 32):
+        Image.new("RGB", (64, 48), (i * 2, 90, 160)).save(folder / f"photo_{i:03d}.jpg", quality=70)
+    monkeypatch.setattr(sync, "_read_chunk", read_chunk_crashing_on_one_file)
+    parent = os.getpid()
+    with Desk.open(tmp_path / "archive", readers_apart=True) as desk:
+        report = desk.import_paths([folder], thumbnails=False)
+        with desk.clone() as job:                       # a job's connection too
+            assert job.archive.readers_apart
+    assert os.getpid() == parent
+    assert report.added == 2
+    assert [(os.path.basename(p), "crashed" in reason) for p, reason in report.failed] == [(CRASHER, True)]

@@ -350,6 +350,7 @@ def test_build_window_through_the_app_module(qtbot, demo_dir):
         win.show()
         qtbot.waitUntil(lambda: win.sheet.model.total == 10, timeout=10000)
         assert app is QApplication.instance()
+        assert win.context.desk.archive.readers_apart        # photo files are read in workers only
     finally:
         close_window(win)
         _delete_now(win)

@@ -212,3 +212,11 @@ def test_settings_persist(window):
     assert window.context.on == dt.date(2023, 1, 5)
     again = SettingsDialog(window.context, window)
     assert again.size.value() == 240 and again.fixed.isChecked()
+
+
+def test_the_window_reads_photo_files_only_in_worker_processes(window, tmp_path):
+    """A reader that crashes or hangs on a hostile file costs that file, not the window
+    (tests/archive/test_import_crashing_reader.py shows the crash through the desk)."""
+    window.open_archive_at(str(tmp_path / "another"), create=True)
+    assert window.context.desk.directory == tmp_path / "another"
+    assert window.context.desk.archive.readers_apart
