@@ -23,6 +23,7 @@ reading their positions.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -40,6 +41,7 @@ from archive.store.sortkey import SORTS, order
 FACET_KINDS = ("creator", "place", "agency", "licence", "clearance", "rules", "folder", "year", "month")
 BIG = 20_000     # kept for callers and tests of the row-walking search; every term is a bitmap now
 _EPOCH = _dt.date(1970, 1, 1)
+_ASCII_TOKEN = re.compile(r"[0-9a-z]+")
 _RESULTS: "OrderedDict[tuple, object]" = OrderedDict()
 _RESULTS_LIMIT = 24
 _FORGET.append(_RESULTS.clear)
@@ -66,6 +68,14 @@ def _fts_column(column: str, value: str) -> str:
 
 def _days(day: _dt.date) -> int:
     return (day - _EPOCH).days
+
+
+def _ascii_tokens(text: str) -> list[str] | None:
+    """The tokens FTS5's unicode61 tokenizer makes of an ASCII text: its runs of letters
+    and digits, lower case ("York-based" is "york", "based"); None for other text."""
+    if not text.isascii():
+        return None
+    return _ASCII_TOKEN.findall(text.lower())
 
 
 def _is_phrase(term) -> bool:
@@ -344,8 +354,8 @@ class _Evaluator:
         hardly any photo is in those at most: its exact bitmap at once, judging only
         a few photos, not reading every position of its words (a caption word and a
         photographer's name would read hundreds of thousands).  None otherwise."""
-        words = term.text.casefold().split()
-        if not term.phrase or len(words) < 2 or not all(w.isascii() and w.isalnum() for w in words):
+        words = _ascii_tokens(term.text)
+        if not term.phrase or words is None or len(words) < 2:
             return None
         expr = _fts_text(term)
         key = (self.archive, self.generation, expr)

@@ -163,3 +163,16 @@ def test_a_few_changed_photos_are_judged_by_the_phrase_not_by_noting_every_pair_
     forget_memory()
     assert pid in _found(conn, '"museum festival"')
     assert _found(conn, '"museum festival"') == _fts(conn, '"museum festival"')
+
+
+def test_a_phrase_with_punctuation_is_read_from_the_pairs_of_its_tokens(varied, unread):
+    """FTS5 reads "market-river" as the tokens market, river: so do the pairs."""
+    conn = varied.conn
+    pid = conn.execute("SELECT id FROM photos ORDER BY id LIMIT 1").fetchone()[0]
+    edit_photo(varied, pid, {"caption": "Snow-rain over the market, river police's boats"})
+    prepare(conn, min_photos=2)
+    forget_memory()
+    for phrase in ('"snow-rain"', '"snow rain"', '"market, river"', '"MARKET/river"',
+                   '"police-protest market"'):
+        assert _found(conn, phrase) == _fts(conn, phrase), phrase
+    assert pid in _found(conn, '"snow-rain"') and pid in _found(conn, '"market, river"')
