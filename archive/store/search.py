@@ -432,11 +432,33 @@ class _Evaluator:
             return None
         if len(changed) > RENOTE_AFTER:
             note_word_columns_later(self.conn)
-        return (word_pairs.phrase(pairs) - changed) | self._among(expr, again)
+        judged = self._among(expr, again)
+        if judged is None:
+            note_word_columns_later(self.conn)
+            return None
+        return (word_pairs.phrase(pairs) - changed) | judged
 
-    def _among(self, expr: str, ids) -> BitMap:
-        """Which of ``ids`` the full-text expression holds for, judged photo by photo."""
-        return self.bitmaps._among("photo_fts MATCH ?", [expr], ids, fts=True) if ids else BitMap()
+    def _among(self, expr: str, ids) -> BitMap | None:
+        """Which of ``ids`` the full-text phrase holds for, judged photo by photo; None
+        once that has taken AMONG_BUDGET_S (the caller reads the phrase whole instead).
+        FTS5 judges most phrases at one photo in 0.1 ms, but some in 5-10 ms (one
+        with a word that stands several times in a field, "kyiv"), which a dozen
+        photos would make slower than reading the phrase whole (20 ms for that one)."""
+        if not ids:
+            return BitMap()
+        if expr in _SLOW_ONE_BY_ONE:
+            return None
+        import time
+
+        start, found = time.perf_counter(), BitMap()
+        for photo in ids:
+            found |= self.bitmaps._among("photo_fts MATCH ?", [expr], [photo], fts=True)
+            if time.perf_counter() - start > AMONG_BUDGET_S:
+                if len(_SLOW_ONE_BY_ONE) > 256:
+                    _SLOW_ONE_BY_ONE.clear()
+                _SLOW_ONE_BY_ONE.add(expr)
+                return None
+        return found
 
     def positive(self, term):
         cols = self.cols
@@ -560,6 +582,9 @@ class _Evaluator:
 FEW_RESULTS = 1 << 17   # results of fewer photos than this are kept as ids, not a mask over all
 DATE_STRETCH = 1 << 17   # photos of a capture-date range judged one by one rather than over every photo
 FEW_CANDIDATES = 16      # a phrase whose words meet in no more photos than this is judged photo by photo
+AMONG_BUDGET_S = 0.008   # photos judged one by one for a phrase, before it is read whole instead
+_SLOW_ONE_BY_ONE: set = set()      # phrases that ran out of that budget in this process
+_FORGET.append(_SLOW_ONE_BY_ONE.clear)
 RECHECK_LIMIT = 64       # photos changed since the word pairs were read, judged again one by one (0.1 ms each)
 RENOTE_AFTER = 500       # photos changed since the words' fields were noted before they are noted again
 _OUTSIDE: dict = {}

@@ -176,3 +176,18 @@ def test_a_phrase_with_punctuation_is_read_from_the_pairs_of_its_tokens(varied, 
                    '"police-protest market"'):
         assert _found(conn, phrase) == _fts(conn, phrase), phrase
     assert pid in _found(conn, '"snow-rain"') and pid in _found(conn, '"market, river"')
+
+
+def test_changed_photos_too_slow_to_judge_one_by_one_have_the_phrase_read_whole(varied, monkeypatch):
+    """Judging a phrase photo by photo stops at its time budget (some phrases cost FTS5
+    5-10 ms a photo): the phrase is then read whole, and the answer is the same."""
+    conn = varied.conn
+    prepare(conn, min_photos=2)
+    ids = [r[0] for r in conn.execute("SELECT id FROM photos ORDER BY id LIMIT 4")]
+    for pid in ids:
+        edit_photo(varied, pid, {"caption": "Snow concert by the river"})
+    monkeypatch.setattr(search_module, "AMONG_BUDGET_S", 0.0)
+    forget_memory()
+    for phrase in ('"snow concert"', '"police protest"', '"concert river"'):
+        assert _found(conn, phrase) == _fts(conn, phrase), phrase
+    assert set(ids) <= _found(conn, '"snow concert"')
