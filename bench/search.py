@@ -179,6 +179,7 @@ QUERIES = {
     "combination": 'ukraine by:"Brendan Hoffman" place:Kyiv taken:2018..2024',
     "phrase": '"police protest"',
     "long phrase": '"the new york times"',
+    "credit: of two words": 'credit:"getty images"',
     "OR of common words": "snow OR flood OR harbour",
     "by: and -place:": 'by:Photographer0007 -place:Paris',
     "everything": "",
@@ -248,8 +249,10 @@ def random_queries(vocab, n: int, seed: int) -> list[str]:
             return "by:" + quote(name if rng.random() < 0.7 else name.split()[-1])
         if kind < 0.74:
             return rng.choice(["place:", "city:", "country:"]) + quote(rng.choice(vocab["places"]))
-        if kind < 0.80:
+        if kind < 0.77:
             return "agency:" + quote(rng.choice(vocab["agencies"]))
+        if kind < 0.80:
+            return "credit:" + quote(rng.choice(vocab["agencies"]))
         if kind < 0.90:
             return date()
         return rng.choice(["is:flagged", "is:missing", "has:caption", "has:gps", "is:licensed", "rules:ok"])
