@@ -433,11 +433,16 @@ class _Evaluator:
             return None
         if len(changed) > RENOTE_AFTER:
             note_word_columns_later(self.conn)
+        found = word_pairs.phrase(pairs) - changed
+        if again and not found:
+            # FTS5 judges a phrase at one photo by first finding its first photo in the
+            # whole archive: for a phrase in (almost) no photo, that is reading it whole.
+            return None
         judged = self._among(expr, again)
         if judged is None:
             note_word_columns_later(self.conn)
             return None
-        return (word_pairs.phrase(pairs) - changed) | judged
+        return found | judged
 
     def _among(self, expr: str, ids) -> BitMap | None:
         """Which of ``ids`` the full-text phrase holds for, judged photo by photo; None

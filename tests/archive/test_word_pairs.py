@@ -92,7 +92,7 @@ def test_a_pair_across_two_fields_is_no_phrase(varied):
     assert _found(conn, '"market river"') == _fts(conn, '"market river"')
 
 
-def test_edits_after_the_pairs_were_read_are_judged_again(varied, unread):
+def test_edits_after_the_pairs_were_read_are_judged_again(varied):
     conn = varied.conn
     prepare(conn, min_photos=2)
     ids = [r[0] for r in conn.execute("SELECT id FROM photos WHERE coalesce(caption, '') <> '' ORDER BY id LIMIT 3")]
