@@ -62,10 +62,13 @@ def _row_values(meta: dict) -> dict:
 def write_index(conn, sort_key: int, derived, photo_id: int) -> None:
     """Write a photo's full-text row, facets and places (after remove_index for a rewrite)."""
     f = derived.fts
+    text = (f["caption"], f["headline"], f["keywords"], f["creator"], f["credit"], f["places"])
     conn.execute(
         "INSERT INTO photo_fts(rowid, caption, headline, keywords, creator, credit, places) "
-        "VALUES (?,?,?,?,?,?,?)",
-        (sort_key, f["caption"], f["headline"], f["keywords"], f["creator"], f["credit"], f["places"]))
+        "VALUES (?,?,?,?,?,?,?)", (sort_key, *text))
+    from archive.store.word_pairs import keep_recent_text
+
+    keep_recent_text(conn, sort_key, photo_id, text)
     from archive.folding import fold
 
     facets = []
@@ -97,6 +100,7 @@ def remove_index(conn, sort_key: int, kinds: tuple[str, ...] | None = None) -> N
         f"(SELECT id FROM facet_values WHERE kind IN ({marks}))", (sort_key, *kinds))
     if kinds == ("creator", "agency", "place"):
         conn.execute("DELETE FROM photo_fts WHERE rowid = ?", (sort_key,))
+        conn.execute("DELETE FROM fts_recent WHERE sort_key = ?", (sort_key,))
         conn.execute("DELETE FROM photo_places WHERE sort_key = ?", (sort_key,))
 
 

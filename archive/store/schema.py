@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Callable, Union
 
 Step = Union[str, Callable[["object"], None]]
+FTS_TOKENIZER = "unicode61 remove_diacritics 2"      # the full-text index's (and a phrase judge's)
 
 
 def database(conn):
@@ -120,10 +121,10 @@ _V1 = [
     "CREATE INDEX photos_no_caption ON photos(sort_key) WHERE coalesce(caption, '') = ''",
     "CREATE INDEX photos_no_creator ON photos(sort_key) WHERE creator = '[]'",
     "CREATE INDEX photos_no_gps ON photos(sort_key) WHERE gps_lat IS NULL",
-    """CREATE VIRTUAL TABLE photo_fts USING fts5(
+    f"""CREATE VIRTUAL TABLE photo_fts USING fts5(
         caption, headline, keywords, creator, credit, places,
         content='', contentless_delete=1,
-        tokenize='unicode61 remove_diacritics 2'
+        tokenize='{FTS_TOKENIZER}'
     )""",
     # Facets: one row per (value, photo); counts kept beside the values so the
     # whole-archive counts and the planner's choice of driving table are free.
@@ -404,5 +405,21 @@ _V11 = [
     "DELETE FROM bitmap_cache",
 ]
 
-MIGRATIONS: list[list[Step]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11]
+# Version 12: the full-text of photos written since the word pairs were read
+# (archive/store/word_pairs.py).  The full-text index keeps no text, and FTS5 judges a
+# phrase at one photo by first finding the phrase's first photo anywhere (a whole read
+# for a rare one); with the text of the few changed photos a phrase is judged on them
+# alone, by FTS5's own tokenizer in a small table.  Rows are written only while pairs
+# are kept and are dropped when the pairs are read again.
+_V12 = [
+    """CREATE TABLE fts_recent (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        sort_key INTEGER NOT NULL UNIQUE,      -- the photo_fts rowid
+        photo_id INTEGER NOT NULL,
+        caption TEXT, headline TEXT, keywords TEXT, creator TEXT, credit TEXT, places TEXT
+    )""",
+    "CREATE INDEX fts_recent_photo ON fts_recent(photo_id)",
+]
+
+MIGRATIONS: list[list[Step]] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12]
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -434,6 +434,9 @@ class _Evaluator:
         if len(changed) > RENOTE_AFTER:
             note_word_columns_later(self.conn)
         found = word_pairs.phrase(pairs) - changed
+        judged = word_pairs.judge_changed(self.conn, expr, again) if again else BitMap()
+        if judged is not None:
+            return found | judged
         if again and not found:
             # FTS5 judges a phrase at one photo by first finding its first photo in the
             # whole archive: for a phrase in (almost) no photo, that is reading it whole.

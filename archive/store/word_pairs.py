@@ -154,6 +154,8 @@ def note(conn, words, gen: int, order) -> int:
     the 10.7 million of ``bench/search.py``'s million photos), walked in chunks for
     neighbours, so the memory it takes beside that array stays small."""
     words = kept_words(words)
+    # Text kept of photos written before the positions are read is no longer needed.
+    recent_until = conn.execute("SELECT coalesce(max(id), 0) FROM fts_recent").fetchone()[0]
     conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.photo_fts_instances "
                  "USING fts5vocab(main, photo_fts, instance)")
     conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.photo_fts_words USING fts5vocab(main, photo_fts, row)")
@@ -204,8 +206,53 @@ def note(conn, words, gen: int, order) -> int:
 
     with transaction(conn):
         conn.execute("DELETE FROM bitmap_cache WHERE key >= ? AND key < ?", (PAIR_PREFIX, "pair;"))
+        conn.execute("DELETE FROM fts_recent WHERE id <= ?", (recent_until,))
         conn.executemany("INSERT OR REPLACE INTO bitmap_cache(key, generation, data) VALUES (?,?,?)", rows)
         conn.execute("INSERT OR REPLACE INTO bitmap_cache(key, generation, data) VALUES (?,?,?)",
                      (MANIFEST_KEY, gen, json.dumps(words).encode()))
     _NOTED.pop(archive_key(conn), None)
     return len(rows)
+
+
+# ---------------------------------------------------------------- photos changed since
+
+_COLUMN_LIST = ", ".join(_COLUMNS)
+
+
+def keep_recent_text(conn, sort_key: int, photo_id: int, text) -> None:
+    """Keep a photo's full-text row as just written, while pairs are kept (schema v12's
+    ``fts_recent``): a phrase then judges the photo on it (:func:`judge_changed`)."""
+    if conn.execute("SELECT 1 FROM bitmap_cache WHERE key = ?", (MANIFEST_KEY,)).fetchone() is None:
+        return
+    conn.execute(f"INSERT OR REPLACE INTO fts_recent(sort_key, photo_id, {_COLUMN_LIST}) VALUES (?,?,?,?,?,?,?,?)",
+                 (sort_key, photo_id, *text))
+
+
+def judge_changed(conn, expr: str, photo_ids) -> BitMap | None:
+    """Which of ``photo_ids`` (photos changed since the pairs were read) the full-text
+    expression holds for, judged on their kept text in a small table with the archive's
+    tokenizer; None when the text of a photo that is still there is not kept."""
+    from archive.store.bitmaps import ids_json
+
+    wanted = ids_json(photo_ids)
+    rows = conn.execute(f"SELECT sort_key, photo_id, {_COLUMN_LIST} FROM fts_recent "
+                        "WHERE photo_id IN (SELECT value FROM json_each(?))", (wanted,)).fetchall()
+    kept = {r[1] for r in rows}
+    unknown = [i for i in photo_ids if i not in kept]
+    if unknown and conn.execute("SELECT 1 FROM photos WHERE id IN (SELECT value FROM json_each(?)) LIMIT 1",
+                                (ids_json(unknown),)).fetchone():
+        return None
+    if not rows:
+        return BitMap()
+    from archive.store.schema import FTS_TOKENIZER
+
+    conn.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_judge USING fts5({_COLUMN_LIST}, "
+                 f"tokenize='{FTS_TOKENIZER}')")
+    conn.execute("DELETE FROM temp.fts_judge")
+    conn.executemany(f"INSERT INTO temp.fts_judge(rowid, {_COLUMN_LIST}) VALUES (?,?,?,?,?,?,?)",
+                     [(r[0], *r[2:]) for r in rows])
+    photo_of = {r[0]: r[1] for r in rows}
+    found = BitMap(photo_of[k] for (k,) in conn.execute("SELECT rowid FROM temp.fts_judge WHERE fts_judge MATCH ?",
+                                                          (expr,)))
+    conn.execute("DELETE FROM temp.fts_judge")
+    return found

@@ -132,9 +132,16 @@ def test_restore_brings_the_caption_back_and_keeps_the_archive_as_it_was(demo_di
 
 
 def _damaged(path, tmp_path):
+    """A backup whose identity still reads but whose full-text index's root page is
+    scribbled over: only SQLite's whole integrity check finds it.  (Scribbling at
+    fixed offsets hit whichever table the layout put there, the meta table too.)"""
+    conn = sqlite3.connect(str(path))
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'photo_fts_data'").fetchone()[0]
+    conn.close()
     data = bytearray(path.read_bytes())
-    for offset in range(4096 * 2, len(data), 4096 * 3):       # scribble over pages past the first
-        data[offset + 100:offset + 400] = os.urandom(300)
+    start = (root - 1) * page_size
+    data[start + 8:start + page_size] = os.urandom(page_size - 8)
     out = tmp_path / "damaged.db"
     out.write_bytes(bytes(data))
     return out

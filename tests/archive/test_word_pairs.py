@@ -206,3 +206,48 @@ def test_credit_of_several_words_is_each_word_in_the_credit_field(varied):
             ("credit : (" + " AND ".join(f'"{w}"' for w in value.split()) + ")",))}
         assert set(search(conn, f'credit:"{value}"', limit=10_000, today=ON).photo_ids) == expected, value
     assert search(conn, 'credit:"getty images"', today=ON).total > 0
+
+
+def test_photos_changed_since_are_judged_on_their_kept_text_not_one_by_one_in_the_index(varied, monkeypatch, unread):
+    """FTS5 judges a phrase at one photo by first finding its first photo anywhere (a whole
+    read for a rare phrase); the text of photos written since the pairs were read is kept
+    (fts_recent) and judged in a small table with the same tokenizer."""
+    conn = varied.conn
+    prepare(conn, min_photos=2)
+    ids = [r[0] for r in conn.execute("SELECT id FROM photos ORDER BY id LIMIT 3")]
+    edit_photo(varied, ids[0], {"caption": "Snow concert by the river"})
+    edit_photo(varied, ids[1], {"caption": "A concert in the snow"})
+    assert {r[0] for r in conn.execute("SELECT photo_id FROM fts_recent")} == set(ids[:2])
+
+    def one_by_one(self, expr, photos):
+        raise AssertionError(f"{expr} judged photo by photo in the index")
+
+    monkeypatch.setattr(search_module._Evaluator, "_among", one_by_one)
+    forget_memory()
+    for a, b in itertools.product(WORDS, WORDS):
+        phrase = f'"{a} {b}"'
+        assert _found(conn, phrase) == _fts(conn, phrase), phrase
+    assert ids[0] in _found(conn, '"snow concert"') and ids[1] not in _found(conn, '"snow concert"')
+
+
+def test_text_not_kept_of_a_changed_photo_falls_back_to_the_index(varied):
+    conn = varied.conn
+    prepare(conn, min_photos=2)
+    pid = conn.execute("SELECT id FROM photos ORDER BY id LIMIT 1").fetchone()[0]
+    edit_photo(varied, pid, {"caption": "Snow concert by the river"})
+    conn.execute("DELETE FROM fts_recent")          # as for a photo written while the pairs were read
+    forget_memory()
+    assert pid in _found(conn, '"snow concert"')
+    assert _found(conn, '"snow concert"') == _fts(conn, '"snow concert"')
+
+
+def test_the_kept_text_goes_when_the_pairs_are_read_again(varied, monkeypatch):
+    conn = varied.conn
+    assert conn.execute("SELECT count(*) FROM fts_recent").fetchone()[0] == 0   # no pairs kept yet: none
+    prepare(conn, min_photos=2)
+    pid = conn.execute("SELECT id FROM photos ORDER BY id LIMIT 1").fetchone()[0]
+    edit_photo(varied, pid, {"caption": "Snow concert by the river"})
+    assert conn.execute("SELECT count(*) FROM fts_recent").fetchone()[0] == 1
+    monkeypatch.setattr(search_module, "RENOTE_AFTER", 0)
+    prepare(conn, min_photos=2)
+    assert conn.execute("SELECT count(*) FROM fts_recent").fetchone()[0] == 0

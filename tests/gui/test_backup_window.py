@@ -82,7 +82,11 @@ def test_a_damaged_backup_is_checked_in_the_job_and_nothing_changes(qtbot, windo
     bad = _damaged(good.path, tmp_path)
     before = (window.context.desk.directory / "archive.db").stat().st_mtime_ns
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warned.append(a[2]))   # never a modal box here
     window.restore_backup(str(bad))                 # asked (its photos counted), then checked off the screen's thread
+    assert warned == []
     qtbot.waitUntil(lambda: getattr(window, "failure_box", None) is not None, timeout=10000)
     assert "damaged, not restored" in window.failure_box.text()
     assert (window.context.desk.directory / "archive.db").stat().st_mtime_ns == before
+
