@@ -169,7 +169,8 @@ def note(conn, words, gen: int, order) -> int:
         packed = _positions(conn, word, i, keys)
         if packed is None:
             return 0
-        packed = packed[:len(everywhere) - filled]        # (a write since the counts were read)
+        if filled + len(packed) > len(everywhere):      # a write since the counts were read
+            everywhere = np.concatenate([everywhere[:filled], np.empty(len(packed), np.uint64)])
         everywhere[filled:filled + len(packed)] = packed
         filled += len(packed)
     everywhere = everywhere[:filled]
