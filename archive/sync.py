@@ -264,7 +264,7 @@ def _sync_now(archive, roots, single_files, *, full, thumbnails, progress, cance
         might_move = row is None and state[0] in vanished_sizes
         to_read.append((path, might_move or row is not None))
     to_read.sort()
-    apart = getattr(archive, "readers_apart", False)
+    apart = archive.readers_apart
     if to_read and (apart or (processes != 1 and len(to_read) >= POOL_THRESHOLD)):
         from archive import workers
 
@@ -377,8 +377,7 @@ def _hash_pending(archive, progress, cancel, processes) -> int:
     progress(0, len(pending), "hashing")
     done = hashed = 0
     batch = Batches(conn, BATCH)
-    for results in _run_parallel(_hash_chunk, pending, processes, _hash_failed,
-                                 getattr(archive, "readers_apart", False)):
+    for results in _run_parallel(_hash_chunk, pending, processes, _hash_failed, archive.readers_apart):
         good = [(i, h) for i, h, err in results if err is None]
         if good:
             batch.begin_if_needed()

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from archive.folding import fold  # noqa: F401  (the one fold; the rules import it from here)
+from archive.folding import fold
 
 _SPACES = re.compile(r"\s+")
 _APOSTROPHES = {0x2019: "'", 0x2018: "'", 0x02BC: "'", 0x0060: "'", 0x00B4: "'"}

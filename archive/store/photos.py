@@ -12,6 +12,7 @@ import datetime as _dt
 import json
 from typing import Iterable, Iterator
 
+from archive.folding import fold
 from archive.metadata.model import EDITABLE_FIELDS
 from archive.store.sortkey import SLOTS, base_key, taken_seconds
 
@@ -69,8 +70,6 @@ def write_index(conn, sort_key: int, derived, photo_id: int) -> None:
     from archive.store.word_pairs import keep_recent_text
 
     keep_recent_text(conn, sort_key, photo_id, text)
-    from archive.folding import fold
-
     facets = []
     for kind, name in dict.fromkeys(derived.facets):
         norm = fold(name)

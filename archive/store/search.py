@@ -599,7 +599,7 @@ FEW_CANDIDATES = 16      # a phrase whose words meet in no more photos than this
 AMONG_BUDGET_S = 0.008   # photos judged one by one for a phrase, before it is read whole instead
 _SLOW_ONE_BY_ONE: set = set()      # phrases that ran out of that budget in this process
 _FORGET.append(_SLOW_ONE_BY_ONE.clear)
-RECHECK_LIMIT = 64       # photos changed since the word pairs were read, judged again one by one (0.1 ms each)
+RECHECK_LIMIT = 64       # photos changed since the word pairs were read that a phrase judges again itself
 RENOTE_AFTER = 500       # photos changed since the words' fields were noted before they are noted again
 _OUTSIDE: dict = {}
 _FORGET.append(_OUTSIDE.clear)
@@ -659,8 +659,6 @@ def _note_pairs(conn, words, gen: int) -> None:
     if kept is not None and kept.words == frozenset(word_pairs.kept_words(words)):
         # Few photos changed since (an import of a few hundred): a phrase judges them
         # again itself, in milliseconds; noting every pair again would take seconds.
-        from archive.store.bitmaps import changed_since
-
         changed = changed_since(conn, kept.generation, gen)
         if changed is not None and len(changed) <= RENOTE_AFTER:
             return
