@@ -283,6 +283,7 @@ class ContactSheet(QWidget):
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 6, 4)
         bar.addWidget(self.count)
+        bar.addSpacing(12)          # "10 photos" and the staleness note read apart
         bar.addWidget(self.message, 1)
         bar.addWidget(QLabel("Sort:", self))
         bar.addWidget(self.sort)

@@ -220,3 +220,11 @@ def test_the_window_reads_photo_files_only_in_worker_processes(window, tmp_path)
     window.open_archive_at(str(tmp_path / "another"), create=True)
     assert window.context.desk.directory == tmp_path / "another"
     assert window.context.desk.archive.readers_apart
+
+
+def test_the_photo_count_and_the_note_beside_it_stand_apart(window):
+    """Seen in a screenshot: "10 photosChecks are out of date…" ran together."""
+    window.sheet.message.setText("Checks are out of date for this date; checking…")
+    window.sheet.layout().activate()
+    count, message = window.sheet.count.geometry(), window.sheet.message.geometry()
+    assert message.left() - count.right() >= 8
